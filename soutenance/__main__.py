@@ -1,0 +1,5 @@
+import sys
+
+from soutenance.cli import main
+
+sys.exit(main())

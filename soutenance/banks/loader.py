@@ -1,0 +1,167 @@
+"""Reading one bank file into a validated Bank, or precise diagnostics saying why not."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from soutenance.banks.diagnostics import Diagnostic, Severity, position_of_offset
+from soutenance.banks.model import Bank, DefenseFormat, FollowUp, Project, Question
+from soutenance.banks.yaml_strict import StrictYamlError, compose, construct, locate
+
+MAX_BANK_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class BankFile:
+    """A bank file as read: its bank when valid, and every problem found."""
+
+    path: Path
+    display: str
+    bank: Bank | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    node: yaml.Node | None = None
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return self.bank is not None and not self.errors
+
+
+class _Fail(Exception):
+    def __init__(self, message: str, line: int = 1, col: int = 1) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+def decode(data: bytes) -> str:
+    """Bank bytes to text: UTF-8 (a BOM is allowed), never binary, never UTF-16."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _Fail("the file is UTF-16; save it as UTF-8")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise _Fail("this is a binary file, not a YAML bank (it contains NUL bytes)", *position_of_offset(data, nul))
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, _ = position_of_offset(data, exc.start)
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        raise _Fail(f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", line, col) from None
+
+
+def read_bank(path: Path, *, display: str | None = None) -> BankFile:
+    """Read and validate a bank file. Never raises for bad content: problems become diagnostics."""
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BANK_BYTES:
+            raise _Fail(f"file is {size / 1_048_576:.1f} MB; a bank is at most {MAX_BANK_BYTES // 1_048_576} MB")
+        text = decode(path.read_bytes())
+        return parse_bank(text, path, display=name)
+    except _Fail as fail:
+        return BankFile(path, name, None, [Diagnostic(name, fail.line, fail.col, Severity.ERROR, fail.message)])
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return BankFile(path, name, None, [Diagnostic(name, 1, 1, Severity.ERROR, f"cannot read file: {reason}")])
+
+
+def parse_bank(text: str, path: Path, *, display: str | None = None) -> BankFile:
+    name = display or str(path)
+
+    def error(message: str, line: int = 1, col: int = 1) -> BankFile:
+        return BankFile(path, name, None, [Diagnostic(name, line, col, Severity.ERROR, message)])
+
+    try:
+        node = compose(text)
+        if node is None:
+            return error("empty file: a bank needs a `project` and its `questions`")
+        data = construct(node)
+    except StrictYamlError as exc:
+        return error(exc.message, exc.line, exc.col)
+    if not isinstance(data, dict):
+        return error("a bank is a mapping with `project` and `questions` at the top level", *locate(node, ()))
+    duplicates = _duplicate_ids(name, node, data)
+    try:
+        bank = Bank.model_validate(data)
+    except ValidationError as exc:
+        found = [_diagnostic(name, node, err) for err in exc.errors() if "duplicate question id" not in err["msg"]]
+        return BankFile(path, name, None, sorted(found + duplicates, key=lambda d: (d.line, d.col)), node)
+    return BankFile(path, name, bank, [], node)
+
+
+def _duplicate_ids(name: str, node: yaml.Node, data: dict) -> list[Diagnostic]:
+    questions = data.get("questions")
+    if not isinstance(questions, list):
+        return []
+    first_line: dict[str, int] = {}
+    found = []
+    for index, question in enumerate(questions):
+        qid = question.get("id") if isinstance(question, dict) else None
+        if not isinstance(qid, str):
+            continue
+        if qid in first_line:
+            line, col = locate(node, ("questions", index, "id"))
+            message = f"duplicate question id `{qid}` (first used on line {first_line[qid]}): ids are unique within a project"
+            found.append(Diagnostic(name, line, col, Severity.ERROR, message))
+        else:
+            first_line[qid] = locate(node, ("questions", index, "id"))[0]
+    return found
+
+
+_MODEL_AT_DEPTH: dict[tuple[str, ...], type[BaseModel]] = {
+    (): Bank,
+    ("project",): Project,
+    ("project", "format"): DefenseFormat,
+    ("questions", "#"): Question,
+    ("questions", "#", "follow_ups", "#"): FollowUp,
+}
+
+
+_EXPECTED = {
+    "string_type": "expected text",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping of keys",
+    "model_type": "expected a mapping of keys",
+    "model_attributes_type": "expected a mapping of keys",
+    "int_parsing": "expected a whole number",
+    "literal_error": None,
+}
+
+
+def _shape(loc: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple("#" if isinstance(step, int) else str(step) for step in loc)
+
+
+def _diagnostic(name: str, node: yaml.Node, err: dict) -> Diagnostic:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    field_name = next((str(s) for s in reversed(loc) if isinstance(s, str)), "")
+    if kind == "extra_forbidden":
+        model = _MODEL_AT_DEPTH.get(_shape(loc[:-1]))
+        known = list(model.model_fields) if model else []
+        message = f"unknown key `{loc[-1]}`"
+        if close := difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6):
+            message += f"; did you mean `{close[0]}`?"
+        elif known:
+            message += f" (known keys: {', '.join(known)})"
+        line, col = locate(node, loc, key=True)
+    elif kind == "missing":
+        message = f"missing required key `{loc[-1]}`"
+        line, col = locate(node, loc[:-1])
+    else:
+        reason = _EXPECTED.get(kind) or err["msg"].removeprefix("Value error, ").replace("Input should", "should")
+        message = f"`{field_name or 'bank'}`: {reason}"
+        line, col = locate(node, loc)
+    return Diagnostic(name, line, col, Severity.ERROR, message)
+

@@ -1,0 +1,176 @@
+"""The question-bank model: one pydantic schema validates banks and generates their JSON Schema."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+MAX_TIME_LIMIT = 3600
+_DURATION = re.compile(
+    r"^\s*(?:(?P<min>\d+):(?P<sec>[0-5]\d)|(?P<num>\d+)\s*(?P<unit>s|sec|m|min)?)\s*$", re.IGNORECASE
+)
+
+
+def parse_duration(value: Any) -> int:
+    """Seconds from 90, "90", "90s", "2m" or "1:30"; raises ValueError with a readable reason."""
+    if isinstance(value, bool):
+        raise ValueError("a duration must be seconds (90) or a time like 1:30, 90s, 2m")
+    if isinstance(value, int):
+        seconds = value
+    elif isinstance(value, str) and (match := _DURATION.match(value)):
+        if match["min"] is not None:
+            seconds = int(match["min"]) * 60 + int(match["sec"])
+        else:
+            unit = (match["unit"] or "s").lower()
+            seconds = int(match["num"]) * (60 if unit.startswith("m") else 1)
+    else:
+        raise ValueError(f"{value!r} is not a duration: write seconds (90) or 1:30, 90s, 2m")
+    if not 1 <= seconds <= MAX_TIME_LIMIT:
+        raise ValueError(f"a duration must be between 1 second and {MAX_TIME_LIMIT // 60} minutes")
+    return seconds
+
+
+def format_duration(seconds: float) -> str:
+    """90 -> "1:30"; negative values are shown with a minus sign."""
+    sign = "-" if seconds < 0 else ""
+    whole = int(abs(seconds))
+    return f"{sign}{whole // 60}:{whole % 60:02d}"
+
+
+Duration = Annotated[
+    int,
+    BeforeValidator(parse_duration),
+    WithJsonSchema(
+        {
+            "description": 'Seconds (90), or "1:30", "90s", "2m".',
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": MAX_TIME_LIMIT},
+                {"type": "string", "pattern": r"^\s*(\d+:[0-5]\d|\d+\s*(s|sec|m|min)?)\s*$"},
+            ],
+        }
+    ),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Identifier = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=80, pattern=r"^[a-z0-9][a-z0-9_-]*$"),
+    Field(description="Lowercase letters, digits, '-' and '_': stable, used to keep history attached."),
+]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+
+def _none_to_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+
+class FollowUp(_Strict):
+    """A follow-up challenge; a bare string in YAML is its text."""
+
+    text: Text
+    key_points: Annotated[list[Text], BeforeValidator(_none_to_empty)] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+
+class Question(_Strict):
+    id: Identifier
+    text: Text
+    key_points: Annotated[list[Text], BeforeValidator(_none_to_empty)] = Field(
+        default=[], description="What a good answer covers, one short phrase each."
+    )
+    follow_ups: Annotated[list[FollowUp], BeforeValidator(_none_to_empty)] = []
+    difficulty: int = Field(default=2, ge=1, le=3, description="1 easy, 2 usual, 3 hard.")
+    time_limit: Duration = Field(default=90, description="Time to answer, in seconds.")
+    tags: Annotated[list[Tag], BeforeValidator(_none_to_empty)] = []
+
+
+class DefenseFormat(_Strict):
+    """Minutes of each phase of the defense; the presentation has an allowed window."""
+
+    presentation: int = Field(default=15, ge=1, le=120)
+    discussion: int = Field(default=10, ge=1, le=120)
+    debrief: int = Field(default=5, ge=0, le=120)
+    presentation_min: int | None = Field(default=None, ge=1, le=120)
+    presentation_max: int | None = Field(default=None, ge=1, le=180)
+
+    @model_validator(mode="after")
+    def _window(self) -> DefenseFormat:
+        low, high = self.presentation_window
+        if not low <= self.presentation <= high:
+            raise ValueError("presentation must lie between presentation_min and presentation_max")
+        return self
+
+    @property
+    def presentation_window(self) -> tuple[int, int]:
+        """Allowed presentation minutes: given, or two thirds to four thirds of the planned time."""
+        low = self.presentation_min or max(1, round(self.presentation * 2 / 3))
+        high = self.presentation_max or round(self.presentation * 4 / 3)
+        return low, high
+
+
+class Project(_Strict):
+    id: Identifier
+    title: Text
+    path: Text = Field(description="The learning path (parcours) the project belongs to.")
+    language: Literal["fr", "en"]
+    evaluator_role: Text = Field(description="The role the evaluator plays during the questions.")
+    format: Annotated[DefenseFormat, BeforeValidator(lambda v: {} if v is None else v)] = DefenseFormat()
+    description: Text | None = None
+
+    @property
+    def path_id(self) -> str:
+        return slugify(self.path)
+
+
+class Bank(_Strict):
+    """One YAML file: a project and its questions."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        coerce_numbers_to_str=True,
+        json_schema_extra={"title": "soutenance question bank"},
+    )
+
+    project: Project
+    questions: Annotated[list[Question], BeforeValidator(_none_to_empty)]
+
+    @field_validator("questions")
+    @classmethod
+    def _unique_ids(cls, questions: list[Question]) -> list[Question]:
+        seen: set[str] = set()
+        for question in questions:
+            if question.id in seen:
+                raise ValueError(f"duplicate question id {question.id!r}")
+            seen.add(question.id)
+        return questions
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+_ACCENTS = str.maketrans("àâäáãåçéèêëíìîïñóòôöõúùûüýÿœæ", "aaaaaaceeeeiiiinooooouuuuyyoa")
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """A lowercase ASCII id from free text: "Gérez l'équipe" -> "gerez-l-equipe"."""
+    lowered = text.lower().translate(_ACCENTS)
+    slug = re.sub(r"[^a-z0-9]+", "-", lowered).strip("-")
+    return slug[:max_length].rstrip("-") or "x"

@@ -1,0 +1,55 @@
+"""Options and helpers shared by every subcommand."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from soutenance.banks.catalog import Catalog, ProjectEntry, build_catalog
+
+
+def banks_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Adds a repeatable --banks DIR; values given before the subcommand are merged in."""
+
+    @click.option(
+        "--banks",
+        "banks",
+        multiple=True,
+        type=click.Path(path_type=Path, file_okay=False),
+        help="A folder of question banks (repeatable); it shadows the bundled banks.",
+    )
+    @functools.wraps(command)
+    def wrapper(*args: Any, banks: tuple[Path, ...], **kwargs: Any) -> Any:
+        context = click.get_current_context()
+        return context.invoke(command, *args, banks=(*banks, *group_banks(context)), **kwargs)
+
+    return wrapper
+
+
+def group_banks(context: click.Context) -> tuple[Path, ...]:
+    root = context.find_root()
+    return tuple((root.obj or {}).get("banks", ()))
+
+
+def load_catalog(banks: tuple[Path, ...]) -> Catalog:
+    return build_catalog(banks)
+
+
+def resolve_project(catalog: Catalog, reference: str) -> ProjectEntry:
+    """The one project a user named, or a usage error that lists what exists."""
+    matches = catalog.find(reference)
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        known = ", ".join(e.ref for e in catalog.projects) or "none"
+        raise click.BadParameter(f"no project {reference!r}; known projects: {known}", param_hint="--project")
+    refs = ", ".join(e.ref for e in matches)
+    raise click.BadParameter(f"{reference!r} matches several projects: {refs}; use PATH_ID/PROJECT_ID", param_hint="--project")
+
+
+def echo_err(message: str) -> None:
+    click.echo(message, err=True)

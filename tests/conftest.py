@@ -1,0 +1,32 @@
+"""Every test gets its own data dir, and no user bank folder from the environment leaks in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from soutenance.clock import FakeClock
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def soutenance_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("SOUTENANCE_HOME", str(home))
+    monkeypatch.delenv("SOUTENANCE_BANKS", raising=False)
+    monkeypatch.delenv("SOUTENANCE_LANG", raising=False)
+    return home
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
