@@ -90,3 +90,15 @@ def schema_command(output: Path | None) -> None:
         output.write_text(schema_text(), encoding="utf-8")
     else:
         click.echo(schema_text(), nl=False)
+
+
+def _register_editing_commands() -> None:
+    from soutenance.cli.bank_edit import register
+
+    register(bank_group)
+
+
+try:
+    _register_editing_commands()
+except ImportError:  # the editing commands are optional while they are being built
+    pass

@@ -1,0 +1,109 @@
+"""The Textual app: a thin shell that holds the services and pushes screens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from soutenance import i18n
+from soutenance.banks.catalog import ProjectEntry
+from soutenance.clock import Clock, SystemClock
+from soutenance.config import Config
+from soutenance.i18n import t
+from soutenance.ui.screens.home import HomeScreen
+from soutenance.ui.screens.problems import ProblemsScreen
+from soutenance.ui.services import Services
+
+STYLES = Path(__file__).parent / "styles"
+
+
+class SoutenanceApp(App[None]):
+    CSS_PATH = sorted(STYLES.glob("*.tcss"))
+    TITLE = "soutenance"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(self, services: Services, first_screen: Screen | None = None) -> None:
+        super().__init__()
+        self.services = services
+        self._first_screen = first_screen
+        if services.config.theme:
+            self.theme = services.config.theme
+
+    def on_mount(self) -> None:
+        self.sub_title = t("app.subtitle")
+        self.push_screen(HomeScreen())
+        if self._first_screen is not None:
+            self.push_screen(self._first_screen)
+
+    @property
+    def store(self) -> Any:
+        """The session store; the first use tells the user when it had to fall back to memory."""
+        opened = self.services.store is not None
+        store = self.services.get_store()
+        warning = getattr(store, "warning", None)
+        if not opened and warning:
+            self.notify(warning, severity="warning", timeout=15, markup=False)
+        return store
+
+    def watch_theme(self, theme: str) -> None:
+        if self.services.config.theme != theme:
+            self.services.config.theme = theme
+            self.services.config.save()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title == "Quit":
+                yield SystemCommand(t("app.quit"), command.help, command.callback)
+            else:
+                yield command
+        yield SystemCommand(t("home.problems"), t("cmd.problems_help"), self.action_show_problems)
+        palette_commands = getattr(screen, "palette_commands", None)
+        if palette_commands is not None:
+            yield from palette_commands()
+
+    def action_show_problems(self) -> None:
+        self.push_screen(ProblemsScreen())
+
+    def start_rehearsal(self, entry: ProjectEntry, *, mock: bool) -> None:
+        from soutenance.ui.screens.rehearsal_setup import RehearsalSetupScreen
+
+        self.push_screen(RehearsalSetupScreen(entry, mock=mock))
+
+
+def make_app(
+    *,
+    banks: Sequence[Path] = (),
+    lang: str | None = None,
+    clock: Clock | None = None,
+    store: Any = None,
+    config: Config | None = None,
+    first_screen: Screen | None = None,
+) -> SoutenanceApp:
+    """The one way to build the app, for the CLI and the tests alike."""
+    config = config or Config.load()
+    language = i18n.detect_language(lang, config.language)
+    i18n.set_language(language)
+    services = Services(
+        clock=clock or SystemClock(),
+        config=config,
+        language=language,
+        banks=tuple(banks),
+        store=store,
+        store_opener=None if store is not None else _open_default_store,
+    )
+    services.reload_catalog()
+    return SoutenanceApp(services, first_screen)
+
+
+def _open_default_store() -> Any:
+    from soutenance import paths
+    from soutenance.store import open_store
+
+    return open_store(paths.database_path())

@@ -1,0 +1,108 @@
+"""Home: the paths and their projects, with what the selected project's defense looks like."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static, Tree
+
+from soutenance.banks.catalog import ProjectEntry
+from soutenance.i18n import t
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("r", "rehearse", t("home.rehearse"), id="rehearse"),
+        Binding("m", "mock", t("home.mock"), id="mock"),
+        Binding("p", "app.show_problems", t("home.problems"), id="problems"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        catalog = self.app.services.catalog
+        if catalog.problems:
+            yield Static(t("home.problems_count", count=len(catalog.problems)), id="problems-banner")
+        with Horizontal(id="home"):
+            yield self._project_tree()
+            with Vertical(id="project-detail"):
+                yield Static(t("home.pick_project"), id="project-info")
+                with Horizontal(id="project-actions"):
+                    yield Button(t("home.rehearse"), id="rehearse", variant="primary", disabled=True)
+                    yield Button(t("home.mock"), id="mock", disabled=True)
+        yield Footer()
+
+    def _project_tree(self) -> Tree[ProjectEntry | None]:
+        tree: Tree[ProjectEntry | None] = Tree(Text(t("home.title")), id="projects")
+        tree.show_root = False
+        catalog = self.app.services.catalog
+        grouped = catalog.by_path()
+        if not grouped:
+            tree.root.add_leaf(Text(t("home.no_projects")), None)
+        for path_name, entries in grouped.items():
+            branch = tree.root.add(Text(path_name, style="bold"), None, expand=True)
+            for entry in entries:
+                label = Text(entry.summary.title)
+                label.append(f"  {t('home.questions', count=entry.summary.question_count)}", style="dim")
+                branch.add_leaf(label, entry)
+        return tree
+
+    def on_mount(self) -> None:
+        tree = self.query_one("#projects", Tree)
+        last = self.app.services.config.extra.get("last_project")
+        leaves = [leaf for branch in tree.root.children for leaf in branch.children if leaf.data is not None]
+        target = next((leaf for leaf in leaves if leaf.data.ref == last), leaves[0] if leaves else None)
+        if target is not None:
+            tree.move_cursor(target)
+        tree.focus()
+
+    @property
+    def selected(self) -> ProjectEntry | None:
+        node = self.query_one("#projects", Tree).cursor_node
+        return node.data if node is not None else None
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        entry = event.node.data
+        for button in self.query("#project-actions Button").results(Button):
+            button.disabled = entry is None
+        self.query_one("#project-info", Static).update(self._describe(entry))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        if event.node.data is not None:
+            self.action_rehearse()
+
+    def _describe(self, entry: ProjectEntry | None) -> Text:
+        if entry is None:
+            return Text(t("home.pick_project"))
+        summary = entry.summary
+        text = Text(summary.title + "\n", style="bold")
+        text.append(summary.path_name + "\n\n", style="dim")
+        text.append(t("home.questions", count=summary.question_count) + "\n")
+        text.append(t("home.language", language=summary.language) + "\n")
+        text.append(t("home.source", file=summary.file) + "\n", style="dim")
+        for shadowed in entry.shadows:
+            text.append(t("home.shadows", file=shadowed) + "\n", style="dim")
+        return text
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "rehearse":
+            self.action_rehearse()
+        elif event.button.id == "mock":
+            self.action_mock()
+
+    def action_rehearse(self) -> None:
+        if (entry := self.selected) is not None:
+            self.app.start_rehearsal(entry, mock=False)
+
+    def action_mock(self) -> None:
+        if (entry := self.selected) is not None:
+            self.app.start_rehearsal(entry, mock=True)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        if self.selected is not None:
+            yield SystemCommand(t("home.rehearse"), self.selected.summary.title, self.action_rehearse)
+            yield SystemCommand(t("home.mock"), self.selected.summary.title, self.action_mock)
