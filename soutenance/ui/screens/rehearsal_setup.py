@@ -1,0 +1,100 @@
+"""Before a rehearsal: who is rehearsing, how many questions, which ones."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
+
+from soutenance.banks.catalog import ProjectEntry
+from soutenance.i18n import t
+from soutenance.ui.start import RehearsalRequest, StartError, build_screen
+
+
+class RehearsalSetupScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", t("app.back"), id="back"),
+        Binding("ctrl+s", "start", t("setup.start"), id="start", priority=True),
+    ]
+
+    def __init__(self, entry: ProjectEntry, *, mock: bool, request: RehearsalRequest | None = None) -> None:
+        super().__init__()
+        self.entry = entry
+        self.mock = mock
+        self.request = request or RehearsalRequest(entry, mock=mock)
+
+    def compose(self) -> ComposeResult:
+        request = self.request
+        services = self.app.services
+        student = request.student or services.config.student or self._last_student()
+        yield Header()
+        with VerticalScroll(id="setup"):
+            yield Static(t("setup.title_mock" if self.mock else "setup.title"), classes="title")
+            yield Static(self.entry.summary.title, id="setup-project", markup=False)
+            yield Label(t("setup.student"))
+            yield Input(student, placeholder=t("setup.student_placeholder"), id="student")
+            if not self.mock:
+                yield Label(t("setup.count"))
+                yield Input(str(request.count or services.config.default_count), type="integer", id="count")
+                yield Label(t("setup.difficulty"))
+                with Horizontal(id="difficulties"):
+                    for level in (1, 2, 3):
+                        yield Checkbox(str(level), not request.difficulties or level in request.difficulties, id=f"difficulty-{level}")
+                yield Label(t("setup.tags"))
+                yield Input(", ".join(sorted(request.tags)), id="tags")
+            yield Label(t("setup.seed"))
+            yield Input("" if request.seed is None else str(request.seed), type="integer", id="seed")
+            yield Label(t("setup.prep"))
+            yield Input(str(request.prep_seconds or services.config.prep_seconds), type="integer", id="prep")
+            yield Static(id="setup-error", markup=False)
+            yield Button(t("setup.start"), id="start", variant="primary")
+        yield Footer()
+
+    def _last_student(self) -> str:
+        store = self.app.store
+        try:
+            return (store.last_student() if store is not None else None) or ""
+        except Exception:  # noqa: BLE001 - a convenience only
+            return ""
+
+    def on_mount(self) -> None:
+        student = self.query_one("#student", Input)
+        if student.value:
+            self.query_one("#start", Button).focus()
+        else:
+            student.focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+
+    def on_input_submitted(self) -> None:
+        self.action_start()
+
+    def _number(self, widget_id: str, default: int | None) -> int | None:
+        widgets = self.query(f"#{widget_id}")
+        if not widgets:
+            return default
+        value = widgets.first(Input).value.strip()
+        return int(value) if value.lstrip("-").isdigit() else default
+
+    def action_start(self) -> None:
+        request = self.request
+        request.student = self.query_one("#student", Input).value.strip()
+        request.count = max(1, self._number("count", request.count) or 1)
+        request.seed = self._number("seed", None)
+        request.prep_seconds = max(0, self._number("prep", 0) or 0)
+        if not self.mock:
+            request.difficulties = {
+                level for level in (1, 2, 3) if self.query_one(f"#difficulty-{level}", Checkbox).value
+            }
+            tags = self.query_one("#tags", Input).value
+            request.tags = {tag.strip() for tag in tags.split(",") if tag.strip()}
+        try:
+            screen = build_screen(self.app, request)
+        except StartError as error:
+            self.query_one("#setup-error", Static).update(str(error))
+            return
+        self.app.switch_screen(screen)

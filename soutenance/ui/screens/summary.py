@@ -1,0 +1,123 @@
+"""The end of a session: each answer against its limit, totals, what to work on, and export."""
+
+from __future__ import annotations
+
+import io
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from soutenance import paths
+from soutenance.banks.model import format_duration
+from soutenance.i18n import current_language, t
+from soutenance.session.model import Session
+from soutenance.session.summary import summarize
+from soutenance.store.export import session_to_json_text
+from soutenance.store.markdown import session_to_markdown
+
+WORK_KEYS = {"overtime": "work.overtime", "key_points": "work.coverage", "low_confidence": "work.confidence", "skipped": "work.skipped"}
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)} %"
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("m", "export('md')", t("key.export_md"), id="export-md"),
+        Binding("j", "export('json')", t("key.export_json"), id="export-json"),
+        Binding("escape", "home", t("key.home"), id="home"),
+    ]
+
+    def __init__(self, session: Session, presentation_verdict: str = "") -> None:
+        super().__init__()
+        self.session = session
+        self.presentation_verdict = presentation_verdict
+        self.summary = summarize(session)
+
+    def compose(self) -> ComposeResult:
+        totals = self.summary.totals
+        yield Header()
+        with VerticalScroll(id="summary"):
+            yield Static(t("summary.title"), classes="title")
+            yield Static(f"{self.session.project_title} · {self.session.student}", markup=False)
+            if self.session.presentation_seconds is not None:
+                yield Static(self._presentation_line(), id="presentation-result", markup=False)
+            yield DataTable(id="answers", cursor_type="row", zebra_stripes=True)
+            yield Static(
+                t(
+                    "summary.totals",
+                    answered=totals.answered,
+                    skipped=totals.skipped,
+                    total=format_duration(totals.total_time),
+                    coverage=percent(totals.mean_coverage),
+                    overtime=totals.overtime_count,
+                ),
+                id="totals",
+                markup=False,
+            )
+            verdict = self.summary.calibration.verdict
+            if verdict in ("overconfident", "underconfident"):
+                key = "summary.calibration_over" if verdict == "overconfident" else "summary.calibration_under"
+                yield Static(t(key), id="calibration", markup=False)
+            yield Static(t("summary.work_on"), classes="title")
+            yield Static(self._work_on(), id="work-on")
+        yield Footer()
+
+    def _presentation_line(self) -> str:
+        line = t("summary.presentation", elapsed=format_duration(self.session.presentation_seconds or 0), verdict=self.presentation_verdict)
+        return line.replace(" ()", "")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#answers", DataTable)
+        table.add_columns(
+            t("summary.question"), t("summary.time"), t("summary.overtime"),
+            t("summary.coverage"), t("summary.confidence"), t("summary.notes"),
+        )
+        for line in self.summary.lines:
+            skipped = line.skipped or line.elapsed is None
+            table.add_row(
+                Text(line.question_text[:60] + ("…" if len(line.question_text) > 60 else "")),
+                Text(t("summary.skipped") if skipped else f"{format_duration(line.elapsed or 0)} / {format_duration(line.time_limit)}"),
+                Text(f"+{format_duration(line.overtime)}" if line.overtime > 0 else "", style="red"),
+                Text(f"{line.covered}/{line.total_key_points}" if line.total_key_points and not skipped else "—"),
+                Text(f"{line.confidence}/5" if line.confidence else "—"),
+                Text(line.notes_preview),
+            )
+
+    def _work_on(self) -> Text:
+        if not self.summary.to_work_on:
+            return Text(t("summary.nothing_to_work_on"))
+        text = Text()
+        for item in self.summary.to_work_on:
+            reasons = ", ".join(t(WORK_KEYS.get(r.code, r.code), **r.params) for r in item.reasons)
+            text.append("• " + item.question_text + "\n")
+            text.append(f"  {reasons}\n", style="dim")
+        return text
+
+    def action_export(self, fmt: str) -> None:
+        language = current_language()
+        if fmt == "md":
+            content = session_to_markdown(self.session, lang=language)
+        else:
+            content = session_to_json_text(self.session)
+        name = f"{self.session.started_at:%Y-%m-%d}-{self.session.project_id}-{self.session.id[:8]}.{fmt}"
+        if self.app.is_web:
+            self.app.deliver_text(io.StringIO(content), save_filename=name)
+            return
+        try:
+            folder = paths.data_dir() / "exports"
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / name
+            target.write_text(content, encoding="utf-8")
+        except OSError as error:
+            self.notify(t("summary.export_failed", error=error.strerror or error), severity="error", markup=False)
+            return
+        self.notify(t("summary.exported", file=str(target)), markup=False, timeout=10)
+
+    def action_home(self) -> None:
+        self.app.pop_screen()

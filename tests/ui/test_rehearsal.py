@@ -1,0 +1,210 @@
+"""Whole rehearsal flows driven with Pilot and a fake clock."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import SelectionList, Static, TextArea
+
+from soutenance.clock import FakeClock
+from soutenance.session.timer import Level
+from soutenance.store import open_store
+from soutenance.store.export import session_to_json
+from soutenance.store.markdown import session_to_markdown
+from soutenance.ui.app import make_app
+from soutenance.ui.screens.mock import DebriefScreen, PresentationScreen
+from soutenance.ui.screens.question import QuestionScreen, Stage
+from soutenance.ui.screens.summary import SummaryScreen
+from soutenance.ui.start import RehearsalRequest, build_screen
+from soutenance.ui.widgets.timer_display import TimerDisplay
+
+BANK = """project:
+  id: essai
+  title: Projet d'essai
+  path: Community Manager
+  language: fr
+  evaluator_role: "La directrice [bold]marketing[/bold]"
+  format: {presentation: 10, discussion: 4, debrief: 2}
+questions:
+  - id: q1
+    text: "Pourquoi [bold]ce[/bold] canal ? [@click=app.quit]clic[/]"
+    key_points: [Cible, "[link=https://x.invalid]Budget[/link]", Calendrier, Mesure]
+    follow_ups:
+      - {text: "Et si le budget baisse ?", key_points: [Priorités]}
+    time_limit: 60
+  - id: q2
+    text: Quels livrables attendez-vous ?
+    key_points: [Liste, Formats, Dates]
+    follow_ups: [Et en cas de retard ?]
+    time_limit: 90
+"""
+
+
+def bank_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "banks"
+    folder.mkdir()
+    (folder / "essai.yaml").write_text(BANK, encoding="utf-8")
+    return folder
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def start(app, pilot, *, mock: bool = False, count: int = 2, seed: int = 3):
+    entry = app.services.catalog.find("community-manager/essai")[0]
+    request = RehearsalRequest(entry, student="Camille", count=count, seed=seed, mock=mock)
+    app.switch_screen(build_screen(app, request))
+    await pilot.pause()
+    return app.screen
+
+
+async def test_full_rehearsal_flow(tmp_path: Path) -> None:
+    clock = FakeClock()
+    store = open_store(tmp_path / "db.sqlite3", clock=clock)
+    app = make_app(banks=[bank_dir(tmp_path)], lang="fr", clock=clock, store=store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = await start(app, pilot)
+        assert isinstance(screen, QuestionScreen)
+        first = screen.run.question
+        timer = screen.query_one("#timer", TimerDisplay)
+        assert text_of(screen, "#role").startswith("Vous parlez à : La directrice")
+        clock.advance(10)
+        timer.refresh_reading()
+        assert timer.level is Level.GREEN
+        clock.advance(first.time_limit - 10 - 5)
+        timer.refresh_reading()
+        assert timer.level is Level.AMBER
+        clock.advance(17)
+        timer.refresh_reading()
+        assert timer.level is Level.RED
+        assert timer.value == "+0:12"
+        await pilot.press("space")
+        assert screen.stage is Stage.CONFIDENCE
+        assert not screen.query_one("#key-points").display
+        await pilot.press("4")
+        assert screen.stage is Stage.REVIEW
+        assert screen.query_one("#key-points").display
+        points = screen.query_one("#key-points", SelectionList)
+        points.select(0)
+        points.select(2)
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.press(*"Parce que")
+        await pilot.press("escape")
+        await pilot.pause()
+        answer = screen.run.session.answers[0]
+        assert answer.elapsed == first.time_limit + 12
+        assert answer.confidence == 4
+        assert answer.covered == ([0, 2] if first.key_points else [])
+        assert "Parce que" in answer.notes
+        saved = store.load_session(screen.run.session.id)
+        assert "Parce que" in saved.answers[0].notes
+        assert saved.answers[0].elapsed == first.time_limit + 12
+        await pilot.press("r")
+        assert screen.stage is Stage.FOLLOW_UP
+        assert screen.follow_up is not None
+        clock.advance(20)
+        await pilot.press("space")
+        assert answer.follow_ups[0].elapsed == 20
+        await pilot.press("n")
+        assert screen.run.index == 1
+        assert screen.stage is Stage.ANSWERING
+        await pilot.press("b")
+        assert screen.run.index == 0
+        assert screen.stage is Stage.REVIEW
+        await pilot.press("n")
+        clock.advance(30)
+        await pilot.press("space", "2", "n")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        summary = app.screen
+        assert summary.summary.totals.answered == 2
+        assert "2 répondue(s)" in text_of(summary, "#totals")
+        await pilot.press("m")
+        exports = list((tmp_path / "home" / "exports").glob("*.md"))
+        assert len(exports) == 1
+        markdown = exports[0].read_text(encoding="utf-8")
+        assert "Parce que" in markdown
+    store.close()
+
+
+async def test_bank_markup_is_shown_literally_and_triggers_nothing(tmp_path: Path) -> None:
+    clock = FakeClock()
+    app = make_app(banks=[bank_dir(tmp_path)], lang="fr", clock=clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = await start(app, pilot, count=2, seed=0)
+        while screen.run.question.id != "q1":
+            await pilot.press("s")
+        assert text_of(screen, "#question-text") == "Pourquoi [bold]ce[/bold] canal ? [@click=app.quit]clic[/]"
+        assert "[bold]marketing[/bold]" in text_of(screen, "#role")
+        await pilot.click("#question-text")
+        assert app.is_running
+        await pilot.press("space", "3")
+        points = screen.query_one("#key-points", SelectionList)
+        prompts = [str(points.get_option_at_index(i).prompt) for i in range(points.option_count)]
+        assert "[link=https://x.invalid]Budget[/link]" in prompts
+
+
+async def test_notes_can_be_written_during_the_answer(tmp_path: Path) -> None:
+    clock = FakeClock()
+    app = make_app(banks=[bank_dir(tmp_path)], lang="en", clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await start(app, pilot)
+        await pilot.press("e", *"draft", "escape")
+        assert screen.stage is Stage.ANSWERING
+        assert screen.query_one("#notes", TextArea).text.startswith("draft")
+        assert screen.run.answer.notes.startswith("draft")
+
+
+async def test_mock_defense_timeline(tmp_path: Path) -> None:
+    clock = FakeClock()
+    store = open_store(tmp_path / "db.sqlite3", clock=clock)
+    app = make_app(banks=[bank_dir(tmp_path)], lang="fr", clock=clock, store=store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = await start(app, pilot, mock=True)
+        assert isinstance(screen, PresentationScreen)
+        timer = screen.query_one("#timer", TimerDisplay)
+        clock.advance(60)
+        timer.refresh_reading()
+        assert timer.level is Level.NEUTRAL
+        assert "trop court" in text_of(screen, "#presentation-status").lower()
+        clock.advance(9 * 60)
+        timer.refresh_reading()
+        assert timer.level in (Level.GREEN, Level.AMBER)
+        await pilot.press("space")
+        await pilot.pause()
+        question = app.screen
+        assert isinstance(question, QuestionScreen)
+        assert text_of(question, "#role").startswith("Vous parlez à")
+        clock.advance(50)
+        await pilot.press("space", "3", "n")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        clock.advance(4 * 60)
+        await pilot.press("space", "3", "n")
+        await pilot.pause()
+        debrief = app.screen
+        assert isinstance(debrief, DebriefScreen)
+        assert not debrief.query("#role")
+        assert "hors rôle" in text_of(debrief, "#debrief-title")
+        debrief.query_one("#strengths", TextArea).load_text("Bonne structure")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        session = app.screen.session
+        assert session.presentation_seconds == 600
+        assert session.debrief_strengths == "Bonne structure"
+        assert len(session.answers) == 2
+        stored = store.load_session(session.id)
+        assert stored.debrief_strengths == "Bonne structure"
+        exported = session_to_json(stored)
+        assert json.loads(json.dumps(exported))["session"]["kind"] == "mock"
+        assert "Bonne structure" in session_to_markdown(stored, lang="fr")
+    store.close()
