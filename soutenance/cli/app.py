@@ -10,6 +10,7 @@ import click
 
 from soutenance import __version__, paths
 from soutenance.cli.bank import bank_group
+from soutenance.cli.sessions import export_command, history_command, rehearse_command
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,6 +36,9 @@ def cli(context: click.Context, banks: tuple[Path, ...], lang: str | None) -> No
 
 
 cli.add_command(bank_group)
+cli.add_command(rehearse_command)
+cli.add_command(export_command)
+cli.add_command(history_command)
 
 
 def main(argv: list[str] | None = None) -> int:

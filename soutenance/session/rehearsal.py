@@ -84,6 +84,22 @@ class RehearsalRun:
         )
         return cls(session, bank, questions, clock, sink, settings, reasons)
 
+    @classmethod
+    def resume(cls, session: Session, bank: Bank, clock: Clock, sink: Sink | None = None, settings: RunSettings | None = None) -> RehearsalRun:
+        """Continue an unfinished session at its first unanswered question.
+
+        Questions no longer in the bank are rebuilt from the text stored with the answer.
+        """
+        questions = [
+            bank.question(a.question_id)
+            or Question(id=a.question_id, text=a.question_text, key_points=a.key_points, time_limit=a.time_limit)
+            for a in session.answers
+        ]
+        run = cls(session, bank, questions, clock, sink, settings)
+        pending = [i for i, a in enumerate(session.answers) if a.elapsed is None and not a.skipped]
+        run.index = pending[0] if pending else max(0, len(questions) - 1)
+        return run
+
     def _new_answer(self, question: Question, position: int) -> Answer:
         return Answer(
             question_id=question.id,

@@ -33,6 +33,8 @@ class SoutenanceApp(App[None]):
         super().__init__()
         self.services = services
         self._first_screen = first_screen
+        self.first_request: Any = None
+        """A RehearsalRequest from the command line, started once the app is up."""
         if services.config.theme:
             self.theme = services.config.theme
 
@@ -41,6 +43,17 @@ class SoutenanceApp(App[None]):
         self.push_screen(HomeScreen())
         if self._first_screen is not None:
             self.push_screen(self._first_screen)
+        if self.first_request is not None:
+            self._start_request(self.first_request)
+
+    def _start_request(self, request: Any) -> None:
+        from soutenance.ui.screens.rehearsal_setup import RehearsalSetupScreen
+        from soutenance.ui.start import StartError, build_screen
+
+        try:
+            self.push_screen(build_screen(self, request))
+        except StartError:
+            self.push_screen(RehearsalSetupScreen(request.entry, mock=request.mock, request=request))
 
     @property
     def store(self) -> Any:

@@ -208,3 +208,35 @@ async def test_mock_defense_timeline(tmp_path: Path) -> None:
         assert json.loads(json.dumps(exported))["session"]["kind"] == "mock"
         assert "Bonne structure" in session_to_markdown(stored, lang="fr")
     store.close()
+
+
+async def test_unfinished_session_resumes_at_next_start(tmp_path: Path) -> None:
+    clock = FakeClock()
+    banks = bank_dir(tmp_path)
+    store = open_store(tmp_path / "db.sqlite3", clock=clock)
+    app = make_app(banks=[banks], lang="fr", clock=clock, store=store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = await start(app, pilot)
+        await pilot.press("e", *"avant le crash")
+        screen.flush_notes()
+        session_id = screen.run.session.id
+        first_question = screen.run.question.id
+    app = make_app(banks=[banks], lang="fr", clock=clock, store=store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen)
+        assert screen.run.session.id == session_id
+        assert screen.run.question.id == first_question
+        assert "avant le crash" in screen.query_one("#notes", TextArea).text
+    store.close()
+
+
+def test_both_catalogs_have_the_same_keys() -> None:
+    from soutenance.i18n import catalog
+
+    assert catalog("fr").keys() == catalog("en").keys()

@@ -20,7 +20,10 @@ class HomeScreen(Screen[None]):
         Binding("r", "rehearse", t("home.rehearse"), id="rehearse"),
         Binding("m", "mock", t("home.mock"), id="mock"),
         Binding("p", "app.show_problems", t("home.problems"), id="problems"),
+        Binding("c", "resume", t("home.resume"), id="resume"),
     ]
+
+    unfinished: list = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,6 +62,44 @@ class HomeScreen(Screen[None]):
         if target is not None:
             tree.move_cursor(target)
         tree.focus()
+        self.call_after_refresh(self._look_for_unfinished)
+
+    def _look_for_unfinished(self) -> None:
+        student = self.app.services.config.student
+        store = self.app.store
+        if not student or store is None:
+            return
+        try:
+            self.unfinished = store.unfinished_sessions(student)
+        except Exception:  # noqa: BLE001 - the home screen must open whatever the store says
+            self.unfinished = []
+        if self.unfinished:
+            last = self.unfinished[0]
+            self.notify(t("home.unfinished", title=last.project_title), timeout=10, markup=False)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume":
+            return bool(self.unfinished)
+        return True
+
+    def action_resume(self) -> None:
+        from soutenance.session.rehearsal import RehearsalRun, RunSettings
+        from soutenance.ui.flows import RehearsalFlow
+        from soutenance.ui.screens.question import QuestionScreen
+
+        if not self.unfinished:
+            return
+        services = self.app.services
+        session = self.app.store.load_session(self.unfinished[0].id)
+        entries = services.catalog.find(f"{session.path_id}/{session.project_id}")
+        if not entries:
+            self.notify(t("home.resume_missing", title=session.project_title), severity="warning", markup=False)
+            return
+        bank = services.catalog.load(entries[0])
+        run = RehearsalRun.resume(session, bank, services.clock, self.app.store, RunSettings())
+        self.unfinished = self.unfinished[1:]
+        self.app.push_screen(QuestionScreen(run, RehearsalFlow()))
 
     @property
     def selected(self) -> ProjectEntry | None:

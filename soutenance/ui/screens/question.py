@@ -285,10 +285,10 @@ class QuestionScreen(Screen[None]):
     # -- notes, saved while typing ------------------------------------------------------------
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        # Not restarted on each key: continuous typing is still saved every NOTES_SAVE_DELAY.
         self._pending_notes = event.text_area.text
-        if self._notes_timer is not None:
-            self._notes_timer.stop()
-        self._notes_timer = self.set_timer(NOTES_SAVE_DELAY, self.flush_notes)
+        if self._notes_timer is None:
+            self._notes_timer = self.set_timer(NOTES_SAVE_DELAY, self.flush_notes)
 
     def flush_notes(self) -> None:
         """Save typed notes now; called by the debounce timer and before anything moves on."""
