@@ -7,7 +7,6 @@ import json
 from soutenance.banks.model import Bank
 
 
-
 def bank_schema() -> dict:
     schema = Bank.model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}

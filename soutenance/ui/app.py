@@ -18,15 +18,16 @@ from soutenance.i18n import t
 from soutenance.ui.screens.home import HomeScreen
 from soutenance.ui.screens.problems import ProblemsScreen
 from soutenance.ui.services import Services
+from soutenance.ui.translated import Translated
 
 STYLES = Path(__file__).parent / "styles"
 
 
-class SoutenanceApp(App[None]):
+class SoutenanceApp(Translated, App[None]):
     CSS_PATH = sorted(STYLES.glob("*.tcss"))
     TITLE = "soutenance"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("ctrl+q", "quit", "app.quit", id="quit", priority=True),
     ]
 
     def __init__(self, services: Services, first_screen: Screen | None = None) -> None:

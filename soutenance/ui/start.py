@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 from textual.app import App
@@ -59,10 +60,8 @@ def build_screen(app: App, request: RehearsalRequest) -> Screen:
         raise StartError(t("setup.no_question"))
     store = app.store  # type: ignore[attr-defined]
     if store is not None:
-        try:
+        with contextlib.suppress(Exception):  # remembering the name is a convenience only
             store.remember_student(request.student.strip())
-        except Exception:  # noqa: BLE001 - remembering the name is a convenience only
-            pass
     config.student = request.student.strip()
     config.extra["last_project"] = request.entry.ref
     config.save()

@@ -11,10 +11,11 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from soutenance.i18n import t
+from soutenance.ui.translated import Translated
 
 
-class FollowUpPicker(ModalScreen[int | None]):
-    BINDINGS = [Binding("escape", "dismiss_none", t("app.back"), id="back")]
+class FollowUpPicker(Translated, ModalScreen[int | None]):
+    BINDINGS = [Binding("escape", "dismiss_none", "app.back", id="back")]
 
     def __init__(self, options: list[tuple[int, str]]) -> None:
         super().__init__()

@@ -13,14 +13,15 @@ from textual.widgets import Button, Footer, Header, Static, Tree
 
 from soutenance.banks.catalog import ProjectEntry
 from soutenance.i18n import t
+from soutenance.ui.translated import Translated
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(Translated, Screen[None]):
     BINDINGS = [
-        Binding("r", "rehearse", t("home.rehearse"), id="rehearse"),
-        Binding("m", "mock", t("home.mock"), id="mock"),
-        Binding("p", "app.show_problems", t("home.problems"), id="problems"),
-        Binding("c", "resume", t("home.resume"), id="resume"),
+        Binding("r", "rehearse", "home.rehearse", id="rehearse"),
+        Binding("m", "mock", "home.mock", id="mock"),
+        Binding("p", "app.show_problems", "home.problems", id="problems"),
+        Binding("c", "resume", "home.resume", id="resume"),
     ]
 
     unfinished: list = []
@@ -62,12 +63,15 @@ class HomeScreen(Screen[None]):
         if target is not None:
             tree.move_cursor(target)
         tree.focus()
-        self.call_after_refresh(self._look_for_unfinished)
+        self._look_for_unfinished()
 
     def _look_for_unfinished(self) -> None:
+        """Once, at start: a session killed or quit midway is offered for resuming."""
         student = self.app.services.config.student
+        if not student:
+            return
         store = self.app.store
-        if not student or store is None:
+        if store is None:
             return
         try:
             self.unfinished = store.unfinished_sessions(student)
@@ -124,7 +128,7 @@ class HomeScreen(Screen[None]):
         text.append(summary.path_name + "\n\n", style="dim")
         text.append(t("home.questions", count=summary.question_count) + "\n")
         text.append(t("home.language", language=summary.language) + "\n")
-        text.append(t("home.source", file=summary.file) + "\n", style="dim")
+        text.append(t("home.source", file=_shown_path(entry)) + "\n", style="dim")
         for shadowed in entry.shadows:
             text.append(t("home.shadows", file=shadowed) + "\n", style="dim")
         return text
@@ -147,3 +151,12 @@ class HomeScreen(Screen[None]):
         if self.selected is not None:
             yield SystemCommand(t("home.rehearse"), self.selected.summary.title, self.action_rehearse)
             yield SystemCommand(t("home.mock"), self.selected.summary.title, self.action_mock)
+
+
+def _shown_path(entry: ProjectEntry) -> str:
+    """Bundled files relative to the bundled folder: the same on every machine."""
+    from pathlib import Path
+
+    if entry.root.kind == "bundled":
+        return f"{Path(entry.summary.file).relative_to(entry.root.path)} ({t('home.bundled')})"
+    return entry.summary.file

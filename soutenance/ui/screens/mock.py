@@ -14,6 +14,7 @@ from soutenance.session.mock import MockDefense, Phase
 from soutenance.session.rehearsal import RehearsalRun
 from soutenance.session.timer import Level, Verdict
 from soutenance.ui.flows import MockFlow
+from soutenance.ui.translated import Translated
 from soutenance.ui.widgets.timer_display import TimerDisplay
 
 VERDICT_KEYS = {Verdict.TOO_SHORT: "mock.too_short", Verdict.IN_WINDOW: "mock.in_window", Verdict.TOO_LONG: "mock.too_long"}
@@ -24,10 +25,10 @@ def verdict_text(defense: MockDefense) -> str:
     return t(VERDICT_KEYS[verdict]) if verdict else ""
 
 
-class PresentationScreen(Screen[None]):
+class PresentationScreen(Translated, Screen[None]):
     BINDINGS = [
-        Binding("space", "next_phase", t("key.stop"), id="next-phase"),
-        Binding("p", "pause", t("key.pause"), id="pause"),
+        Binding("space", "next_phase", "key.stop", id="next-phase"),
+        Binding("p", "pause", "key.pause", id="pause"),
     ]
 
     def __init__(self, run: RehearsalRun, flow: MockFlow) -> None:
@@ -73,12 +74,12 @@ class PresentationScreen(Screen[None]):
         self.app.switch_screen(QuestionScreen(self.run, self.flow))
 
 
-class DebriefScreen(Screen[None]):
+class DebriefScreen(Translated, Screen[None]):
     """Out of role: no evaluator line here, on purpose."""
 
     BINDINGS = [
-        Binding("ctrl+s", "finish", t("key.finish"), id="finish", priority=True),
-        Binding("escape", "leave_notes", t("key.leave_notes"), id="leave-notes"),
+        Binding("ctrl+s", "finish", "key.finish", id="finish", priority=True),
+        Binding("escape", "leave_notes", "key.leave_notes", id="leave-notes"),
     ]
 
     def __init__(self, run: RehearsalRun, defense: MockDefense) -> None:

@@ -10,10 +10,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from soutenance.i18n import t
+from soutenance.ui.translated import Translated
 
 
-class ProblemsScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "app.pop_screen", t("app.back"), id="back")]
+class ProblemsScreen(Translated, Screen[None]):
+    BINDINGS = [Binding("escape", "app.pop_screen", "app.back", id="back")]
 
     def compose(self) -> ComposeResult:
         yield Header()

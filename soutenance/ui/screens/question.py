@@ -20,6 +20,7 @@ from soutenance.session.rehearsal import RehearsalRun
 from soutenance.session.timer import AnswerTimer, Level, TimerState
 from soutenance.ui.flows import Flow
 from soutenance.ui.screens.follow_up_picker import FollowUpPicker
+from soutenance.ui.translated import Translated
 from soutenance.ui.widgets.timer_display import TimerDisplay
 
 NOTES_SAVE_DELAY = 0.3
@@ -32,21 +33,21 @@ class Stage(Enum):
     FOLLOW_UP = "follow_up"
 
 
-class QuestionScreen(Screen[None]):
+class QuestionScreen(Translated, Screen[None]):
     BINDINGS = [
-        Binding("space", "done", t("key.done"), id="done"),
-        Binding("p", "pause", t("key.pause"), id="pause"),
-        Binding("s", "skip", t("key.skip"), id="skip"),
+        Binding("space", "done", "key.done", id="done"),
+        Binding("p", "pause", "key.pause", id="pause"),
+        Binding("s", "skip", "key.skip", id="skip"),
         *[
-            Binding(str(n), f"confidence({n})", t("key.confidence"), key_display="1-5", show=n == 1, id=f"confidence-{n}")
+            Binding(str(n), f"confidence({n})", "key.confidence", key_display="1-5", show=n == 1, id=f"confidence-{n}")
             for n in range(1, 6)
         ],
-        Binding("r", "follow_up", t("key.follow_up"), id="follow-up"),
-        Binding("n", "next", t("key.next"), id="next"),
-        Binding("b", "previous", t("key.previous"), id="previous"),
-        Binding("e", "write", t("key.notes"), id="write"),
-        Binding("escape", "leave_notes", t("key.leave_notes"), id="leave-notes"),
-        Binding("t", "finish", t("key.finish"), id="finish"),
+        Binding("r", "follow_up", "key.follow_up", id="follow-up"),
+        Binding("n", "next", "key.next", id="next"),
+        Binding("b", "previous", "key.previous", id="previous"),
+        Binding("e", "write", "key.notes", id="write"),
+        Binding("escape", "leave_notes", "key.leave_notes", id="leave-notes"),
+        Binding("t", "finish", "key.finish", id="finish"),
     ]
 
     def __init__(self, run: RehearsalRun, flow: Flow) -> None:

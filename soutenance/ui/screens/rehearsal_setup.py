@@ -11,12 +11,13 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Stat
 from soutenance.banks.catalog import ProjectEntry
 from soutenance.i18n import t
 from soutenance.ui.start import RehearsalRequest, StartError, build_screen
+from soutenance.ui.translated import Translated
 
 
-class RehearsalSetupScreen(Screen[None]):
+class RehearsalSetupScreen(Translated, Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", t("app.back"), id="back"),
-        Binding("ctrl+s", "start", t("setup.start"), id="start", priority=True),
+        Binding("escape", "app.pop_screen", "app.back", id="back"),
+        Binding("ctrl+s", "start", "setup.start", id="start", priority=True),
     ]
 
     def __init__(self, entry: ProjectEntry, *, mock: bool, request: RehearsalRequest | None = None) -> None:

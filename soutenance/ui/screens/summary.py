@@ -18,6 +18,7 @@ from soutenance.session.model import Session
 from soutenance.session.summary import summarize
 from soutenance.store.export import session_to_json_text
 from soutenance.store.markdown import session_to_markdown
+from soutenance.ui.translated import Translated
 
 WORK_KEYS = {"overtime": "work.overtime", "key_points": "work.coverage", "low_confidence": "work.confidence", "skipped": "work.skipped"}
 
@@ -26,11 +27,11 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)} %"
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(Translated, Screen[None]):
     BINDINGS = [
-        Binding("m", "export('md')", t("key.export_md"), id="export-md"),
-        Binding("j", "export('json')", t("key.export_json"), id="export-json"),
-        Binding("escape", "home", t("key.home"), id="home"),
+        Binding("m", "export('md')", "key.export_md", id="export-md"),
+        Binding("j", "export('json')", "key.export_json", id="export-json"),
+        Binding("escape", "home", "key.home", id="home"),
     ]
 
     def __init__(self, session: Session, presentation_verdict: str = "") -> None:
@@ -81,7 +82,7 @@ class SummaryScreen(Screen[None]):
         for line in self.summary.lines:
             skipped = line.skipped or line.elapsed is None
             table.add_row(
-                Text(line.question_text[:60] + ("…" if len(line.question_text) > 60 else "")),
+                Text(line.question_text[:36] + ("…" if len(line.question_text) > 36 else "")),
                 Text(t("summary.skipped") if skipped else f"{format_duration(line.elapsed or 0)} / {format_duration(line.time_limit)}"),
                 Text(f"+{format_duration(line.overtime)}" if line.overtime > 0 else "", style="red"),
                 Text(f"{line.covered}/{line.total_key_points}" if line.total_key_points and not skipped else "—"),
