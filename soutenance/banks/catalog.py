@@ -128,10 +128,10 @@ def _index_path() -> Path:
 def _read_index(path: Path) -> dict[str, FileSummary]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != INDEX_VERSION:
+        if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
             return {}
         return {f["file"]: FileSummary.from_json(f) for f in data["files"]}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
 

@@ -12,6 +12,7 @@ from soutenance.banks.catalog import catalog_of_roots
 from soutenance.banks.discovery import BankRoot, RootKind
 from soutenance.banks.lint import summarize
 from soutenance.banks.schema import schema_text
+from soutenance.cli.bank_edit import register as register_editing_commands
 from soutenance.cli.common import banks_option, echo_err, load_catalog
 
 
@@ -92,13 +93,5 @@ def schema_command(output: Path | None) -> None:
         click.echo(schema_text(), nl=False)
 
 
-def _register_editing_commands() -> None:
-    from soutenance.cli.bank_edit import register
 
-    register(bank_group)
-
-
-try:
-    _register_editing_commands()
-except ImportError:  # the editing commands are optional while they are being built
-    pass
+register_editing_commands(bank_group)

@@ -1,0 +1,435 @@
+"""`soutenance bank new|add|edit|rm|copy|import`: authoring banks from the command line.
+
+Every command edits only what it is asked to, validates the result with lint before writing,
+writes atomically, and refuses to modify a bundled bank in place (`--copy` copies it first).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import click
+
+from soutenance import paths
+from soutenance.banks.editing import (
+    BankDocument,
+    CopyExists,
+    EditError,
+    FollowUpDraft,
+    QuestionDraft,
+    SaveResult,
+    copy_to_user,
+    create_bank,
+    user_copy_path,
+)
+from soutenance.banks.importers import (
+    FORMATS,
+    ImportFailed,
+    decode_source,
+    parse_source,
+    plan_import,
+    read_source,
+)
+from soutenance.cli.common import banks_option, echo_err, load_catalog, resolve_project
+
+_TARGET_HELP = "A bank file, or a project as PATH_ID/PROJECT_ID."
+_COPY_HELP = "If the bank is bundled, copy the project to your bank folder first and edit the copy."
+
+
+def register(bank_group: click.Group) -> None:
+    """Add the authoring commands to `soutenance bank`."""
+    for command in (new_command, add_command, edit_command, rm_command, copy_command, import_command):
+        bank_group.add_command(command)
+
+
+# --- Shared -------------------------------------------------------------------------------------
+
+
+def _fail(error: EditError | ImportFailed) -> click.ClickException:
+    message = getattr(error, "message", None) or str(error)
+    for diagnostic in getattr(error, "diagnostics", []):
+        message += f"\n  {diagnostic}"
+    return click.ClickException(message)
+
+
+def _target_file(target: str, banks: tuple[Path, ...]) -> Path:
+    """A bank file named directly, else the file of the project PATH_ID/PROJECT_ID (or project id)."""
+    candidate = Path(target).expanduser()
+    if candidate.exists() or candidate.suffix in (".yaml", ".yml"):
+        return candidate
+    try:
+        return resolve_project(load_catalog(banks), target).file
+    except click.BadParameter as error:
+        error.param_hint = "FILE"
+        raise
+
+
+def _open(target: str, banks: tuple[Path, ...], *, copy: bool) -> BankDocument:
+    """The document to edit; a bundled bank is copied to the user folder with --copy, else refused."""
+    try:
+        document = BankDocument.open(_target_file(target, banks))
+        if not document.bundled:
+            return document
+        bank = document.bank
+        destination = user_copy_path(bank) if bank else paths.user_banks_dir()
+        if not copy:
+            raise click.ClickException(
+                f"{document.path} is a bundled bank: it is never modified in place.\n"
+                f"Run the command again with --copy to copy the project to {destination} "
+                "(your copy then replaces the bundled one), or `soutenance bank copy` first."
+            )
+        try:
+            copied = copy_to_user(document.path)
+            echo_err(f"copied the bundled project to {copied}")
+        except CopyExists as exists:
+            copied = exists.path
+            echo_err(f"editing your existing copy {copied}")
+        return BankDocument.open(copied)
+    except EditError as error:
+        raise _fail(error) from None
+
+
+def _save(document: BankDocument) -> SaveResult:
+    try:
+        result = document.save()
+    except EditError as error:
+        raise _fail(error) from None
+    for question_id, similar in result.similar.items():
+        for close in similar[:1]:
+            echo_err(f"warning: `{question_id}` is nearly the same as `{close.question_id}`: {close.text}")
+    return result
+
+
+def _draft(
+    text: str | None,
+    key_points: Sequence[str],
+    follow_ups: Sequence[str],
+    difficulty: int | None,
+    time_limit: str | None,
+    tags: Sequence[str],
+    question_id: str | None,
+) -> QuestionDraft:
+    return QuestionDraft(
+        text=text or "",
+        key_points=list(key_points),
+        follow_ups=[FollowUpDraft(f) for f in follow_ups],
+        difficulty=difficulty,
+        time_limit=time_limit,
+        tags=list(tags),
+        id=question_id,
+    )
+
+
+def _question_options(command: Callable) -> Callable:
+    options = [
+        click.option("--key-point", "key_points", multiple=True, help="What a good answer covers (repeatable)."),
+        click.option("--follow-up", "follow_ups", multiple=True, help="A follow-up challenge (repeatable)."),
+        click.option("--difficulty", type=click.IntRange(1, 3), help="1 easy, 2 usual, 3 hard."),
+        click.option("--time-limit", help="Seconds (90) or 1:30, 90s, 2m."),
+        click.option("--tag", "tags", multiple=True, help="A tag (repeatable)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+# --- new ----------------------------------------------------------------------------------------
+
+
+@click.command("new")
+@click.argument("reference", metavar="PATH_ID/PROJECT_ID")
+@click.option("--title", required=True, help="The project's title.")
+@click.option("--language", type=click.Choice(["fr", "en"]), required=True, help="The language of the questions.")
+@click.option("--path-name", help='The learning path\'s name, e.g. "Community Manager" (default: from PATH_ID).')
+@click.option("--evaluator-role", help="The role the evaluator plays during the questions.")
+@click.option("--description", help="A short description of the project's case.")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where to create the file (default: your bank folder/PATH_ID/).",
+)
+@banks_option
+def new_command(
+    reference: str,
+    title: str,
+    language: str,
+    path_name: str | None,
+    evaluator_role: str | None,
+    description: str | None,
+    folder: Path | None,
+    banks: tuple[Path, ...],
+) -> None:
+    """Create a new project bank from a template, with commented guidance."""
+    if path_name is None:
+        path_id = reference.strip("/").partition("/")[0]
+        known = {entry.summary.path_id: entry.summary.path_name for entry in load_catalog(banks).projects}
+        path_name = known.get(path_id)
+    try:
+        created = create_bank(
+            reference,
+            title=title,
+            language=language,
+            path_name=path_name,
+            evaluator_role=evaluator_role,
+            description=description,
+            folder=folder,
+        )
+    except EditError as error:
+        raise _fail(error) from None
+    click.echo(str(created))
+    echo_err(f'created {created}; add questions with: soutenance bank add {created} --text "…"')
+
+
+# --- add ----------------------------------------------------------------------------------------
+
+
+@click.command("add")
+@click.argument("target", metavar="FILE")
+@click.option("--text", help="The question, as the evaluator asks it.")
+@_question_options
+@click.option("--id", "question_id", help="The question's id (default: from its text).")
+@click.option("--after", help="Insert right after this question id (default: at the end).")
+@click.option(
+    "--from-json",
+    "from_json",
+    type=click.File("r", encoding="utf-8"),
+    help="Read a JSON object, or a list of them, with the bank's keys (`-` for stdin).",
+)
+@click.option("--copy", is_flag=True, help=_COPY_HELP)
+@banks_option
+def add_command(
+    target: str,
+    text: str | None,
+    key_points: tuple[str, ...],
+    follow_ups: tuple[str, ...],
+    difficulty: int | None,
+    time_limit: str | None,
+    tags: tuple[str, ...],
+    question_id: str | None,
+    after: str | None,
+    from_json,
+    copy: bool,
+    banks: tuple[Path, ...],
+) -> None:
+    """Add questions to a bank; prints the id of each question added.
+
+    FILE is a bank file, or PATH_ID/PROJECT_ID.
+    """
+    if from_json is not None:
+        if text or key_points or follow_ups or difficulty or time_limit or tags or question_id:
+            raise click.UsageError("give either --from-json or --text and its options, not both")
+        drafts = _drafts_from_json(from_json)
+    elif not text:
+        raise click.UsageError("give the question with --text (or --from-json FILE)")
+    else:
+        drafts = [_draft(text, key_points, follow_ups, difficulty, time_limit, tags, question_id)]
+    document = _open(target, banks, copy=copy)
+    added = []
+    try:
+        for draft in drafts:
+            added.append(document.add_question(draft, after=after))
+            after = added[-1] if after else None
+    except EditError as error:
+        raise _fail(error) from None
+    result = _save(document)
+    for new_id in added:
+        click.echo(new_id)
+    echo_err(f"added {len(added)} question{'s' * (len(added) != 1)} to {result.path}")
+
+
+def _drafts_from_json(stream) -> list[QuestionDraft]:
+    try:
+        data = json.load(stream)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"not JSON: {exc}", param_hint="--from-json") from None
+    items = data if isinstance(data, list) else [data]
+    drafts = []
+    for index, item in enumerate(items, start=1):
+        try:
+            drafts.append(QuestionDraft.from_mapping(item))
+        except ValueError as exc:
+            where = f"question {index}: " if len(items) > 1 else ""
+            raise click.BadParameter(f"{where}{exc}", param_hint="--from-json") from None
+    if not drafts:
+        raise click.BadParameter("an empty list: nothing to add", param_hint="--from-json")
+    return drafts
+
+
+# --- edit ---------------------------------------------------------------------------------------
+
+
+@click.command("edit")
+@click.argument("target", metavar="FILE")
+@click.argument("question_id", metavar="QUESTION_ID")
+@click.option("--text", help="The new text (the id stays, so the history stays attached).")
+@_question_options
+@click.option("--copy", is_flag=True, help=_COPY_HELP)
+@banks_option
+def edit_command(
+    target: str,
+    question_id: str,
+    text: str | None,
+    key_points: tuple[str, ...],
+    follow_ups: tuple[str, ...],
+    difficulty: int | None,
+    time_limit: str | None,
+    tags: tuple[str, ...],
+    copy: bool,
+    banks: tuple[Path, ...],
+) -> None:
+    """Change a question; each option given replaces that value, the others stay as they are."""
+    document = _open(target, banks, copy=copy)
+    try:
+        draft = QuestionDraft.from_question(document.question(question_id))
+        if text is not None:
+            draft.text = text
+        if key_points:
+            draft.key_points = list(key_points)
+        if follow_ups:
+            draft.follow_ups = [FollowUpDraft(f) for f in follow_ups]
+        if tags:
+            draft.tags = list(tags)
+        draft.difficulty = difficulty if difficulty is not None else draft.difficulty
+        draft.time_limit = time_limit if time_limit is not None else draft.time_limit
+        changed = document.update_question(question_id, draft)
+    except EditError as error:
+        raise _fail(error) from None
+    if not changed:
+        echo_err(f"`{question_id}`: nothing to change")
+        return
+    result = _save(document)
+    echo_err(f"updated `{question_id}` in {result.path}")
+
+
+# --- rm -----------------------------------------------------------------------------------------
+
+
+def store_history_checker() -> Callable[[str], bool] | None:
+    """Whether a question id has answers in the session store; None when that cannot be known."""
+    if not paths.database_path().exists():
+        return lambda _question_id: False
+    try:
+        from soutenance.store import open_store
+
+        store = open_store(paths.database_path())
+    except Exception:  # noqa: BLE001 - any store problem means "cannot tell"
+        return None
+    history = getattr(store, "question_history", None)
+    if history is None:
+        return None
+    return lambda question_id: bool(history(question_id))
+
+
+@click.command("rm")
+@click.argument("target", metavar="FILE")
+@click.argument("question_id", metavar="QUESTION_ID")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask, even when the question has history.")
+@click.option("--copy", is_flag=True, help=_COPY_HELP)
+@banks_option
+def rm_command(target: str, question_id: str, yes: bool, copy: bool, banks: tuple[Path, ...]) -> None:
+    """Delete a question. Its history stays readable (answers keep the text they were given with)."""
+    document = _open(target, banks, copy=copy)
+    checker = store_history_checker()
+    has_history = checker or (lambda _question_id: True)
+    try:
+        deletion = document.delete_question(question_id, has_history=has_history, confirmed=yes)
+        if not deletion.deleted:
+            reason = "has answers in the history" if checker else "may have answers in the history"
+            if not sys.stdin.isatty():
+                raise click.ClickException(f"`{question_id}` {reason}: add --yes to delete it anyway")
+            click.confirm(f"`{question_id}` {reason} (kept, readable). Delete the question?", abort=True, err=True)
+            deletion = document.delete_question(question_id, confirmed=True)
+    except EditError as error:
+        raise _fail(error) from None
+    result = _save(document)
+    echo_err(f"deleted `{question_id}` from {result.path}")
+
+
+# --- copy ---------------------------------------------------------------------------------------
+
+
+@click.command("copy")
+@click.argument("target", metavar="PROJECT")
+@banks_option
+def copy_command(target: str, banks: tuple[Path, ...]) -> None:
+    """Copy a project (e.g. a bundled one) into your bank folder, where it replaces the original."""
+    try:
+        copied = copy_to_user(_target_file(target, banks))
+    except CopyExists as exists:
+        raise click.ClickException(f"{exists.path} already exists: edit that copy") from None
+    except EditError as error:
+        raise _fail(error) from None
+    click.echo(str(copied))
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+@click.command("import")
+@click.argument("source", metavar="SOURCE")
+@click.option("--into", "target", required=True, metavar="FILE", help=_TARGET_HELP)
+@click.option("--format", "format_", type=click.Choice(FORMATS), help="Default: from the file name and content.")
+@click.option("--dry-run", is_flag=True, help="Show what would be added and skipped; write nothing.")
+@click.option("--copy", is_flag=True, help=_COPY_HELP)
+@banks_option
+def import_command(
+    source: str, target: str, format_: str | None, dry_run: bool, copy: bool, banks: tuple[Path, ...]
+) -> None:
+    """Import questions from CSV, Anki text (notes in plain text) or a Markdown list.
+
+    Questions already in the bank, exactly or nearly, are skipped; so are repeats within SOURCE.
+    See docs/authoring.md for the CSV columns and the formats.
+    """
+    try:
+        if source == "-":
+            if format_ is None:
+                raise click.UsageError("reading stdin: give --format csv, anki or md")
+            text, notes = decode_source(sys.stdin.buffer.read(), "<stdin>")
+            parsed = parse_source(text, "<stdin>", format_)
+            parsed.problems[:0] = notes
+        else:
+            parsed = read_source(Path(source), format_)
+    except ImportFailed as error:
+        raise _fail(error) from None
+    document = _open(target, banks, copy=copy and not dry_run) if not dry_run else _open_read_only(target, banks)
+    plan = plan_import(parsed, document.bank)
+    verb = "would add" if dry_run else "adding"
+    click.echo(f"{verb} {len(plan.added)} question{'s' * (len(plan.added) != 1)} to {document.path}")
+    for item in plan.added:
+        click.echo(f"  + {item.draft.id}: {_one_line(item.draft.text)}  ({item.where})")
+    if plan.skipped:
+        click.echo(f"skipped {len(plan.skipped)} duplicate{'s' * (len(plan.skipped) != 1)}")
+    for skipped in plan.skipped:
+        sign = "=" if skipped.reason == "duplicate" else "~"
+        where = "an earlier imported question" if skipped.earlier_import else "the existing question"
+        click.echo(
+            f"  {sign} {_one_line(skipped.item.draft.text)}  ({skipped.item.where})\n"
+            f"      {skipped.reason} of {where} `{skipped.of_id}`: {_one_line(skipped.of_text)}"
+        )
+    for problem in plan.problems:
+        echo_err(f"{problem}")
+    if dry_run or not plan.added:
+        return
+    try:
+        for item in plan.added:
+            document.add_question(item.draft)
+    except EditError as error:
+        raise _fail(error) from None
+    result = _save(document)
+    echo_err(f"imported {len(plan.added)} question{'s' * (len(plan.added) != 1)} into {result.path}")
+
+
+def _open_read_only(target: str, banks: tuple[Path, ...]) -> BankDocument:
+    try:
+        return BankDocument.open(_target_file(target, banks))
+    except EditError as error:
+        raise _fail(error) from None
+
+
+def _one_line(text: str, width: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

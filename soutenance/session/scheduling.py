@@ -1,0 +1,512 @@
+"""Which questions a student should rehearse next, from their recorded answers and the defense date.
+
+Each answer is rated (coverage of key points, time against the limit, confidence) into an FSRS
+rating and replayed through an ``fsrs.Scheduler`` to estimate how well each question will be
+recalled at the defense. Unseen questions come first, weak ones keep coming back, and with a
+defense date enough new questions are drawn each session to see the whole bank in time.
+
+Reasons are short machine codes with parameters, translated by the UI:
+
+- ``("never_seen", {})``
+- ``("skipped_last", {})``
+- ``("overtime_last", {"seconds": 12})``
+- ``("key_points", {"covered": 1, "total": 4})``
+- ``("low_confidence", {"confidence": 2})``
+- ``("due", {"retrievability": 0.42})``: likely forgotten by the defense (or today)
+- ``("review", {"retrievability": 0.95})``: well known, drawn to fill the session
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from operator import attrgetter
+from typing import Any, Literal, NamedTuple
+
+from fsrs import Card, Rating, Scheduler
+
+from soutenance.banks.model import Question
+from soutenance.session.draw import QuestionFilter, unique_questions
+from soutenance.session.model import Answer, Session
+
+CONFIDENCE_SCALE = (1, 4)
+"""Self-assessed confidence, like the mentor marks: 1 not sure at all ... 4 sure."""
+
+Focus = Literal["mix", "weak", "new", "due", "all"]
+
+
+class Reason(NamedTuple):
+    """Why a question was drawn: a code and its parameters (see the module docstring)."""
+
+    code: str
+    params: dict[str, Any]
+
+
+def as_utc(moment: datetime | date) -> datetime:
+    """A timezone-aware UTC datetime; naive datetimes are taken as UTC, dates as their midnight."""
+    if not isinstance(moment, datetime):
+        return datetime.combine(moment, time(0), tzinfo=UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def confidence_unit(
+    confidence: int | None, scale: tuple[int, int] = CONFIDENCE_SCALE
+) -> float | None:
+    """Confidence mapped to 0..1 (None stays None; values outside the scale are clamped)."""
+    if confidence is None:
+        return None
+    low, high = scale
+    return min(1.0, max(0.0, (confidence - low) / (high - low)))
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    """One recorded answer, as the store hands it over; ``answered_at`` is kept in UTC.
+
+    ``key_points`` (texts) and ``covered`` (their indices) are optional; statistics use them to
+    name the most-missed key points.
+    """
+
+    question_id: str
+    answered_at: datetime
+    coverage: float | None = None
+    elapsed: float | None = None
+    time_limit: float = 90
+    confidence: int | None = None
+    skipped: bool = False
+    student: str = ""
+    session_id: str = ""
+    project_id: str = ""
+    key_points: tuple[str, ...] = ()
+    covered: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "answered_at", as_utc(self.answered_at))
+        if self.coverage is not None:
+            object.__setattr__(self, "coverage", min(1.0, max(0.0, float(self.coverage))))
+
+    @classmethod
+    def from_answer(cls, answer: Answer, session: Session) -> AnswerRecord:
+        return cls(
+            question_id=answer.question_id,
+            answered_at=answer.answered_at or session.started_at,
+            coverage=answer.coverage,
+            elapsed=answer.elapsed,
+            time_limit=answer.time_limit,
+            confidence=answer.confidence,
+            skipped=answer.skipped,
+            student=session.student,
+            session_id=session.id,
+            project_id=session.project_id,
+            key_points=tuple(answer.key_points),
+            covered=tuple(sorted(set(answer.covered))),
+        )
+
+    @property
+    def reached(self) -> bool:
+        """Answered or skipped; an answer never reached (session ended first) tells nothing."""
+        return self.skipped or self.elapsed is not None
+
+    @property
+    def overtime(self) -> float:
+        if self.skipped or self.elapsed is None:
+            return 0.0
+        return max(0.0, self.elapsed - self.time_limit)
+
+    def key_point_counts(self, total_hint: int = 0) -> tuple[int, int] | None:
+        """(covered, total) key points; the total comes from the bank when the record has no texts."""
+        if self.key_points:
+            total = len(self.key_points)
+            return len({i for i in self.covered if 0 <= i < total}), total
+        if self.coverage is None or total_hint <= 0:
+            return None
+        return round(self.coverage * total_hint), total_hint
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What makes an answer weak, and how answers turn into FSRS ratings."""
+
+    low_coverage: float = 0.5
+    """Below this share of key points the answer is weak."""
+    low_confidence: int = 2
+    """At or below this confidence the answer is weak."""
+    overtime_grace: float = 1.0
+    """Overtime under this many seconds is not held against the student."""
+    confidence_scale: tuple[int, int] = CONFIDENCE_SCALE
+    desired_retention: float = 0.9
+    """Questions predicted below this recall probability are due."""
+
+    @property
+    def overtime_floor(self) -> float:
+        """Seconds over the limit from which an answer counts as overtime (never 0)."""
+        return max(self.overtime_grace, 1e-9)
+
+
+DEFAULT_CRITERIA = Criteria()
+
+
+def is_weak(record: AnswerRecord, criteria: Criteria = DEFAULT_CRITERIA) -> bool:
+    """Whether ``weak_points`` finds anything, without building the reasons (hot path)."""
+    return (
+        record.skipped
+        or record.overtime >= criteria.overtime_floor
+        or (record.coverage is not None and record.coverage < criteria.low_coverage)
+        or (record.confidence is not None and record.confidence <= criteria.low_confidence)
+    )
+
+
+def weak_points(
+    record: AnswerRecord, criteria: Criteria = DEFAULT_CRITERIA, total_hint: int = 0
+) -> list[Reason]:
+    """What went wrong in one answer, worst first; codes: skipped, overtime, key_points,
+    low_confidence (callers add a suffix such as "_last")."""
+    if record.skipped:
+        return [Reason("skipped", {})]
+    reasons = []
+    if record.overtime >= criteria.overtime_floor:
+        reasons.append(Reason("overtime", {"seconds": round(record.overtime)}))
+    if record.coverage is not None and record.coverage < criteria.low_coverage:
+        counts = record.key_point_counts(total_hint)
+        covered, total = counts if counts else (round(record.coverage * 100), 100)
+        reasons.append(Reason("key_points", {"covered": covered, "total": total}))
+    if record.confidence is not None and record.confidence <= criteria.low_confidence:
+        reasons.append(Reason("low_confidence", {"confidence": record.confidence}))
+    return reasons
+
+
+def answer_quality(record: AnswerRecord, criteria: Criteria = DEFAULT_CRITERIA) -> float:
+    """0..1: coverage weighs 0.6, time 0.2 and confidence 0.2 (over the parts that are known)."""
+    if record.skipped:
+        return 0.0
+    parts: list[tuple[float, float]] = []
+    if record.coverage is not None:
+        parts.append((0.6, record.coverage))
+    if record.elapsed is not None and record.time_limit > 0:
+        parts.append((0.2, max(0.0, 1.0 - record.overtime / record.time_limit)))
+    confidence = confidence_unit(record.confidence, criteria.confidence_scale)
+    if confidence is not None:
+        parts.append((0.2, confidence))
+    if not parts:
+        return 0.5
+    return sum(w * v for w, v in parts) / sum(w for w, _ in parts)
+
+
+def rate_answer(record: AnswerRecord, criteria: Criteria = DEFAULT_CRITERIA) -> Rating:
+    """Again under 0.4 quality (and when skipped), Hard under 0.7 or whenever the answer is weak,
+    Good under 0.95, Easy above."""
+    quality = answer_quality(record, criteria)
+    if record.skipped or quality < 0.4:
+        return Rating.Again
+    if quality < 0.7 or is_weak(record, criteria):
+        return Rating.Hard
+    return Rating.Good if quality < 0.95 else Rating.Easy
+
+
+def make_scheduler(criteria: Criteria = DEFAULT_CRITERIA) -> Scheduler:
+    """Day-based scheduling (no minute steps) and no fuzzing, so results are deterministic."""
+    return Scheduler(
+        desired_retention=criteria.desired_retention,
+        learning_steps=(),
+        relearning_steps=(),
+        enable_fuzzing=False,
+    )
+
+
+def replay(
+    records: Iterable[AnswerRecord], scheduler: Scheduler, criteria: Criteria = DEFAULT_CRITERIA
+) -> Card | None:
+    """The FSRS card after replaying one question's answers in time order (None if none count)."""
+    reached = sorted((r for r in records if r.reached), key=lambda r: r.answered_at)
+    if not reached:
+        return None
+    card = Card(card_id=1, due=reached[0].answered_at)
+    for record in reached:
+        card, _ = scheduler.review_card(card, rate_answer(record, criteria), record.answered_at)
+    return card
+
+
+class _Memory:
+    """One student's history grouped per question; FSRS cards are computed on demand.
+
+    ``questions`` may repeat an id (the first one counts); records about questions outside it are
+    left aside (``unknown_ids``). Large banks are handled without a Python-level pass over them.
+    """
+
+    def __init__(
+        self,
+        questions: Sequence[Question],
+        history: Iterable[AnswerRecord],
+        *,
+        now: datetime | date,
+        defense_date: datetime | date | None,
+        criteria: Criteria,
+    ) -> None:
+        self.criteria = criteria
+        self.now = as_utc(now)
+        self.defense = as_utc(defense_date) if defense_date is not None else None
+        self.target = self.defense if self.defense and self.defense > self.now else self.now
+        self.pool = list(questions)
+        self.index: dict[str, Question] = dict(zip(map(_id, self.pool), self.pool, strict=True))
+        if len(self.index) != len(self.pool):
+            self.pool = unique_questions(self.pool)
+            self.index = {q.id: q for q in self.pool}
+        grouped: dict[str, list[AnswerRecord]] = {}
+        for record in history:
+            if record.skipped or record.elapsed is not None:
+                group = grouped.get(record.question_id)
+                if group is None:
+                    grouped[record.question_id] = [record]
+                else:
+                    group.append(record)
+        self.by_question = {qid: group for qid, group in grouped.items() if qid in self.index}
+        self.unknown_ids = set(grouped) - self.by_question.keys()
+        self.scheduler = make_scheduler(criteria)
+        self._retrievability: dict[str, float] = {}
+
+    @property
+    def seen_questions(self) -> list[Question]:
+        """Questions answered at least once, in the order of the history."""
+        return [self.index[qid] for qid in self.by_question]
+
+    @property
+    def unseen(self) -> list[Question]:
+        return [q for q in self.pool if q.id not in self.by_question]
+
+    @property
+    def unseen_count(self) -> int:
+        return len(self.pool) - len(self.by_question)
+
+    def sample_unseen(self, rng: random.Random, k: int) -> list[Question]:
+        """``k`` unseen questions at random (fewer if there are not enough)."""
+        k = min(k, self.unseen_count)
+        if k <= 0:
+            return []
+        if self.unseen_count * 4 < len(self.pool):
+            return rng.sample(self.unseen, k)
+        # Mostly unseen: draw positions and skip the seen ones rather than listing the bank.
+        picked: list[Question] = []
+        tried: set[int] = set()
+        while len(picked) < k:
+            position = rng.randrange(len(self.pool))
+            if position not in tried:
+                tried.add(position)
+                if self.pool[position].id not in self.by_question:
+                    picked.append(self.pool[position])
+        return picked
+
+    def seen(self, question_id: str) -> bool:
+        return question_id in self.by_question
+
+    def last(self, question_id: str) -> AnswerRecord:
+        group = self.by_question[question_id]
+        return group[0] if len(group) == 1 else max(group, key=_answered_at)
+
+    def weakness(self, question_id: str) -> tuple[float, datetime, Reason] | None:
+        """(quality of the last answer, its date, main reason) when the last answer was weak."""
+        last = self.last(question_id)
+        if not is_weak(last, self.criteria):
+            return None
+        reasons = weak_points(last, self.criteria, len(self.index[question_id].key_points))
+        if not reasons:
+            return None
+        code, params = reasons[0]
+        if code in ("skipped", "overtime"):
+            code += "_last"
+        return answer_quality(last, self.criteria), last.answered_at, Reason(code, params)
+
+    def retrievability(self, question_id: str) -> float:
+        """Predicted recall at the defense (or now when the date is unknown or past); 0 if unseen."""
+        if question_id not in self._retrievability:
+            card = replay(self.by_question.get(question_id, ()), self.scheduler, self.criteria)
+            value = (
+                0.0 if card is None else self.scheduler.get_card_retrievability(card, self.target)
+            )
+            self._retrievability[question_id] = float(value)
+        return self._retrievability[question_id]
+
+    def reason(self, question_id: str) -> Reason:
+        if not self.seen(question_id):
+            return Reason("never_seen", {})
+        weak = self.weakness(question_id)
+        if weak:
+            return weak[2]
+        value = self.retrievability(question_id)
+        code = "due" if value < self.criteria.desired_retention else "review"
+        return Reason(code, {"retrievability": round(value, 2)})
+
+    @property
+    def days_left(self) -> int | None:
+        """Whole days before the defense; None without a date, 0 on the day or once past."""
+        if self.defense is None:
+            return None
+        return max(0, (self.defense.date() - self.now.date()).days)
+
+
+_id = attrgetter("id")
+_answered_at = attrgetter("answered_at")
+
+
+def _new_quota(count: int, unseen: int, weak: int, days_left: int | None) -> int:
+    """How many unseen questions to draw: all but a third kept for weak ones, more when the
+    defense date needs it (one session a day is assumed)."""
+    quota = count - min(weak, count // 3)
+    if days_left is not None and unseen:
+        quota = max(quota, min(count, math.ceil(unseen / max(1, days_left))))
+    return quota
+
+
+def plan_draw(
+    questions: Sequence[Question],
+    history: Iterable[AnswerRecord],
+    *,
+    now: datetime | date,
+    defense_date: datetime | date | None = None,
+    count: int,
+    focus: Focus = "mix",
+    seed: int | None = None,
+    exclude_ids: Iterable[str] = (),
+    question_filter: QuestionFilter | None = None,
+    criteria: Criteria = DEFAULT_CRITERIA,
+) -> list[tuple[Question, Reason]]:
+    """Up to ``count`` distinct questions with the reason each was chosen.
+
+    ``focus``: "mix" (unseen first, a third of the session kept for weak ones, then questions
+    due by the defense, then the rest), "new" (unseen only), "weak" (last answer weak), "due"
+    (predicted recall below the desired retention, lowest first), "all" (random, any). ``history``
+    is the student's records; records about questions no longer in the bank are ignored.
+    """
+    pool = QuestionFilter(exclude_ids=exclude_ids).select(questions)
+    if question_filter is not None:
+        pool = question_filter.select(pool)
+    rng = random.Random(seed)
+    memory = _Memory(pool, history, now=now, defense_date=defense_date, criteria=criteria)
+    count = min(max(0, count), len(memory.pool))
+    if focus == "all":
+        return [(q, memory.reason(q.id)) for q in rng.sample(memory.pool, count)]
+    if focus == "new":
+        return [(q, Reason("never_seen", {})) for q in memory.sample_unseen(rng, count)]
+
+    seen = memory.seen_questions
+    # Weakest last answer first; among equals, the one rehearsed longest ago.
+    weak: list[tuple[float, datetime, float, Question, Reason]] = []
+    strong: list[Question] = []
+    for question in seen:
+        found = memory.weakness(question.id)
+        if found:
+            quality, last_at, reason = found
+            weak.append((quality, last_at, rng.random(), question, reason))
+        else:
+            strong.append(question)
+    weak.sort(key=lambda item: item[:3])
+    weak_picks = [(q, reason) for *_, q, reason in weak]
+
+    if focus == "weak" or not count:
+        return weak_picks[:count]
+    if focus == "due":
+        ranked = sorted(seen, key=lambda q: (memory.retrievability(q.id), q.id))
+        due = [q for q in ranked if memory.retrievability(q.id) < criteria.desired_retention]
+        return [(q, memory.reason(q.id)) for q in due[:count]]
+
+    # "mix": unseen (within the quota), weak, more unseen, then seen-and-strong by recall.
+    quota = _new_quota(count, memory.unseen_count, len(weak), memory.days_left)
+    new_picks = [(q, Reason("never_seen", {})) for q in memory.sample_unseen(rng, count)]
+    picks = new_picks[:quota] + weak_picks[: count - min(quota, len(new_picks))]
+    picks += new_picks[quota:]
+    if len(picks) < count:
+        ranked = sorted(strong, key=lambda q: (memory.retrievability(q.id), rng.random()))
+        picks += [(q, memory.reason(q.id)) for q in ranked[: count - len(picks)]]
+    return picks[:count]
+
+
+@dataclass(frozen=True)
+class CoveragePlan:
+    """Where a student stands on a project and how many sessions are still needed."""
+
+    total: int
+    seen: int
+    unseen_ids: tuple[str, ...]
+    weak_ids: tuple[str, ...]
+    due_ids: tuple[str, ...]
+    sessions_needed: int
+    """Sessions of ``per_session`` questions to see every unseen question once, a third of each
+    session going to weak questions while there are some."""
+    days_left: int | None
+    sessions_per_day: float | None
+    """Sessions a day to be ready by the date (None without a date or once it has passed)."""
+    defense_passed: bool = False
+    unknown_ids: tuple[str, ...] = field(default=())
+    """Question ids in the history that the bank no longer has."""
+
+    @property
+    def unseen(self) -> int:
+        return len(self.unseen_ids)
+
+    @property
+    def on_track(self) -> bool | None:
+        """One session a day is enough to see everything by the date."""
+        if self.sessions_per_day is None:
+            return None if not self.defense_passed else not self.unseen_ids
+        return self.sessions_per_day <= 1
+
+
+def plan(
+    questions: Sequence[Question],
+    history: Iterable[AnswerRecord],
+    now: datetime | date,
+    defense_date: datetime | date | None = None,
+    per_session: int = 10,
+    criteria: Criteria = DEFAULT_CRITERIA,
+) -> CoveragePlan:
+    """Sessions needed to cover the project, and what is left to see or to strengthen."""
+    memory = _Memory(questions, history, now=now, defense_date=defense_date, criteria=criteria)
+    unseen = tuple(q.id for q in memory.unseen)
+    seen = [q.id for q in memory.pool if q.id in memory.by_question]
+    weak = tuple(qid for qid in seen if memory.weakness(qid))
+    due = tuple(
+        qid
+        for qid in seen
+        if qid not in weak and memory.retrievability(qid) < criteria.desired_retention
+    )
+    per_session = max(1, per_session)
+    new_per_session = max(1, per_session - (min(len(weak), per_session // 3)))
+    sessions = math.ceil(len(unseen) / new_per_session)
+    days_left = memory.days_left
+    passed = memory.defense is not None and memory.defense.date() < memory.now.date()
+    per_day = None
+    if days_left is not None and not passed:
+        per_day = sessions / max(1, days_left)
+    return CoveragePlan(
+        total=len(memory.pool),
+        seen=len(seen),
+        unseen_ids=unseen,
+        weak_ids=weak,
+        due_ids=due,
+        sessions_needed=sessions,
+        days_left=days_left,
+        sessions_per_day=per_day,
+        defense_passed=passed,
+        unknown_ids=tuple(sorted(memory.unknown_ids)),
+    )
+
+
+def draw_weights(
+    questions: Sequence[Question],
+    history: Iterable[AnswerRecord],
+    *,
+    now: datetime | date,
+    defense_date: datetime | date | None = None,
+    criteria: Criteria = DEFAULT_CRITERIA,
+) -> dict[str, float]:
+    """Weights for ``draw_questions``: 1 for unseen questions, else the chance of forgetting by
+    the defense (1 - retrievability), never below 0.05."""
+    memory = _Memory(questions, history, now=now, defense_date=defense_date, criteria=criteria)
+    return {
+        q.id: 1.0 if not memory.seen(q.id) else max(0.05, 1.0 - memory.retrievability(q.id))
+        for q in questions
+    }

@@ -1,0 +1,332 @@
+"""Planning what a student rehearses next, with FSRS and the defense date."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from fsrs import Rating
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from soutenance.banks.model import Question
+from soutenance.session.draw import QuestionFilter
+from soutenance.session.model import Answer, Session
+from soutenance.session.scheduling import (
+    AnswerRecord,
+    Reason,
+    answer_quality,
+    as_utc,
+    confidence_unit,
+    draw_weights,
+    make_scheduler,
+    plan,
+    plan_draw,
+    rate_answer,
+    replay,
+)
+
+NOW = datetime(2026, 11, 2, 18, tzinfo=UTC)
+KP = ("a", "b", "c", "d")
+
+
+def bank(n: int = 12) -> list[Question]:
+    return [
+        Question(
+            id=f"q{i:02d}",
+            text=f"Question {i}",
+            key_points=list(KP),
+            difficulty=1 + i % 3,
+            tags=[f"t{i % 2}"],
+        )
+        for i in range(n)
+    ]
+
+
+def rec(
+    qid: str,
+    days_ago: float = 1,
+    *,
+    covered=(0, 1, 2, 3),
+    elapsed=60.0,
+    limit=90,
+    confidence=3,
+    skipped=False,
+) -> AnswerRecord:
+    return AnswerRecord(
+        question_id=qid,
+        answered_at=NOW - timedelta(days=days_ago),
+        coverage=None if skipped else len(covered) / 4,
+        elapsed=None if skipped else elapsed,
+        time_limit=limit,
+        confidence=confidence,
+        skipped=skipped,
+        key_points=KP,
+        covered=tuple(covered),
+    )
+
+
+def ids(picks) -> list[str]:
+    return [q.id for q, _ in picks]
+
+
+# -- rating ---------------------------------------------------------------------------------------
+
+
+def test_rating_from_coverage_time_and_confidence() -> None:
+    assert rate_answer(rec("x", skipped=True)) is Rating.Again
+    assert rate_answer(rec("x", covered=(0,), confidence=1)) is Rating.Again
+    assert rate_answer(rec("x", covered=(0, 1), confidence=2)) is Rating.Hard
+    assert rate_answer(rec("x", covered=(0, 1, 2, 3), elapsed=120)) is Rating.Hard  # overtime
+    assert rate_answer(rec("x", covered=(0, 1, 2), confidence=3)) is Rating.Good
+    assert rate_answer(rec("x", covered=(0, 1, 2, 3), confidence=4)) is Rating.Easy
+    bare = AnswerRecord("x", NOW)  # nothing known: middle quality
+    assert answer_quality(bare) == 0.5
+
+
+def test_records_are_normalised() -> None:
+    naive = AnswerRecord("x", datetime(2026, 1, 1, 12), coverage=1.7)
+    assert naive.answered_at.tzinfo is UTC
+    assert naive.coverage == 1.0
+    assert as_utc(date(2026, 3, 1)) == datetime(2026, 3, 1, tzinfo=UTC)
+    assert confidence_unit(None) is None
+    assert confidence_unit(4) == 1.0 and confidence_unit(1) == 0.0 and confidence_unit(9) == 1.0
+
+
+def test_replay_gives_lower_recall_to_weak_questions() -> None:
+    scheduler = make_scheduler()
+    strong = replay([rec("s", 10), rec("s", 5)], scheduler)
+    weak = replay(
+        [rec("w", 10, covered=(0,), confidence=1), rec("w", 5, covered=(0,), confidence=1)],
+        scheduler,
+    )
+    assert replay([], scheduler) is None
+    later = NOW + timedelta(days=10)
+    assert scheduler.get_card_retrievability(weak, later) < scheduler.get_card_retrievability(
+        strong, later
+    )
+
+
+def test_record_from_session_answer() -> None:
+    session = Session("alice", "cm", "crise", "Crise", "fr", "DRH", started_at=NOW)
+    answer = Answer("q01", "Q", list(KP), 90, elapsed=30.0, covered=[2, 0, 2], confidence=3)
+    record = AnswerRecord.from_answer(answer, session)
+    assert (record.student, record.session_id, record.answered_at) == ("alice", session.id, NOW)
+    assert record.covered == (0, 2) and record.coverage == 0.5
+    assert record.key_point_counts() == (2, 4)
+
+
+# -- plan_draw ------------------------------------------------------------------------------------
+
+
+def test_no_history_draws_never_seen() -> None:
+    picks = plan_draw(bank(), [], now=NOW, count=5, seed=1)
+    assert len(picks) == 5
+    assert all(reason == ("never_seen", {}) for _, reason in picks)
+    assert ids(picks) == ids(plan_draw(bank(), [], now=NOW, count=5, seed=1))
+
+
+def test_unseen_come_first() -> None:
+    history = [rec(f"q{i:02d}") for i in range(8)]  # all answered well
+    picks = plan_draw(bank(), history, now=NOW, count=4, seed=3)
+    assert sorted(ids(picks)) == ["q08", "q09", "q10", "q11"]
+
+
+def test_weak_before_strong_with_reasons() -> None:
+    history = [rec(f"q{i:02d}", 3) for i in range(12)]
+    history += [
+        rec("q01", 1, elapsed=102),  # overtime by 12 s
+        rec("q02", 1, covered=(0,)),  # 1 key point of 4
+        rec("q03", 1, confidence=1),
+        rec("q04", 1, skipped=True),
+    ]
+    picks = plan_draw(bank(), history, now=NOW, count=12, seed=0)
+    reasons = dict(zip(ids(picks), [r for _, r in picks], strict=True))
+    assert set(ids(picks)[:4]) == {"q01", "q02", "q03", "q04"}
+    assert ids(picks)[0] == "q04"  # skipped is the weakest
+    assert reasons["q01"] == ("overtime_last", {"seconds": 12})
+    assert reasons["q02"] == ("key_points", {"covered": 1, "total": 4})
+    assert reasons["q03"] == ("low_confidence", {"confidence": 1})
+    assert reasons["q04"] == ("skipped_last", {})
+    rest = [reasons[qid] for qid in ids(picks)[4:]]
+    assert {r.code for r in rest} <= {"due", "review"}
+    assert all(0 <= r.params["retrievability"] <= 1 for r in rest)
+    assert ids(plan_draw(bank(), history, now=NOW, count=3, focus="weak", seed=0)) == ids(picks)[:3]
+
+
+def test_a_later_good_answer_clears_the_weakness() -> None:
+    history = [rec("q00", 5, covered=(0,)), rec("q00", 1)]
+    picks = plan_draw(bank(1), history, now=NOW, count=1, focus="weak", seed=0)
+    assert picks == []
+
+
+def test_mix_keeps_a_third_for_weak_ones() -> None:
+    history = [rec("q00", 1, covered=()), rec("q01", 1, covered=()), rec("q02", 1)]
+    picks = plan_draw(bank(), history, now=NOW, count=6, seed=2)
+    codes = Counter(r.code for _, r in picks)
+    assert codes == {"never_seen": 4, "key_points": 2}
+    assert [r.code for _, r in picks][:4] == ["never_seen"] * 4
+
+
+def test_focus_modes() -> None:
+    history = [rec("q00", 30), rec("q01", 1, covered=()), rec("q02", 0.1, confidence=4)]
+    questions = bank(6)
+    new = plan_draw(questions, history, now=NOW, count=10, focus="new", seed=1)
+    assert sorted(ids(new)) == ["q03", "q04", "q05"]
+    weak = plan_draw(questions, history, now=NOW, count=10, focus="weak", seed=1)
+    assert ids(weak) == ["q01"]
+    due = plan_draw(questions, history, now=NOW, count=10, focus="due", seed=1)
+    assert ids(due) == ["q00", "q01"]  # a month-old answer fades more than yesterday's weak one
+    assert "q02" not in ids(due)  # answered well a couple of hours ago
+    values = [r.params["retrievability"] for _, r in due if "retrievability" in r.params]
+    assert values == sorted(values)
+    everything = plan_draw(questions, history, now=NOW, count=10, focus="all", seed=1)
+    assert sorted(ids(everything)) == [q.id for q in questions]
+
+
+def test_whole_bank_seen_by_the_defense_and_weak_ones_several_times() -> None:
+    questions = [Question(id=f"q{i:02d}", text=f"Q{i}", key_points=list(KP)) for i in range(30)]
+    hard = {f"q{i:02d}" for i in range(0, 30, 5)}
+    defense = NOW + timedelta(days=10)
+    history: list[AnswerRecord] = []
+    asked: Counter[str] = Counter()
+    for day in range(10):
+        now = NOW + timedelta(days=day)
+        picks = plan_draw(questions, history, now=now, defense_date=defense, count=5, seed=day)
+        assert len(picks) == 5
+        for question, _ in picks:
+            asked[question.id] += 1
+            covered = (0,) if question.id in hard else (0, 1, 2, 3)
+            history.append(
+                AnswerRecord(
+                    question.id,
+                    now,
+                    coverage=len(covered) / 4,
+                    elapsed=50,
+                    time_limit=90,
+                    confidence=3,
+                    key_points=KP,
+                    covered=covered,
+                )
+            )
+    assert set(asked) == {q.id for q in questions}
+    assert all(asked[qid] >= 2 for qid in hard)
+    assert plan(questions, history, defense, defense, 5).unseen == 0
+
+
+def test_close_defense_date_raises_the_share_of_new_questions() -> None:
+    history = [rec(f"q{i:02d}", 1, covered=()) for i in range(6)]  # six weak questions
+    no_date = plan_draw(bank(20), history, now=NOW, count=6, seed=1)
+    assert Counter(r.code for _, r in no_date)["never_seen"] == 4
+    tomorrow = plan_draw(
+        bank(20), history, now=NOW, defense_date=NOW + timedelta(days=1), count=6, seed=1
+    )
+    assert all(r.code == "never_seen" for _, r in tomorrow)
+
+
+def test_past_defense_date_and_unknown_ids_are_fine() -> None:
+    history = [rec("gone", 2), rec("q00", 2), AnswerRecord("q01", NOW)]  # q01 never reached
+    past = NOW - timedelta(days=3)
+    picks = plan_draw(bank(3), history, now=NOW, defense_date=past, count=5, seed=1)
+    assert sorted(ids(picks)) == ["q00", "q01", "q02"]
+    assert "gone" not in ids(picks)
+    result = plan(bank(3), history, NOW, past, per_session=2)
+    assert result.defense_passed and result.days_left == 0 and result.sessions_per_day is None
+    assert result.unknown_ids == ("gone",)
+    assert result.unseen_ids == ("q01", "q02")
+    assert result.on_track is False
+
+
+def test_plan_counts_sessions() -> None:
+    result = plan(bank(12), [rec("q00", 1, covered=())], NOW, date(2026, 11, 6), per_session=3)
+    assert result.total == 12 and result.seen == 1 and result.unseen == 11
+    assert result.weak_ids == ("q00",)
+    assert result.sessions_needed == 6  # 2 new a session while a weak one waits
+    assert result.days_left == 4
+    assert result.sessions_per_day == pytest.approx(1.5)
+    assert result.on_track is False
+    assert plan(bank(4), [], NOW).days_left is None
+    assert plan(bank(4), [], NOW).on_track is None
+    assert plan([], [], NOW, NOW).sessions_needed == 0
+
+
+def test_mixed_naive_and_aware_history() -> None:
+    history = [
+        AnswerRecord("q00", datetime(2026, 10, 1, 9), coverage=0.25, elapsed=30, time_limit=90),
+        AnswerRecord(
+            "q00", datetime(2026, 10, 20, 9, tzinfo=UTC), coverage=1.0, elapsed=30, time_limit=90
+        ),
+    ]
+    picks = plan_draw(bank(1), history, now=datetime(2026, 11, 1), count=2, focus="all", seed=0)
+    assert picks == [(bank(1)[0], ("review", {"retrievability": 0.95}))]
+
+
+def test_draw_weights() -> None:
+    weights = draw_weights(
+        bank(3),
+        [rec("q00", 1), rec("q01", 1, covered=())],
+        now=NOW,
+        defense_date=NOW + timedelta(days=20),
+    )
+    assert weights["q02"] == 1.0
+    assert 0.05 <= weights["q00"] < weights["q01"] <= 1.0
+
+
+def test_reason_is_a_plain_tuple() -> None:
+    assert Reason("due", {"retrievability": 0.42}) == ("due", {"retrievability": 0.42})
+
+
+# -- properties ---------------------------------------------------------------------------------
+
+QIDS = [f"q{i:02d}" for i in range(15)]
+records = st.builds(
+    AnswerRecord,
+    question_id=st.sampled_from([*QIDS, "gone", "old"]),
+    answered_at=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 1, 1)),
+    coverage=st.none() | st.floats(0, 1),
+    elapsed=st.none() | st.floats(0, 600),
+    time_limit=st.integers(10, 300),
+    confidence=st.none() | st.integers(1, 4),
+    skipped=st.booleans(),
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    history=st.lists(records, max_size=40),
+    count=st.integers(0, 20),
+    focus=st.sampled_from(["mix", "weak", "new", "due", "all"]),
+    asked=st.sets(st.sampled_from(QIDS), max_size=6),
+    difficulties=st.sets(st.integers(1, 3), max_size=2),
+    tags=st.sets(st.sampled_from(["t0", "t1"]), max_size=1),
+    defense=st.none() | st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 6, 1)),
+    seed=st.integers(0, 1000),
+)
+def test_plan_draw_never_repeats_nor_leaves_the_filters(
+    history, count, focus, asked, difficulties, tags, defense, seed
+) -> None:
+    questions = bank(15)
+    chosen = QuestionFilter(difficulties=difficulties, tags=tags)
+    picks = plan_draw(
+        questions,
+        history,
+        now=NOW,
+        defense_date=defense,
+        count=count,
+        focus=focus,
+        seed=seed,
+        exclude_ids=asked,
+        question_filter=chosen,
+    )
+    drawn = ids(picks)
+    assert len(drawn) == len(set(drawn)) <= count
+    for question, reason in picks:
+        assert question.id not in asked
+        assert chosen.matches(question)
+        assert isinstance(reason.code, str) and isinstance(reason.params, dict)
+    if focus in ("mix", "all"):
+        eligible = [q for q in questions if q.id not in asked and chosen.matches(q)]
+        assert len(drawn) == min(count, len(eligible))
+    result = plan(questions, history, NOW, defense, per_session=max(1, count))
+    assert result.seen + result.unseen == result.total
