@@ -78,9 +78,27 @@ class SoutenanceApp(Translated, App[None]):
             else:
                 yield command
         yield SystemCommand(t("home.problems"), t("cmd.problems_help"), self.action_show_problems)
+        yield from self._binding_commands(screen)
         palette_commands = getattr(screen, "palette_commands", None)
         if palette_commands is not None:
             yield from palette_commands()
+
+    def _binding_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key shown in the footer is also a command of the palette."""
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not (binding.show and active.enabled and binding.description) or binding.action in seen:
+                continue
+            if binding.action in ("quit", "app.quit", "command_palette", "app.command_palette"):
+                continue
+            seen.add(binding.action)
+            node = active.node
+
+            async def run(node: Any = node, action: str = binding.action) -> None:
+                await self.run_action(action, node)
+
+            yield SystemCommand(binding.description, binding.key_display or key, run)
 
     def action_show_problems(self) -> None:
         self.push_screen(ProblemsScreen())

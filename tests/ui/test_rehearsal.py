@@ -240,3 +240,18 @@ def test_both_catalogs_have_the_same_keys() -> None:
     from soutenance.i18n import catalog
 
     assert catalog("fr").keys() == catalog("en").keys()
+
+
+async def test_screen_keys_are_palette_commands(tmp_path: Path) -> None:
+    clock = FakeClock()
+    app = make_app(banks=[bank_dir(tmp_path)], lang="en", clock=clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = await start(app, pilot)
+        titles = [command.title for command in app.get_system_commands(screen)]
+        assert "I'm done" in titles and "Pause" in titles
+        done = next(c for c in app.get_system_commands(screen) if c.title == "I'm done")
+        clock.advance(5)
+        await done.callback()
+        await pilot.pause()
+        assert screen.stage is Stage.CONFIDENCE
