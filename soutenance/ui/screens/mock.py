@@ -56,7 +56,8 @@ class PresentationScreen(Translated, Screen[None]):
     def _reading(self) -> tuple[str, Level]:
         presentation = self.defense.presentation
         status = t("q.paused") if presentation.paused else t("mock.too_short_so_far") if presentation.too_short_so_far else ""
-        self.query_one("#presentation-status", Static).update(status)
+        for widget in self.query("#presentation-status").results(Static):
+            widget.update(status)
         return presentation.display(), presentation.level()
 
     def action_pause(self) -> None:

@@ -137,7 +137,10 @@ class QuestionScreen(Translated, Screen[None]):
         return reading.display, reading.level
 
     def _update_status(self, state: TimerState | None = None, paused: bool = False) -> None:
-        status = self.query_one("#timer-status", Static)
+        found = self.query("#timer-status")
+        if not found:
+            return  # a last timer tick while the screen is being taken down
+        status = found.first(Static)
         answer = self.run.answer
         if self.timer is not None and self.timer.state is not TimerState.STOPPED:
             state = state or self.timer.state
