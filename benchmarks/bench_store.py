@@ -73,7 +73,7 @@ def timed(work: Callable[[], object], runs: int) -> tuple[float, float]:
 def report(label: str, median: float, worst: float) -> None:
     print(
         f"{label}: {median:.1f} ms median, {worst:.1f} ms worst "
-        f"({median / BUDGET_MS:.2f} / {worst / BUDGET_MS:.2f} of the {BUDGET_MS:.0f} ms budget)"
+        f"({median / BUDGET_MS:.3f} / {worst / BUDGET_MS:.3f} of the {BUDGET_MS:.0f} ms budget)"
     )
 
 

@@ -235,7 +235,7 @@ class _Memory:
     """One student's history grouped per question; FSRS cards are computed on demand.
 
     ``questions`` may repeat an id (the first one counts); records about questions outside it are
-    left aside (``unknown_ids``). Large banks are handled without a Python-level pass over them.
+    left aside (``unknown_ids``). The common path makes no Python-level loop over a large bank.
     """
 
     def __init__(
@@ -312,10 +312,7 @@ class _Memory:
         last = self.last(question_id)
         if not is_weak(last, self.criteria):
             return None
-        reasons = weak_points(last, self.criteria, len(self.index[question_id].key_points))
-        if not reasons:
-            return None
-        code, params = reasons[0]
+        code, params = weak_points(last, self.criteria, len(self.index[question_id].key_points))[0]
         if code in ("skipped", "overtime"):
             code += "_last"
         return answer_quality(last, self.criteria), last.answered_at, Reason(code, params)
@@ -339,6 +336,10 @@ class _Memory:
         value = self.retrievability(question_id)
         code = "due" if value < self.criteria.desired_retention else "review"
         return Reason(code, {"retrievability": round(value, 2)})
+
+    @property
+    def defense_passed(self) -> bool:
+        return self.defense is not None and self.defense.date() < self.now.date()
 
     @property
     def days_left(self) -> int | None:
@@ -414,7 +415,8 @@ def plan_draw(
         return [(q, memory.reason(q.id)) for q in due[:count]]
 
     # "mix": unseen (within the quota), weak, more unseen, then seen-and-strong by recall.
-    quota = _new_quota(count, memory.unseen_count, len(weak), memory.days_left)
+    days_left = None if memory.defense_passed else memory.days_left
+    quota = _new_quota(count, memory.unseen_count, len(weak), days_left)
     new_picks = [(q, Reason("never_seen", {})) for q in memory.sample_unseen(rng, count)]
     picks = new_picks[:quota] + weak_picks[: count - min(quota, len(new_picks))]
     picks += new_picks[quota:]
@@ -468,16 +470,16 @@ def plan(
     unseen = tuple(q.id for q in memory.unseen)
     seen = [q.id for q in memory.pool if q.id in memory.by_question]
     weak = tuple(qid for qid in seen if memory.weakness(qid))
+    weak_set = set(weak)
     due = tuple(
         qid
         for qid in seen
-        if qid not in weak and memory.retrievability(qid) < criteria.desired_retention
+        if qid not in weak_set and memory.retrievability(qid) < criteria.desired_retention
     )
-    per_session = max(1, per_session)
-    new_per_session = max(1, per_session - (min(len(weak), per_session // 3)))
+    new_per_session = max(1, _new_quota(max(1, per_session), len(unseen), len(weak), None))
     sessions = math.ceil(len(unseen) / new_per_session)
     days_left = memory.days_left
-    passed = memory.defense is not None and memory.defense.date() < memory.now.date()
+    passed = memory.defense_passed
     per_day = None
     if days_left is not None and not passed:
         per_day = sessions / max(1, days_left)

@@ -59,7 +59,7 @@ SCHEMA_V1 = (
         answered_at TEXT
     )""",
     "CREATE INDEX answers_by_session ON answers (session_id, position)",
-    "CREATE INDEX answers_by_question ON answers (question_id)",
+    "CREATE INDEX answers_by_question ON answers (question_id, session_id)",
     """CREATE TABLE follow_ups (
         id TEXT PRIMARY KEY,
         answer_id TEXT NOT NULL REFERENCES answers (id) ON DELETE CASCADE,

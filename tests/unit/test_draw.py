@@ -96,6 +96,13 @@ def test_question_filter_for_mentor_list() -> None:
     assert set(ids(combined)) == {"a", "b", "f"}
 
 
+def test_filter_and_keyword_criteria_both_apply() -> None:
+    easy_only = QuestionFilter(difficulties={1})
+    assert draw_questions(BANK, count=9, difficulties={3}, question_filter=easy_only, seed=1) == []
+    budget = draw_questions(BANK, count=9, tags={"budget"}, question_filter=easy_only, seed=1)
+    assert ids(budget) == ["a"]
+
+
 # -- properties ---------------------------------------------------------------------------------
 
 TAGS = ["budget", "kpi", "crise", "seo"]

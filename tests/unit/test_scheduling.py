@@ -20,11 +20,13 @@ from soutenance.session.scheduling import (
     as_utc,
     confidence_unit,
     draw_weights,
+    is_weak,
     make_scheduler,
     plan,
     plan_draw,
     rate_answer,
     replay,
+    weak_points,
 )
 
 NOW = datetime(2026, 11, 2, 18, tzinfo=UTC)
@@ -238,6 +240,31 @@ def test_past_defense_date_and_unknown_ids_are_fine() -> None:
     assert result.on_track is False
 
 
+def test_past_defense_date_is_like_no_date() -> None:
+    history = [rec(f"q{i:02d}", 1, covered=()) for i in range(6)]
+    past = plan_draw(
+        bank(20), history, now=NOW, defense_date=NOW - timedelta(days=1), count=6, seed=1
+    )
+    assert ids(past) == ids(plan_draw(bank(20), history, now=NOW, count=6, seed=1))
+
+
+def test_repeated_ids_in_the_bank_are_drawn_once() -> None:
+    questions = bank(5) + bank(5)
+    for focus in ("mix", "new", "all"):
+        picks = plan_draw(questions, [rec("q00")], now=NOW, count=10, focus=focus, seed=4)
+        assert len(ids(picks)) == len(set(ids(picks))) == (4 if focus == "new" else 5)
+    assert plan(questions, [], NOW).total == 5
+
+
+def test_large_bank_takes_unseen_by_sampling_positions() -> None:
+    questions = bank(400)
+    history = [rec(f"q{i:02d}", 2) for i in range(10)]
+    picks = plan_draw(questions, history, now=NOW, count=8, focus="new", seed=9)
+    assert len(set(ids(picks))) == 8
+    assert not set(ids(picks)) & {f"q{i:02d}" for i in range(10)}
+    assert ids(picks) == ids(plan_draw(questions, history, now=NOW, count=8, focus="new", seed=9))
+
+
 def test_plan_counts_sessions() -> None:
     result = plan(bank(12), [rec("q00", 1, covered=())], NOW, date(2026, 11, 6), per_session=3)
     assert result.total == 12 and result.seen == 1 and result.unseen == 11
@@ -325,8 +352,20 @@ def test_plan_draw_never_repeats_nor_leaves_the_filters(
         assert question.id not in asked
         assert chosen.matches(question)
         assert isinstance(reason.code, str) and isinstance(reason.params, dict)
+    reached = {r.question_id for r in history if r.reached}
+    for question, reason in picks:
+        assert (reason.code == "never_seen") == (question.id not in reached)
     if focus in ("mix", "all"):
         eligible = [q for q in questions if q.id not in asked and chosen.matches(q)]
         assert len(drawn) == min(count, len(eligible))
     result = plan(questions, history, NOW, defense, per_session=max(1, count))
     assert result.seen + result.unseen == result.total
+
+
+@settings(max_examples=300, deadline=None)
+@given(record=records)
+def test_is_weak_agrees_with_weak_points(record: AnswerRecord) -> None:
+    assert is_weak(record) == bool(weak_points(record))
+    assert 0.0 <= answer_quality(record) <= 1.0
+    if record.reached:
+        assert rate_answer(record) in tuple(Rating)

@@ -161,7 +161,13 @@ def test_listing_by_student_and_by_question_use_indexes(store: Store) -> None:
         for query, params in (
             ("SELECT id FROM sessions WHERE student = ? ORDER BY started_at DESC", ("A",)),
             ("SELECT id FROM answers WHERE question_id = ?", ("q",)),
+            (
+                "SELECT a.id FROM sessions s CROSS JOIN answers a ON a.session_id = s.id"
+                " WHERE s.student = ? AND a.question_id = ?",
+                ("A", "q"),
+            ),
         )
     ]
     assert "USING INDEX sessions_by_student" in plans[0]
     assert "USING INDEX answers_by_question" in plans[1]
+    assert "answers_by_question (question_id=? AND session_id=?)" in plans[2]

@@ -205,6 +205,7 @@ def test_question_history_lists_every_answer_to_one_question(store: Store) -> No
     ]
     assert all(h.answer.question_id == "risk" for h in history)
     assert len(store.question_history("risk", student="Bob")) == 1
+    assert store.has_answers("risk") and not store.has_answers("never-asked")
 
 
 def test_the_profile_name_is_remembered(tmp_path: Path) -> None:
