@@ -316,7 +316,7 @@ def generate(folder: Path, questions: int = DEFAULT_QUESTIONS, files: int = DEFA
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out", type=Path, help="folder to write the banks into (created if needed)")
     parser.add_argument("--questions", type=int, default=DEFAULT_QUESTIONS, help="total questions (default %(default)s)")
     parser.add_argument("--files", type=int, default=DEFAULT_FILES, help="number of bank files (default %(default)s)")

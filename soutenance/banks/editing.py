@@ -226,6 +226,8 @@ class FieldProblem:
     field: str
     message: str
     index: int | None = None  # the line of a list field (0-based), when the problem is one item
+    code: str = ""  # empty, too_long, pattern, difficulty, duration, number, id_taken, no_key_points, similar
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,19 +266,25 @@ def similar_questions(
     return sorted(found, key=lambda s: -s.score)
 
 
-def _describe_error(err: Mapping[str, Any]) -> str:
+def _classify(err: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """(code, English message, params) of a validation error, codes being stable for translations."""
     kind, ctx = err["type"], err.get("ctx") or {}
     if kind == "string_too_short":
-        return "must not be empty"
+        return "empty", "must not be empty", {}
     if kind == "string_too_long":
-        return f"at most {ctx.get('max_length')} characters"
+        return "too_long", f"at most {ctx.get('max_length')} characters", {"max": ctx.get("max_length")}
     if kind == "string_pattern_mismatch":
-        return "lowercase letters, digits, '-' and '_' only, starting with a letter or digit"
+        return "pattern", "lowercase letters, digits, '-' and '_' only, starting with a letter or digit", {}
     if kind in ("greater_than_equal", "less_than_equal") and err["loc"][0] == "difficulty":
-        return "1 (easy), 2 (usual) or 3 (hard)"
+        return "difficulty", "1 (easy), 2 (usual) or 3 (hard)", {}
     if kind == "int_parsing":
-        return "expected a whole number"
-    return str(err["msg"]).removeprefix("Value error, ").replace("Input should", "should")
+        return "number", "expected a whole number", {}
+    message = str(err["msg"]).removeprefix("Value error, ").replace("Input should", "should")
+    return ("duration" if err["loc"][0] == "time_limit" else ""), message, {}
+
+
+def _describe_error(err: Mapping[str, Any]) -> str:
+    return _classify(err)[1]
 
 
 def check_draft(draft: QuestionDraft, bank: Bank | None, *, editing: str | None = None) -> DraftCheck:
@@ -288,7 +296,8 @@ def check_draft(draft: QuestionDraft, bank: Bank | None, *, editing: str | None 
     if draft.id is not None:
         question_id = draft.id
         if question_id in taken:
-            errors.append(FieldProblem("id", f"the id `{question_id}` is already used in this project"))
+            message = f"the id `{question_id}` is already used in this project"
+            errors.append(FieldProblem("id", message, code="id_taken", params={"id": question_id}))
     elif editing is not None:
         question_id = editing
     else:
@@ -299,13 +308,17 @@ def check_draft(draft: QuestionDraft, bank: Bank | None, *, editing: str | None 
         for err in exc.errors():
             loc = err["loc"]
             index = next((step for step in loc[1:2] if isinstance(step, int)), None)
-            errors.append(FieldProblem(str(loc[0]), _describe_error(err), index))
+            code, message, params = _classify(err)
+            errors.append(FieldProblem(str(loc[0]), message, index, code, params))
     warnings = []
     if not draft.key_points:
-        warnings.append(FieldProblem("key_points", "no key points yet: say what a good answer covers"))
+        message = "no key points yet: say what a good answer covers"
+        warnings.append(FieldProblem("key_points", message, code="no_key_points"))
     similar = similar_questions(draft.text, others) if draft.text else []
     for close in similar[:1]:
-        warnings.append(FieldProblem("text", f"nearly the same as `{close.question_id}`: {close.text}"))
+        message = f"nearly the same as `{close.question_id}`: {close.text}"
+        params = {"id": close.question_id, "text": close.text}
+        warnings.append(FieldProblem("text", message, code="similar", params=params))
     return DraftCheck(question_id, errors, warnings, similar)
 
 
@@ -449,7 +462,7 @@ def _majority(values: Iterable[Any], default: Any) -> Any:
     return counted[0][0] if counted else default
 
 
-def _analyze(text: str) -> tuple[_Layout, yaml.MappingNode]:
+def _analyze(text: str) -> _Layout:
     """The lines, the questions' spans and the file's style; raises NotABank / NotEditable."""
     lines = split_lines(text)
     try:
@@ -478,7 +491,8 @@ def _analyze(text: str) -> tuple[_Layout, yaml.MappingNode]:
         key_node, value = keys["questions"]
         key_line = key_node.start_mark.line
         later = [k.start_mark.line for k, _ in root.value if k.start_mark.line > key_line]
-        region_end = min(later, default=len(lines))
+        document_end = [i for i in range(key_line + 1, len(lines)) if re.match(r"\.\.\.(\s|$)", lines[i])]
+        region_end = min(later + document_end[:1], default=len(lines))
         if isinstance(value, yaml.SequenceNode) and value.flow_style and value.value:
             raise NotEditable(
                 "the questions are written as a flow list ([…]); write one `- ` item per question to edit "
@@ -489,7 +503,7 @@ def _analyze(text: str) -> tuple[_Layout, yaml.MappingNode]:
         elif isinstance(value, yaml.MappingNode):
             raise NotABank("`questions` must be a list of questions")
     _detect_style(style, items, lines)
-    return _Layout(lines, key_line, value, items, region_end, style), root
+    return _Layout(lines, key_line, value, items, region_end, style)
 
 
 def _detect_style(style: _Style, items: list[_Span], lines: list[str]) -> None:
@@ -819,7 +833,7 @@ class BankDocument:
         self._saved_text = text if fingerprint is not None else None
         self._touched: list[str] = []
         self._result = self._validate(text)
-        self._layout, _ = _analyze(text)
+        self._layout = _analyze(text)
 
     # Reading
 
@@ -847,6 +861,8 @@ class BankDocument:
             return cls(path, text.removeprefix(BOM), fingerprint=Fingerprint.of_bytes(data), bom=bom)
         except NotABank as exc:
             raise NotABank(f"{path}: {exc.message}", read_bank(path).errors) from None
+        except NotEditable as exc:
+            raise NotEditable(f"{path}: {exc.message}") from None
 
     @property
     def text(self) -> str:
@@ -1034,7 +1050,7 @@ class BankDocument:
         result = self._validate(text)
         if result.errors:
             raise InvalidEdit(f"{self.path}: the edit would leave a bank lint rejects", result.errors)
-        layout, _ = _analyze(text)
+        layout = _analyze(text)
         self._text, self._result, self._layout = text, result, layout
         if touched is not None and touched not in self._touched:
             self._touched.append(touched)

@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -211,7 +212,7 @@ def add_command(
     tags: tuple[str, ...],
     question_id: str | None,
     after: str | None,
-    from_json,
+    from_json: TextIO | None,
     copy: bool,
     banks: tuple[Path, ...],
 ) -> None:
@@ -241,7 +242,7 @@ def add_command(
     echo_err(f"added {len(added)} question{'s' * (len(added) != 1)} to {result.path}")
 
 
-def _drafts_from_json(stream) -> list[QuestionDraft]:
+def _drafts_from_json(stream: TextIO) -> list[QuestionDraft]:
     try:
         data = json.load(stream)
     except json.JSONDecodeError as exc:
@@ -395,7 +396,7 @@ def import_command(
             parsed = read_source(Path(source), format_)
     except ImportFailed as error:
         raise _fail(error) from None
-    document = _open(target, banks, copy=copy and not dry_run) if not dry_run else _open_read_only(target, banks)
+    document = _open_read_only(target, banks) if dry_run else _open(target, banks, copy=copy)
     plan = plan_import(parsed, document.bank)
     verb = "would add" if dry_run else "adding"
     click.echo(f"{verb} {len(plan.added)} question{'s' * (len(plan.added) != 1)} to {document.path}")

@@ -41,6 +41,7 @@ class QuestionFilter:
     text: str = ""
     exclude_ids: frozenset[str] = field(default_factory=frozenset)
     only_ids: frozenset[str] | None = None
+    _needle: str = field(init=False, default="", repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "difficulties", _frozen(self.difficulties))

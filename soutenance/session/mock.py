@@ -23,6 +23,7 @@ class Phase(StrEnum):
 
 
 TIMELINE = (Phase.PRESENTATION, Phase.DISCUSSION, Phase.DEBRIEF)
+_ORDER = (Phase.READY, *TIMELINE, Phase.DONE)
 
 
 class MockDefense:
@@ -34,7 +35,6 @@ class MockDefense:
         self.format = defense_format
         self.thresholds = thresholds or Thresholds()
         self.presentation = PhaseTimer.for_presentation(defense_format, clock, self.thresholds)
-        self._clock = clock
         self._watches = {
             Phase.PRESENTATION: self.presentation.watch,
             Phase.DISCUSSION: Stopwatch(clock),
@@ -70,9 +70,7 @@ class MockDefense:
             return self.phase
         if self.phase in self._watches:
             self._watches[self.phase].stop()
-        self.phase = (*TIMELINE, Phase.DONE)[
-            0 if self.phase is Phase.READY else TIMELINE.index(self.phase) + 1
-        ]
+        self.phase = _ORDER[_ORDER.index(self.phase) + 1]
         if self.phase in self._watches:
             self._watches[self.phase].start()
         return self.phase

@@ -32,8 +32,8 @@ from soutenance.banks.model import Question
 from soutenance.session.draw import QuestionFilter, unique_questions
 from soutenance.session.model import Answer, Session
 
-CONFIDENCE_SCALE = (1, 4)
-"""Self-assessed confidence, like the mentor marks: 1 not sure at all ... 4 sure."""
+CONFIDENCE_SCALE = (1, 5)
+"""Self-assessed confidence, asked before the key points are shown: 1 not at all ... 5 fully."""
 
 Focus = Literal["mix", "weak", "new", "due", "all"]
 
@@ -307,15 +307,18 @@ class _Memory:
         group = self.by_question[question_id]
         return group[0] if len(group) == 1 else max(group, key=_answered_at)
 
-    def weakness(self, question_id: str) -> tuple[float, datetime, Reason] | None:
-        """(quality of the last answer, its date, main reason) when the last answer was weak."""
+    def weakness(self, question_id: str) -> tuple[float, datetime] | None:
+        """(quality of the last answer, its date) when the last answer was weak."""
         last = self.last(question_id)
         if not is_weak(last, self.criteria):
             return None
+        return answer_quality(last, self.criteria), last.answered_at
+
+    def weak_reason(self, question_id: str) -> Reason:
+        """The main weak point of the last answer (which must be weak)."""
+        last = self.last(question_id)
         code, params = weak_points(last, self.criteria, len(self.index[question_id].key_points))[0]
-        if code in ("skipped", "overtime"):
-            code += "_last"
-        return answer_quality(last, self.criteria), last.answered_at, Reason(code, params)
+        return Reason(code + "_last" if code in ("skipped", "overtime") else code, params)
 
     def retrievability(self, question_id: str) -> float:
         """Predicted recall at the defense (or now when the date is unknown or past); 0 if unseen."""
@@ -330,9 +333,8 @@ class _Memory:
     def reason(self, question_id: str) -> Reason:
         if not self.seen(question_id):
             return Reason("never_seen", {})
-        weak = self.weakness(question_id)
-        if weak:
-            return weak[2]
+        if self.weakness(question_id):
+            return self.weak_reason(question_id)
         value = self.retrievability(question_id)
         code = "due" if value < self.criteria.desired_retention else "review"
         return Reason(code, {"retrievability": round(value, 2)})
@@ -395,17 +397,16 @@ def plan_draw(
 
     seen = memory.seen_questions
     # Weakest last answer first; among equals, the one rehearsed longest ago.
-    weak: list[tuple[float, datetime, float, Question, Reason]] = []
+    weak: list[tuple[float, datetime, float, Question]] = []
     strong: list[Question] = []
     for question in seen:
         found = memory.weakness(question.id)
         if found:
-            quality, last_at, reason = found
-            weak.append((quality, last_at, rng.random(), question, reason))
+            weak.append((*found, rng.random(), question))
         else:
             strong.append(question)
     weak.sort(key=lambda item: item[:3])
-    weak_picks = [(q, reason) for *_, q, reason in weak]
+    weak_picks = [(q, memory.weak_reason(q.id)) for *_, q in weak[:count]]
 
     if focus == "weak" or not count:
         return weak_picks[:count]

@@ -221,7 +221,7 @@ def question_stats(
             MissedKeyPoint(text, count, asked[text])
             for text, count in sorted(missed.items(), key=lambda item: (-item[1], item[0]))[:top]
         )
-        times = [r.elapsed for r in answered if r.elapsed is not None]
+        times = [r.elapsed for r in answered]
         result[question_id] = QuestionStats(
             question_id=question_id,
             times_asked=len(group),
@@ -229,20 +229,23 @@ def question_stats(
             skipped=sum(r.skipped for r in group),
             students=len({r.student for r in group}),
             median_time=_median(times),
-            overtime_rate=(
-                _mean([r.overtime >= criteria.overtime_floor for r in answered])
-                if answered
-                else None
-            ),
+            overtime_rate=_mean([r.overtime >= criteria.overtime_floor for r in answered]),
             median_coverage=_median([r.coverage for r in answered if r.coverage is not None]),
             most_missed=most_missed,
         )
     return result
 
 
-def never_drawn(questions: Iterable[Question], records: Iterable[AnswerRecord]) -> list[Question]:
-    """The project's questions that never came up in these records (one student's)."""
-    asked = {r.question_id for r in _reached(records)}
+def never_drawn(
+    questions: Iterable[Question], records: Iterable[AnswerRecord], project_id: str | None = None
+) -> list[Question]:
+    """The project's questions that never came up in these records (one student's); give
+    ``project_id`` when the records span projects, as ids are only unique within a bank."""
+    asked = {
+        r.question_id
+        for r in _reached(records)
+        if project_id is None or not r.project_id or r.project_id == project_id
+    }
     return [q for q in questions if q.id not in asked]
 
 
@@ -260,13 +263,15 @@ def student_stats(
     student: str,
     questions: Iterable[Question] = (),
     criteria: Criteria = DEFAULT_CRITERIA,
+    project_id: str | None = None,
 ) -> StudentStats:
-    """Everything on a student's page; ``records`` may hold other students' answers too."""
+    """Everything on a student's page; ``records`` may hold other students' answers too.
+    ``questions`` (of the project ``project_id``) give the never-drawn list."""
     mine = _reached(r for r in records if r.student == student)
     return StudentStats(
         student=student,
         progress=progress(mine, criteria),
         calibration=calibration(mine, criteria),
-        never_drawn=tuple(never_drawn(questions, mine)),
+        never_drawn=tuple(never_drawn(questions, mine, project_id)),
         answers=len(mine),
     )

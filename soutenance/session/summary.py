@@ -116,7 +116,7 @@ def summarize(session: Session, criteria: Criteria = DEFAULT_CRITERIA) -> Sessio
         not_reached=sum(not line.reached for line in lines),
         total_time=session.total_time,
         mean_coverage=fmean(coverages) if coverages else None,
-        overtime_count=sum(r.overtime > 0 for r in answered),
+        overtime_count=sum(r.overtime >= criteria.overtime_floor for r in answered),
         mean_confidence=fmean(confidences) if confidences else None,
     )
     work = [

@@ -53,3 +53,14 @@ async def test_selecting_a_project_shows_its_details() -> None:
         await pilot.pause()
         info = str(app.screen.query_one("#project-info").render())
         assert info.splitlines()[0] != first_title
+
+
+async def test_home_opens_the_bank_browser_on_the_selected_project() -> None:
+    from soutenance.ui.screens.bank_browser import BankBrowserScreen
+
+    app = make_app(lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, BankBrowserScreen)

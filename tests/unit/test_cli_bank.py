@@ -409,3 +409,20 @@ def test_help_on_every_command(command: tuple[str, ...], flag: str) -> None:
     assert result.stdout.startswith(f"Usage: {' '.join(('soutenance', *command))} ")
     assert "Options:" in result.stdout
     assert result.stderr == ""
+
+
+# --------------------------------------------------------------------------- the documented example
+
+
+def test_the_full_example_of_the_docs_is_a_clean_bank(tmp_path: Path) -> None:
+    docs = (REPO / "docs" / "banks.md").read_text(encoding="utf-8")
+    section = docs.split("## A full example", 1)[1]
+    example = re.search(r"```yaml\n(.+?)```", section, flags=re.S)
+    assert example is not None
+    bank = tmp_path / "banks" / "community-manager" / "reporting-mensuel.yaml"
+    bank.parent.mkdir(parents=True)
+    bank.write_text(example[1], encoding="utf-8")
+    result = invoke("bank", "lint", bank)
+    assert (result.exit_code, result.stdout) == (0, ""), result.output
+    row = projects(listing("--banks", tmp_path / "banks", "bank", "list", "--format", "json"))
+    assert row["community-manager/reporting-mensuel"]["questions"] == 3

@@ -93,7 +93,8 @@ def test_records_are_normalised() -> None:
     assert naive.coverage == 1.0
     assert as_utc(date(2026, 3, 1)) == datetime(2026, 3, 1, tzinfo=UTC)
     assert confidence_unit(None) is None
-    assert confidence_unit(4) == 1.0 and confidence_unit(1) == 0.0 and confidence_unit(9) == 1.0
+    assert confidence_unit(5) == 1.0 and confidence_unit(3) == 0.5 and confidence_unit(1) == 0.0
+    assert confidence_unit(9) == 1.0
 
 
 def test_replay_gives_lower_recall_to_weak_questions() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -90,8 +91,8 @@ def test_calibration_verdicts() -> None:
 
 
 def test_calibration_from_records() -> None:
-    records = [rec(covered=(0,), confidence=4) for _ in range(5)] + [
-        rec(skipped=True, confidence=4)
+    records = [rec(covered=(0,), confidence=5) for _ in range(5)] + [
+        rec(skipped=True, confidence=5)
     ]
     result = calibration(records)
     assert result.verdict == "overconfident"
@@ -137,5 +138,8 @@ def test_never_drawn_and_student_page() -> None:
     assert page.answers == 2
     assert [q.id for q in page.never_drawn] == ["q2", "q4"]
     assert page.calibration.verdict == "not_enough_data"
+    other_project = [replace(r, project_id="other") for r in mine]
+    assert len(never_drawn(questions, other_project, "crise")) == 4
+    assert len(never_drawn(questions, other_project)) == 2
     empty = student_stats([], "nobody", questions)
     assert empty.progress.points == () and len(empty.never_drawn) == 4

@@ -79,7 +79,7 @@ def test_questions_to_work_on_are_ranked() -> None:
 
 def test_calibration_gap() -> None:
     over = summarize(
-        session(*(answer(i, elapsed=30.0, covered=[0], confidence=4) for i in range(1, 5)))
+        session(*(answer(i, elapsed=30.0, covered=[0], confidence=5) for i in range(1, 5)))
     )
     assert over.calibration_gap == pytest.approx(0.75)
     assert over.calibration.verdict == "overconfident"

@@ -22,6 +22,7 @@ class HomeScreen(Translated, Screen[None]):
         Binding("m", "mock", "home.mock", id="mock"),
         Binding("p", "app.show_problems", "home.problems", id="problems"),
         Binding("c", "resume", "home.resume", id="resume"),
+        Binding("e", "banks", "home.banks", id="banks"),
     ]
 
     unfinished: list = []
@@ -86,6 +87,11 @@ class HomeScreen(Translated, Screen[None]):
         if action == "resume":
             return bool(self.unfinished)
         return True
+
+    def action_banks(self) -> None:
+        from soutenance.ui.screens.bank_browser import BankBrowserScreen
+
+        self.app.push_screen(BankBrowserScreen(self.selected.ref if self.selected else None))
 
     def action_resume(self) -> None:
         from soutenance.session.rehearsal import RehearsalRun, RunSettings
