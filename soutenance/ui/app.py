@@ -61,9 +61,8 @@ class SoutenanceApp(Translated, App[None]):
         """The session store; the first use tells the user when it had to fall back to memory."""
         opened = self.services.store is not None
         store = self.services.get_store()
-        warning = getattr(store, "warning", None)
-        if not opened and warning:
-            self.notify(warning, severity="warning", timeout=15, markup=False)
+        if not opened and (warning := store_warning(store)):
+            self.notify(warning, severity="warning", timeout=20, markup=False)
         return store
 
     def watch_theme(self, theme: str) -> None:
@@ -107,6 +106,19 @@ class SoutenanceApp(Translated, App[None]):
         from soutenance.ui.screens.rehearsal_setup import RehearsalSetupScreen
 
         self.push_screen(RehearsalSetupScreen(entry, mock=mock))
+
+
+def store_warning(store: Any) -> str | None:
+    """The store's warning in the interface language, its technical detail kept as is."""
+    detail = getattr(store, "warning", None)
+    if not detail:
+        return None
+    if not getattr(store, "persistent", True):
+        return t("store.memory", detail=detail)
+    moved = getattr(store, "moved_aside", None)
+    if moved is not None:
+        return t("store.moved_aside", moved=str(moved))
+    return detail
 
 
 def make_app(

@@ -255,3 +255,32 @@ async def test_screen_keys_are_palette_commands(tmp_path: Path) -> None:
         await done.callback()
         await pilot.pause()
         assert screen.stage is Stage.CONFIDENCE
+
+
+async def test_unwritable_data_dir_keeps_the_session_in_memory_and_exports_elsewhere(
+    tmp_path: Path, monkeypatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data dir should be", encoding="utf-8")
+    monkeypatch.setenv("SOUTENANCE_HOME", str(blocker / "home"))
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    clock = FakeClock()
+    app = make_app(banks=[bank_dir(tmp_path)], lang="en", clock=clock)
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        await pilot.pause()
+        screen = await start(app, pilot)
+        assert app.store.persistent is False
+        messages = [n.message for n in app._notifications]
+        assert any("cannot be written" in m and "Export them" in m for m in messages)
+        await pilot.press("e", *"kept", "escape")
+        clock.advance(10)
+        await pilot.press("space", "3", "t")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("m")
+        exported = list(out.glob("*.md"))
+        assert len(exported) == 1
+        assert "kept" in exported[0].read_text(encoding="utf-8")
+        assert screen.run.session.answers[0].notes.startswith("kept")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import tempfile
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -111,10 +113,7 @@ class SummaryScreen(Translated, Screen[None]):
             self.app.deliver_text(io.StringIO(content), save_filename=name)
             return
         try:
-            folder = paths.data_dir() / "exports"
-            folder.mkdir(parents=True, exist_ok=True)
-            target = folder / name
-            target.write_text(content, encoding="utf-8")
+            target = write_export(name, content)
         except OSError as error:
             self.notify(t("summary.export_failed", error=error.strerror or error), severity="error", markup=False)
             return
@@ -122,3 +121,17 @@ class SummaryScreen(Translated, Screen[None]):
 
     def action_home(self) -> None:
         self.app.pop_screen()
+
+
+def write_export(name: str, content: str) -> Path:
+    """Write an export where it can be written: the data dir first, else the working or home folder."""
+    failure: OSError | None = None
+    for folder in (paths.data_dir() / "exports", Path.cwd(), Path.home(), Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / name
+            target.write_text(content, encoding="utf-8")
+            return target
+        except OSError as error:
+            failure = failure or error
+    raise failure or OSError("no writable folder")
