@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,6 @@ class Services:
     catalog: Catalog | None = None
     store: Any = None
     store_opener: Any = None
-    extras: dict = field(default_factory=dict)
 
     def reload_catalog(self) -> Catalog:
         self.catalog = build_catalog(self.banks)

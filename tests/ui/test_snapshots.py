@@ -19,7 +19,6 @@ def frozen_app(tmp_path: Path):
     clock = FakeClock()
     store = open_store(tmp_path / "db.sqlite3", clock=clock)
     app = make_app(lang="fr", clock=clock, store=store)
-    app.services.extras["clock"] = clock
     yield app
     store.close()
 
@@ -29,7 +28,7 @@ async def _open_question(pilot) -> None:
     entry = app.services.catalog.find("community-manager/brief-creatif")[0]
     app.push_screen(build_screen(app, RehearsalRequest(entry, student="Camille", count=3, seed=7)))
     await pilot.pause()
-    app.services.extras["clock"].advance(65)
+    app.services.clock.advance(65)
     app.screen.query_one("#timer").refresh_reading()
     await pilot.pause()
 

@@ -25,7 +25,10 @@ class HomeScreen(Translated, Screen[None]):
         Binding("e", "banks", "home.banks", id="banks"),
     ]
 
-    unfinished: list = []
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unfinished: list = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -69,8 +72,8 @@ class HomeScreen(Translated, Screen[None]):
     def _look_for_unfinished(self) -> None:
         """Once, at start: a session killed or quit midway is offered for resuming."""
         student = self.app.services.config.student
-        if not student:
-            return
+        if not student or not self.is_current:
+            return  # a session started from the command line is on top: it is not "unfinished"
         store = self.app.store
         if store is None:
             return

@@ -269,7 +269,12 @@ class QuestionScreen(Translated, Screen[None]):
             self.show_question()
 
     def action_write(self) -> None:
-        self.query_one("#notes", TextArea).focus()
+        notes = self.query_one("#notes", TextArea)
+        notes.focus()
+        if notes.text == t("q.notes_template"):
+            notes.move_cursor((1, 0))  # under "What I answered:", where writing starts
+        else:
+            notes.move_cursor(notes.document.end)
 
     def action_leave_notes(self) -> None:
         self.flush_notes()
