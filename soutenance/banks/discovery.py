@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -43,15 +44,23 @@ def bank_files(folder: Path) -> list[Path]:
     """YAML files under a folder, sorted, skipping hidden files and folders."""
     if folder.is_file():
         return [folder]
-    if not folder.is_dir():
-        return []
     found = []
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder).parts
-        if path.suffix in BANK_SUFFIXES and not any(p.startswith(".") for p in relative) and path.is_file():
-            found.append(path)
-    return sorted(found)
+    for top, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found.extend(
+            os.path.join(top, name) for name in files if name.endswith(BANK_SUFFIXES) and not name.startswith(".")
+        )
+    return [Path(name) for name in sorted(found)]
 
 
 def files_of_roots(roots: Iterable[BankRoot]) -> list[tuple[BankRoot, Path]]:
-    return [(root, path) for root in roots for path in bank_files(root.path)]
+    """Each file once, under the first (highest precedence) root that reaches it."""
+    seen: set[Path] = set()
+    found = []
+    for root in roots:
+        for path in bank_files(root.path):
+            resolved = path.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                found.append((root, path))
+    return found

@@ -89,6 +89,11 @@ class FollowUp(_Strict):
     def _from_string(cls, value: Any) -> Any:
         return {"text": value} if isinstance(value, str) else value
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        return {"anyOf": [{"type": "string", "minLength": 1, "maxLength": 2000}, dict(schema)]}
+
 
 class Question(_Strict):
     id: Identifier

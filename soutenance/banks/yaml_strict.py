@@ -79,7 +79,7 @@ class _Builder:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             raise StrictYamlError(f"tag `{tag}` is not allowed in a bank", *_where(node))
         if isinstance(node, yaml.ScalarNode):
-            if node.style is None and node.value in _NULLS:
+            if not node.style and node.value in _NULLS:  # the C loader marks plain scalars with ''
                 return None
             return node.value
         if isinstance(node, yaml.SequenceNode):

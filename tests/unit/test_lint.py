@@ -119,3 +119,17 @@ def test_catalog_cache_rereads_a_changed_file(tmp_path: Path) -> None:
 
 def test_summarize_counts() -> None:
     assert summarize([]) == (0, 0)
+
+
+def test_schema_accepts_plain_text_follow_ups() -> None:
+    follow_up = json.loads(schema_text())["$defs"]["FollowUp"]
+    assert {"type": "string", "minLength": 1, "maxLength": 2000} in follow_up["anyOf"]
+
+
+def test_a_file_reached_from_two_roots_is_read_once(tmp_path: Path) -> None:
+    folder = tmp_path / "banks" / "cm"
+    bank(folder, "b.yaml", "  - id: q\n    text: Pourquoi ?\n    key_points: [a]\n")
+    roots = [BankRoot(folder, RootKind.USER), BankRoot(tmp_path / "banks", RootKind.USER)]
+    catalog = catalog_of_roots(roots, use_cache=False)
+    assert len(catalog.files) == 1
+    assert catalog.notes == [] and catalog.projects[0].shadows == []

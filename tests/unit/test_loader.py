@@ -186,3 +186,17 @@ def test_unreadable_path_is_a_diagnostic(tmp_path: Path) -> None:
     result = read_bank(tmp_path / "missing.yaml", display="missing.yaml")
     assert result.bank is None
     assert str(result.errors[0]).startswith("missing.yaml:1:1: error: cannot read file")
+
+
+def test_empty_values_are_null_and_take_defaults(tmp_path: Path) -> None:
+    text = GOOD.replace("    key_points: [a, b, c]\n", "    key_points:\n    follow_ups: ~\n    tags: null\n")
+    result = read_bank(write(tmp_path, text))
+    assert result.ok, [str(d) for d in result.diagnostics]
+    question = result.bank.questions[0]
+    assert (question.key_points, question.follow_ups, question.tags) == ([], [], [])
+
+
+def test_null_text_is_an_error_but_quoted_tilde_is_text(tmp_path: Path) -> None:
+    assert only_error(tmp_path, GOOD.replace("text: Pourquoi ?", "text: ~")).startswith("bank.yaml:9:11: error: `text`:")
+    quoted = read_bank(write(tmp_path, GOOD.replace("text: Pourquoi ?", "text: '~'")))
+    assert quoted.ok and quoted.bank.questions[0].text == "~"

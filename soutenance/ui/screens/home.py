@@ -51,8 +51,11 @@ class HomeScreen(Translated, Screen[None]):
         grouped = catalog.by_path()
         if not grouped:
             tree.root.add_leaf(Text(t("home.no_projects")), None)
+        last = self.app.services.config.extra.get("last_project")
         for path_name, entries in grouped.items():
-            branch = tree.root.add(Text(path_name, style="bold"), None, expand=True)
+            # Only the path of the last project opens expanded: 500 projects stay cheap to start.
+            expand = len(grouped) <= 3 or any(entry.ref == last for entry in entries)
+            branch = tree.root.add(Text(path_name, style="bold"), None, expand=expand)
             for entry in entries:
                 label = Text(entry.summary.title)
                 label.append(f"  {t('home.questions', count=entry.summary.question_count)}", style="dim")
