@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ def soutenance_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOUTENANCE_HOME", str(home))
     monkeypatch.delenv("SOUTENANCE_BANKS", raising=False)
     monkeypatch.delenv("SOUTENANCE_LANG", raising=False)
+    monkeypatch.setenv("TZ", "UTC")  # dates shown in local time must not depend on the machine
+    time.tzset()
     return home
 
 

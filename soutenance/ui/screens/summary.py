@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from soutenance import paths
 from soutenance.banks.model import format_duration
-from soutenance.i18n import current_language, t
+from soutenance.i18n import current_language, format_date, t
 from soutenance.session.model import Session
 from soutenance.session.summary import summarize
 from soutenance.store.export import session_to_json_text
@@ -47,7 +47,8 @@ class SummaryScreen(Translated, Screen[None]):
         yield Header()
         with VerticalScroll(id="summary"):
             yield Static(t("summary.title"), classes="title")
-            yield Static(f"{self.session.project_title} · {self.session.student}", markup=False)
+            when = format_date(self.session.started_at)
+            yield Static(f"{self.session.project_title} · {self.session.student} · {when}", id="summary-heading", markup=False)
             if self.session.presentation_seconds is not None:
                 yield Static(self._presentation_line(), id="presentation-result", markup=False)
             yield DataTable(id="answers", cursor_type="row", zebra_stripes=True)
