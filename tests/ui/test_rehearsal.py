@@ -284,3 +284,18 @@ async def test_unwritable_data_dir_keeps_the_session_in_memory_and_exports_elsew
         assert len(exported) == 1
         assert "kept" in exported[0].read_text(encoding="utf-8")
         assert "kept" in screen.run.session.answers[0].notes
+
+
+async def test_a_session_started_from_the_command_line_is_not_offered_for_resuming(tmp_path: Path) -> None:
+    clock = FakeClock()
+    banks = bank_dir(tmp_path)
+    store = open_store(tmp_path / "db.sqlite3", clock=clock)
+    app = make_app(banks=[banks], lang="en", clock=clock, store=store)
+    app.services.config.student = "Camille"
+    entry = app.services.catalog.find("community-manager/essai")[0]
+    app.first_request = RehearsalRequest(entry, student="Camille", count=1, seed=1)
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert not any("unfinished" in n.message for n in app._notifications)
+    store.close()

@@ -75,8 +75,8 @@ class HomeScreen(Translated, Screen[None]):
     def _look_for_unfinished(self) -> None:
         """Once, at start: a session killed or quit midway is offered for resuming."""
         student = self.app.services.config.student
-        if not student or not self.is_current:
-            return  # a session started from the command line is on top: it is not "unfinished"
+        if not student or self.app.first_request is not None:
+            return  # a session asked for on the command line is starting: it is not "unfinished"
         store = self.app.store
         if store is None:
             return
