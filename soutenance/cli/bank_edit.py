@@ -6,11 +6,14 @@ writes atomically, and refuses to modify a bundled bank in place (`--copy` copie
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 
@@ -29,8 +32,7 @@ from soutenance.banks.editing import (
 from soutenance.banks.importers import (
     FORMATS,
     ImportFailed,
-    decode_source,
-    parse_source,
+    parse_bytes,
     plan_import,
     read_source,
 )
@@ -56,6 +58,19 @@ def _fail(error: EditError | ImportFailed) -> click.ClickException:
     return click.ClickException(message)
 
 
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """A refused edit, or a source that cannot be imported, ends the command with its message."""
+    try:
+        yield
+    except (EditError, ImportFailed) as error:
+        raise _fail(error) from None
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
 def _target_file(target: str, banks: tuple[Path, ...]) -> Path:
     """A bank file named directly, else the file of the project PATH_ID/PROJECT_ID (or project id)."""
     candidate = Path(target).expanduser()
@@ -68,20 +83,25 @@ def _target_file(target: str, banks: tuple[Path, ...]) -> Path:
         raise
 
 
+def _open_read_only(target: str, banks: tuple[Path, ...]) -> BankDocument:
+    with _refusals():
+        return BankDocument.open(_target_file(target, banks))
+
+
 def _open(target: str, banks: tuple[Path, ...], *, copy: bool) -> BankDocument:
     """The document to edit; a bundled bank is copied to the user folder with --copy, else refused."""
-    try:
-        document = BankDocument.open(_target_file(target, banks))
-        if not document.bundled:
-            return document
-        bank = document.bank
-        destination = user_copy_path(bank) if bank else paths.user_banks_dir()
-        if not copy:
-            raise click.ClickException(
-                f"{document.path} is a bundled bank: it is never modified in place.\n"
-                f"Run the command again with --copy to copy the project to {destination} "
-                "(your copy then replaces the bundled one), or `soutenance bank copy` first."
-            )
+    document = _open_read_only(target, banks)
+    if not document.bundled:
+        return document
+    bank = document.bank
+    destination = user_copy_path(bank) if bank else paths.user_banks_dir()
+    if not copy:
+        raise click.ClickException(
+            f"{document.path} is a bundled bank: it is never modified in place.\n"
+            f"Run the command again with --copy to copy the project to {destination} "
+            "(your copy then replaces the bundled one), or `soutenance bank copy` first."
+        )
+    with _refusals():
         try:
             copied = copy_to_user(document.path)
             echo_err(f"copied the bundled project to {copied}")
@@ -89,52 +109,70 @@ def _open(target: str, banks: tuple[Path, ...], *, copy: bool) -> BankDocument:
             copied = exists.path
             echo_err(f"editing your existing copy {copied}")
         return BankDocument.open(copied)
-    except EditError as error:
-        raise _fail(error) from None
 
 
 def _save(document: BankDocument) -> SaveResult:
-    try:
+    with _refusals():
         result = document.save()
-    except EditError as error:
-        raise _fail(error) from None
     for question_id, similar in result.similar.items():
         for close in similar[:1]:
             echo_err(f"warning: `{question_id}` is nearly the same as `{close.question_id}`: {close.text}")
     return result
 
 
-def _draft(
-    text: str | None,
-    key_points: Sequence[str],
-    follow_ups: Sequence[str],
-    difficulty: int | None,
-    time_limit: str | None,
-    tags: Sequence[str],
-    question_id: str | None,
-) -> QuestionDraft:
-    return QuestionDraft(
-        text=text or "",
-        key_points=list(key_points),
-        follow_ups=[FollowUpDraft(f) for f in follow_ups],
-        difficulty=difficulty,
-        time_limit=time_limit,
-        tags=list(tags),
-        id=question_id,
-    )
+@dataclass(frozen=True, slots=True)
+class _QuestionOptions:
+    """What --text, --key-point, --follow-up, --difficulty, --time-limit and --tag gave."""
+
+    text: str | None
+    key_points: tuple[str, ...]
+    follow_ups: tuple[str, ...]
+    difficulty: int | None
+    time_limit: str | None
+    tags: tuple[str, ...]
+
+    def given(self) -> bool:
+        return bool(
+            self.text or self.key_points or self.follow_ups or self.difficulty or self.time_limit or self.tags
+        )
+
+    def apply_to(self, draft: QuestionDraft) -> QuestionDraft:
+        """The draft with each value given replacing its own; the others stay as they are."""
+        if self.text is not None:
+            draft.text = self.text
+        if self.key_points:
+            draft.key_points = list(self.key_points)
+        if self.follow_ups:
+            draft.follow_ups = [FollowUpDraft(f) for f in self.follow_ups]
+        if self.tags:
+            draft.tags = list(self.tags)
+        draft.difficulty = self.difficulty if self.difficulty is not None else draft.difficulty
+        draft.time_limit = self.time_limit if self.time_limit is not None else draft.time_limit
+        return draft
 
 
-def _question_options(command: Callable) -> Callable:
+def _question_options(text_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--text and the question's other options, handed to the command as one `question` argument."""
     options = [
+        click.option("--text", help=text_help),
         click.option("--key-point", "key_points", multiple=True, help="What a good answer covers (repeatable)."),
         click.option("--follow-up", "follow_ups", multiple=True, help="A follow-up challenge (repeatable)."),
         click.option("--difficulty", type=click.IntRange(1, 3), help="1 easy, 2 usual, 3 hard."),
         click.option("--time-limit", help="Seconds (90) or 1:30, 90s, 2m."),
         click.option("--tag", "tags", multiple=True, help="A tag (repeatable)."),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def bundled(**kwargs: Any) -> Any:
+            values = {f.name: kwargs.pop(f.name) for f in fields(_QuestionOptions)}
+            return command(question=_QuestionOptions(**values), **kwargs)
+
+        for option in reversed(options):
+            bundled = option(bundled)
+        return bundled
+
+    return decorate
 
 
 # --- new ----------------------------------------------------------------------------------------
@@ -169,7 +207,7 @@ def new_command(
         path_id = reference.strip("/").partition("/")[0]
         known = {entry.summary.path_id: entry.summary.path_name for entry in load_catalog(banks).projects}
         path_name = known.get(path_id)
-    try:
+    with _refusals():
         created = create_bank(
             reference,
             title=title,
@@ -179,8 +217,6 @@ def new_command(
             description=description,
             folder=folder,
         )
-    except EditError as error:
-        raise _fail(error) from None
     click.echo(str(created))
     echo_err(f'created {created}; add questions with: soutenance bank add {created} --text "…"')
 
@@ -190,8 +226,7 @@ def new_command(
 
 @click.command("add")
 @click.argument("target", metavar="FILE")
-@click.option("--text", help="The question, as the evaluator asks it.")
-@_question_options
+@_question_options("The question, as the evaluator asks it.")
 @click.option("--id", "question_id", help="The question's id (default: from its text).")
 @click.option("--after", help="Insert right after this question id (default: at the end).")
 @click.option(
@@ -204,12 +239,7 @@ def new_command(
 @banks_option
 def add_command(
     target: str,
-    text: str | None,
-    key_points: tuple[str, ...],
-    follow_ups: tuple[str, ...],
-    difficulty: int | None,
-    time_limit: str | None,
-    tags: tuple[str, ...],
+    question: _QuestionOptions,
     question_id: str | None,
     after: str | None,
     from_json: TextIO | None,
@@ -221,25 +251,23 @@ def add_command(
     FILE is a bank file, or PATH_ID/PROJECT_ID.
     """
     if from_json is not None:
-        if text or key_points or follow_ups or difficulty or time_limit or tags or question_id:
+        if question.given() or question_id:
             raise click.UsageError("give either --from-json or --text and its options, not both")
         drafts = _drafts_from_json(from_json)
-    elif not text:
+    elif not question.text:
         raise click.UsageError("give the question with --text (or --from-json FILE)")
     else:
-        drafts = [_draft(text, key_points, follow_ups, difficulty, time_limit, tags, question_id)]
+        drafts = [question.apply_to(QuestionDraft(text="", id=question_id))]
     document = _open(target, banks, copy=copy)
-    added = []
-    try:
+    added: list[str] = []
+    with _refusals():
         for draft in drafts:
             added.append(document.add_question(draft, after=after))
             after = added[-1] if after else None
-    except EditError as error:
-        raise _fail(error) from None
     result = _save(document)
     for new_id in added:
         click.echo(new_id)
-    echo_err(f"added {len(added)} question{'s' * (len(added) != 1)} to {result.path}")
+    echo_err(f"added {_plural(len(added), 'question')} to {result.path}")
 
 
 def _drafts_from_json(stream: TextIO) -> list[QuestionDraft]:
@@ -266,39 +294,17 @@ def _drafts_from_json(stream: TextIO) -> list[QuestionDraft]:
 @click.command("edit")
 @click.argument("target", metavar="FILE")
 @click.argument("question_id", metavar="QUESTION_ID")
-@click.option("--text", help="The new text (the id stays, so the history stays attached).")
-@_question_options
+@_question_options("The new text (the id stays, so the history stays attached).")
 @click.option("--copy", is_flag=True, help=_COPY_HELP)
 @banks_option
 def edit_command(
-    target: str,
-    question_id: str,
-    text: str | None,
-    key_points: tuple[str, ...],
-    follow_ups: tuple[str, ...],
-    difficulty: int | None,
-    time_limit: str | None,
-    tags: tuple[str, ...],
-    copy: bool,
-    banks: tuple[Path, ...],
+    target: str, question_id: str, question: _QuestionOptions, copy: bool, banks: tuple[Path, ...]
 ) -> None:
     """Change a question; each option given replaces that value, the others stay as they are."""
     document = _open(target, banks, copy=copy)
-    try:
-        draft = QuestionDraft.from_question(document.question(question_id))
-        if text is not None:
-            draft.text = text
-        if key_points:
-            draft.key_points = list(key_points)
-        if follow_ups:
-            draft.follow_ups = [FollowUpDraft(f) for f in follow_ups]
-        if tags:
-            draft.tags = list(tags)
-        draft.difficulty = difficulty if difficulty is not None else draft.difficulty
-        draft.time_limit = time_limit if time_limit is not None else draft.time_limit
+    with _refusals():
+        draft = question.apply_to(QuestionDraft.from_question(document.question(question_id)))
         changed = document.update_question(question_id, draft)
-    except EditError as error:
-        raise _fail(error) from None
     if not changed:
         echo_err(f"`{question_id}`: nothing to change")
         return
@@ -336,7 +342,7 @@ def rm_command(target: str, question_id: str, yes: bool, copy: bool, banks: tupl
     document = _open(target, banks, copy=copy)
     checker = store_history_checker()
     has_history = checker or (lambda _question_id: True)
-    try:
+    with _refusals():
         deletion = document.delete_question(question_id, has_history=has_history, confirmed=yes)
         if not deletion.deleted:
             reason = "has answers in the history" if checker else "may have answers in the history"
@@ -344,8 +350,6 @@ def rm_command(target: str, question_id: str, yes: bool, copy: bool, banks: tupl
                 raise click.ClickException(f"`{question_id}` {reason}: add --yes to delete it anyway")
             click.confirm(f"`{question_id}` {reason} (kept, readable). Delete the question?", abort=True, err=True)
             deletion = document.delete_question(question_id, confirmed=True)
-    except EditError as error:
-        raise _fail(error) from None
     result = _save(document)
     echo_err(f"deleted `{question_id}` from {result.path}")
 
@@ -358,12 +362,8 @@ def rm_command(target: str, question_id: str, yes: bool, copy: bool, banks: tupl
 @banks_option
 def copy_command(target: str, banks: tuple[Path, ...]) -> None:
     """Copy a project (e.g. a bundled one) into your bank folder, where it replaces the original."""
-    try:
+    with _refusals():  # an existing copy too: "<its path> already exists: edit that copy"
         copied = copy_to_user(_target_file(target, banks))
-    except CopyExists as exists:
-        raise click.ClickException(f"{exists.path} already exists: edit that copy") from None
-    except EditError as error:
-        raise _fail(error) from None
     click.echo(str(copied))
 
 
@@ -385,25 +385,21 @@ def import_command(
     Questions already in the bank, exactly or nearly, are skipped; so are repeats within SOURCE.
     See docs/authoring.md for the CSV columns and the formats.
     """
-    try:
+    with _refusals():
         if source == "-":
             if format_ is None:
                 raise click.UsageError("reading stdin: give --format csv, anki or md")
-            text, notes = decode_source(sys.stdin.buffer.read(), "<stdin>")
-            parsed = parse_source(text, "<stdin>", format_)
-            parsed.problems[:0] = notes
+            parsed = parse_bytes(sys.stdin.buffer.read(), "<stdin>", format_)
         else:
             parsed = read_source(Path(source), format_)
-    except ImportFailed as error:
-        raise _fail(error) from None
     document = _open_read_only(target, banks) if dry_run else _open(target, banks, copy=copy)
     plan = plan_import(parsed, document.bank)
     verb = "would add" if dry_run else "adding"
-    click.echo(f"{verb} {len(plan.added)} question{'s' * (len(plan.added) != 1)} to {document.path}")
+    click.echo(f"{verb} {_plural(len(plan.added), 'question')} to {document.path}")
     for item in plan.added:
         click.echo(f"  + {item.draft.id}: {_one_line(item.draft.text)}  ({item.where})")
     if plan.skipped:
-        click.echo(f"skipped {len(plan.skipped)} duplicate{'s' * (len(plan.skipped) != 1)}")
+        click.echo(f"skipped {_plural(len(plan.skipped), 'duplicate')}")
     for skipped in plan.skipped:
         sign = "=" if skipped.reason == "duplicate" else "~"
         where = "an earlier imported question" if skipped.earlier_import else "the existing question"
@@ -415,20 +411,11 @@ def import_command(
         echo_err(f"{problem}")
     if dry_run or not plan.added:
         return
-    try:
+    with _refusals():
         for item in plan.added:
             document.add_question(item.draft)
-    except EditError as error:
-        raise _fail(error) from None
     result = _save(document)
-    echo_err(f"imported {len(plan.added)} question{'s' * (len(plan.added) != 1)} into {result.path}")
-
-
-def _open_read_only(target: str, banks: tuple[Path, ...]) -> BankDocument:
-    try:
-        return BankDocument.open(_target_file(target, banks))
-    except EditError as error:
-        raise _fail(error) from None
+    echo_err(f"imported {_plural(len(plan.added), 'question')} into {result.path}")
 
 
 def _one_line(text: str, width: int = 90) -> str:

@@ -376,7 +376,7 @@ def test_moving_a_question_whose_id_is_taken_gives_it_a_new_id(tmp_path: Path) -
 def test_every_bundled_question_can_be_edited_alone(tmp_path: Path) -> None:
     """For each bundled bank, re-reading each question through ruamel gives its exact lines, and
     editing its text changes only its own lines."""
-    from soutenance.banks.editing import _load_item, _render
+    from soutenance.banks.editing.render import _load_item, _render
 
     for source in sorted(paths.bundled_banks_dir().rglob("*.yaml")):
         path = tmp_path / source.name

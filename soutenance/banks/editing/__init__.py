@@ -1,0 +1,86 @@
+"""Editing bank files the way a careful person would: only what was asked, everything else byte for byte.
+
+A `BankDocument` holds a bank file's text in memory. Each operation (add, update, duplicate,
+delete, move) splices the lines of the one question it touches; that question alone is
+re-written with ruamel.yaml in round-trip mode, so its own comments and quoting survive too.
+Every operation is checked with the loader and lint before it is accepted, and `save()` writes
+atomically, refusing when the file changed on disk since it was read or when it is a bundled bank.
+
+The modules, from the outside in:
+
+- `document`: `BankDocument` (open, edit in memory, save with the conflict fingerprint);
+- `operations`: across files: `move_question`, `copy_to_user`, `create_bank`;
+- `drafts`: `QuestionDraft` / `FollowUpDraft` as typed, and `new_question_id`;
+- `checks`: `check_draft`, `DraftCheck`, `similar_questions` (lint's rules, field by field);
+- `layout`: where each question sits in the text, and the file's style (indentation, quoting);
+- `render`: one question read and written with ruamel.yaml;
+- `splice`: the text with one question's lines inserted, replaced or removed;
+- `locations`: bundled banks and the user's copies; `errors`: why an edit is refused.
+"""
+
+from soutenance.banks.editing.checks import (
+    DraftCheck,
+    FieldProblem,
+    Similar,
+    check_draft,
+    similar_questions,
+)
+from soutenance.banks.editing.document import BOM, BankDocument, Deletion, SaveResult
+from soutenance.banks.editing.drafts import (
+    DEFAULT_DIFFICULTY,
+    DEFAULT_TIME_LIMIT,
+    FIELDS,
+    FollowUpDraft,
+    QuestionDraft,
+    follow_ups_from_lines,
+    new_question_id,
+)
+from soutenance.banks.editing.errors import (
+    BankChanged,
+    BankWriteError,
+    BundledBank,
+    CopyExists,
+    EditError,
+    InvalidEdit,
+    NotABank,
+    NotEditable,
+    QuestionNotFound,
+)
+from soutenance.banks.editing.layout import split_lines
+from soutenance.banks.editing.locations import is_bundled, user_copy_path
+from soutenance.banks.editing.operations import MoveResult, copy_to_user, create_bank, move_question
+
+__all__ = [
+    "BOM",
+    "DEFAULT_DIFFICULTY",
+    "DEFAULT_TIME_LIMIT",
+    "FIELDS",
+    "BankChanged",
+    "BankDocument",
+    "BankWriteError",
+    "BundledBank",
+    "CopyExists",
+    "Deletion",
+    "DraftCheck",
+    "EditError",
+    "FieldProblem",
+    "FollowUpDraft",
+    "InvalidEdit",
+    "MoveResult",
+    "NotABank",
+    "NotEditable",
+    "QuestionDraft",
+    "QuestionNotFound",
+    "SaveResult",
+    "Similar",
+    "check_draft",
+    "copy_to_user",
+    "create_bank",
+    "follow_ups_from_lines",
+    "is_bundled",
+    "move_question",
+    "new_question_id",
+    "similar_questions",
+    "split_lines",
+    "user_copy_path",
+]
