@@ -10,6 +10,9 @@ import click
 
 from soutenance import __version__, paths
 from soutenance.cli.bank import bank_group
+from soutenance.cli.mentor import import_command, student_group
+from soutenance.cli.progress import plan_command, stats_command
+from soutenance.cli.serve import serve_command
 from soutenance.cli.sessions import export_command, history_command, rehearse_command
 
 
@@ -39,6 +42,11 @@ cli.add_command(bank_group)
 cli.add_command(rehearse_command)
 cli.add_command(export_command)
 cli.add_command(history_command)
+cli.add_command(student_group)
+cli.add_command(import_command)
+cli.add_command(stats_command)
+cli.add_command(plan_command)
+cli.add_command(serve_command)
 
 
 def main(argv: list[str] | None = None) -> int:

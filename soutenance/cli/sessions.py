@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -37,6 +38,8 @@ def _int_set(_context: click.Context, _param: click.Parameter, value: str | None
 @click.option("--student", help="Your profile name (remembered).")
 @click.option("--mock", is_flag=True, help="A full mock defense: presentation, questions, debrief.")
 @click.option("--prep", "prep_seconds", type=click.IntRange(0, 600), default=None, help="Preparation seconds before each answer.")
+@click.option("--focus", type=click.Choice(["mix", "weak", "new", "due", "all"]), default="mix", show_default=True, help="Which questions the draw favours: a balanced mix, the weak ones, never seen, due before the defense, or any.")
+@click.option("--defense-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Defense date YYYY-MM-DD (default: the student's, from the roster).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the interface.")
 @banks_option
 def rehearse_command(
@@ -48,10 +51,15 @@ def rehearse_command(
     student: str | None,
     mock: bool,
     prep_seconds: int | None,
+    focus: str,
+    defense_date: datetime | None,
     lang: str | None,
     banks: tuple[Path, ...],
 ) -> None:
-    """Rehearse a project's questions now, or run a mock defense with --mock."""
+    """Rehearse a project's questions now, or run a mock defense with --mock.
+
+    The draw uses your history: never-seen questions first, weak ones brought back, and with a
+    defense date enough new questions each session to see the whole bank in time."""
     from soutenance.ui.app import make_app
     from soutenance.ui.start import RehearsalRequest
 
@@ -69,6 +77,8 @@ def rehearse_command(
         seed=seed,
         prep_seconds=config.prep_seconds if prep_seconds is None else prep_seconds,
         mock=mock,
+        focus=focus,
+        defense_date=defense_date.date() if defense_date else None,
     )
     app.first_request = request
     app.run()

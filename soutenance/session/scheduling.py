@@ -5,6 +5,9 @@ rating and replayed through an ``fsrs.Scheduler`` to estimate how well each ques
 recalled at the defense. Unseen questions come first, weak ones keep coming back, and with a
 defense date enough new questions are drawn each session to see the whole bank in time.
 
+Large banks and histories stay fast: ``CardCache`` replays each distinct shape of history through
+``fsrs`` once, and a ``QuestionPool`` (a bank indexed once) spares each draw a walk over the bank.
+
 Reasons are short machine codes with parameters, translated by the UI:
 
 - ``("never_seen", {})``
@@ -20,9 +23,9 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from operator import attrgetter
 from typing import Any, Literal, NamedTuple
 
@@ -49,6 +52,8 @@ def as_utc(moment: datetime | date) -> datetime:
     """A timezone-aware UTC datetime; naive datetimes are taken as UTC, dates as their midnight."""
     if not isinstance(moment, datetime):
         return datetime.combine(moment, time(0), tzinfo=UTC)
+    if moment.tzinfo is UTC:  # the common case: what the store hands over
+        return moment
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
@@ -86,9 +91,13 @@ class AnswerRecord:
     covered: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "answered_at", as_utc(self.answered_at))
-        if self.coverage is not None:
-            object.__setattr__(self, "coverage", min(1.0, max(0.0, float(self.coverage))))
+        # Built by the thousand from the store: only touch what needs normalising.
+        moment = self.answered_at
+        if not isinstance(moment, datetime) or moment.tzinfo is not UTC:
+            object.__setattr__(self, "answered_at", as_utc(moment))
+        coverage = self.coverage
+        if coverage is not None and (coverage.__class__ is not float or not 0.0 <= coverage <= 1.0):
+            object.__setattr__(self, "coverage", min(1.0, max(0.0, float(coverage))))
 
     @classmethod
     def from_answer(cls, answer: Answer, session: Session) -> AnswerRecord:
@@ -153,9 +162,10 @@ DEFAULT_CRITERIA = Criteria()
 
 def is_weak(record: AnswerRecord, criteria: Criteria = DEFAULT_CRITERIA) -> bool:
     """Whether ``weak_points`` finds anything, without building the reasons (hot path)."""
+    elapsed = record.elapsed
     return (
         record.skipped
-        or record.overtime >= criteria.overtime_floor
+        or (elapsed is not None and elapsed - record.time_limit >= criteria.overtime_floor)
         or (record.coverage is not None and record.coverage < criteria.low_coverage)
         or (record.confidence is not None and record.confidence <= criteria.low_confidence)
     )
@@ -182,19 +192,26 @@ def weak_points(
 
 def answer_quality(record: AnswerRecord, criteria: Criteria = DEFAULT_CRITERIA) -> float:
     """0..1: coverage weighs 0.6, time 0.2 and confidence 0.2 (over the parts that are known)."""
+    # Written out rather than with helpers: this runs once per recorded answer in a draw.
     if record.skipped:
         return 0.0
-    parts: list[tuple[float, float]] = []
-    if record.coverage is not None:
-        parts.append((0.6, record.coverage))
-    if record.elapsed is not None and record.time_limit > 0:
-        parts.append((0.2, max(0.0, 1.0 - record.overtime / record.time_limit)))
-    confidence = confidence_unit(record.confidence, criteria.confidence_scale)
+    total = weight = 0.0
+    coverage = record.coverage
+    if coverage is not None:
+        total += 0.6 * coverage
+        weight += 0.6
+    elapsed, limit = record.elapsed, record.time_limit
+    if elapsed is not None and limit > 0:
+        timing = 1.0 if elapsed <= limit else max(0.0, 1.0 - (elapsed - limit) / limit)
+        total += 0.2 * timing
+        weight += 0.2
+    confidence = record.confidence
     if confidence is not None:
-        parts.append((0.2, confidence))
-    if not parts:
-        return 0.5
-    return sum(w * v for w, v in parts) / sum(w for w, _ in parts)
+        low, high = criteria.confidence_scale
+        unit = min(1.0, max(0.0, (confidence - low) / (high - low)))
+        total += 0.2 * unit
+        weight += 0.2
+    return total / weight if weight else 0.5
 
 
 def rate_answer(record: AnswerRecord, criteria: Criteria = DEFAULT_CRITERIA) -> Rating:
@@ -231,31 +248,179 @@ def replay(
     return card
 
 
-class _Memory:
-    """One student's history grouped per question; FSRS cards are computed on demand.
+class CardCache:
+    """Retrievability of a question's history, memoised on what FSRS reads of it.
 
-    ``questions`` may repeat an id (the first one counts); records about questions outside it are
-    left aside (``unknown_ids``). The common path makes no Python-level loop over a large bank.
+    With no learning steps and no fuzzing (``make_scheduler``), a card after a replay depends
+    only on the ratings and on the whole days between answers, and its retrievability on its
+    stability and the whole days since the last answer. So a history is reduced to the key
+    (rating, days, rating, days, rating...) and a card is replayed through ``fsrs`` once per
+    distinct key: a student's few hundred questions share a handful of keys. The memo holds no
+    student data (only ratings and day counts) and is shared by every draw of the process.
+    """
+
+    MAX_ENTRIES = 100_000
+
+    def __init__(self, criteria: Criteria = DEFAULT_CRITERIA) -> None:
+        self.criteria = criteria
+        self.scheduler = make_scheduler(criteria)
+        self._cards: dict[Any, Card] = {}
+        self._values: dict[tuple[Any, int], float] = {}
+
+    def clear(self) -> None:
+        self._cards.clear()
+        self._values.clear()
+
+    def __len__(self) -> int:
+        return len(self._cards)
+
+    def retrievability(self, records: Sequence[AnswerRecord], target: datetime) -> float:
+        """Predicted recall at ``target`` of a question answered in ``records`` (all reached,
+        in any order); 0 when there are none."""
+        if not records:
+            return 0.0
+        criteria = self.criteria
+        if len(records) == 1:
+            ordered = records
+            key: tuple[int, ...] = (rate_answer(records[0], criteria)._value_,)
+        else:
+            ordered = sorted(records, key=_answered_at)
+            parts = [rate_answer(ordered[0], criteria)._value_]
+            for previous, record in zip(ordered, ordered[1:], strict=False):
+                parts.append((record.answered_at - previous.answered_at).days)
+                parts.append(rate_answer(record, criteria)._value_)
+            key = tuple(parts)
+        elapsed = max(0, (target - ordered[-1].answered_at).days)
+        value = self._values.get((key, elapsed))
+        if value is None:
+            if len(self._values) >= self.MAX_ENTRIES:
+                self.clear()
+            card = self._card(key, ordered)
+            assert card.last_review is not None
+            moment = card.last_review + timedelta(days=elapsed)
+            value = float(self.scheduler.get_card_retrievability(card, moment))
+            self._values[key, elapsed] = value
+        return value
+
+    def _card(self, key: tuple[int, ...], ordered: Sequence[AnswerRecord]) -> Card:
+        """The card for ``key``, extending the longest memoised prefix one review at a time.
+
+        A memoised card may come from another history with the same key: the next review is
+        placed at its own last review plus this history's gap, which keeps the whole days."""
+        cards = self._cards
+        done = len(ordered)
+        while done and key[: 2 * done - 1] not in cards:
+            done -= 1
+        card = cards[key[: 2 * done - 1]] if done else None
+        for position in range(done, len(ordered)):
+            record = ordered[position]
+            if card is None:
+                card = Card(card_id=1, due=record.answered_at)
+                moment = record.answered_at
+            else:
+                assert card.last_review is not None
+                moment = card.last_review + (record.answered_at - ordered[position - 1].answered_at)
+            card, _ = self.scheduler.review_card(card, Rating(key[2 * position]), moment)
+            cards[key[: 2 * position + 1]] = card
+        assert card is not None
+        return card
+
+
+_CARD_CACHES: dict[Criteria, CardCache] = {}
+
+
+def card_cache(criteria: Criteria = DEFAULT_CRITERIA) -> CardCache:
+    """The process-wide ``CardCache`` for these criteria."""
+    cache = _CARD_CACHES.get(criteria)
+    if cache is None:
+        cache = _CARD_CACHES[criteria] = CardCache(criteria)
+    return cache
+
+
+def clear_card_caches() -> None:
+    """Forget every memoised card (benchmarks measure a cold start with it)."""
+    for cache in _CARD_CACHES.values():
+        cache.clear()
+
+
+class QuestionPool:
+    """A bank's questions, each id once (the first), indexed by id.
+
+    Building one walks the whole bank; build it once per loaded bank and hand it to every
+    draw, so that a draw only touches the questions it looks at. ``plan_draw`` and ``plan``
+    also accept a plain sequence of questions and index it on the spot.
+    """
+
+    __slots__ = ("questions", "index")
+
+    def __init__(self, questions: Iterable[Question]) -> None:
+        self.questions: list[Question] = unique_questions(list(questions))
+        self.index: dict[str, Question] = dict(zip(map(_id, self.questions), self.questions, strict=True))
+
+    @classmethod
+    def of(cls, questions: Sequence[Question] | QuestionPool) -> QuestionPool:
+        return questions if isinstance(questions, QuestionPool) else cls(questions)
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def __iter__(self) -> Iterator[Question]:
+        return iter(self.questions)
+
+    def __contains__(self, question_id: object) -> bool:
+        return question_id in self.index
+
+    def get(self, question_id: str) -> Question | None:
+        return self.index.get(question_id)
+
+
+def _sample_excluding(
+    rng: random.Random, pool: Sequence[Question], k: int, blocked: Collection[str], free: int
+) -> list[Question]:
+    """``k`` questions of ``pool`` whose id is not in ``blocked`` (``free`` of them are not)."""
+    k = min(k, free)
+    if k <= 0:
+        return []
+    if not blocked:
+        return rng.sample(pool, k)  # O(k) on a large pool; the same draw as draw_questions
+    if free * 4 < len(pool):
+        return rng.sample([q for q in pool if q.id not in blocked], k)
+    # Mostly free: draw positions and skip the blocked ones rather than listing the bank.
+    picked: list[Question] = []
+    tried: set[int] = set()
+    while len(picked) < k:
+        position = rng.randrange(len(pool))
+        if position not in tried:
+            tried.add(position)
+            if pool[position].id not in blocked:
+                picked.append(pool[position])
+    return picked
+
+
+class _Memory:
+    """One student's history grouped per question; FSRS retrievability is computed on demand.
+
+    Records about questions outside the pool are left aside (``unknown_ids``); ``taken`` are
+    the questions already asked in the session: seen or not, they are never drawn. The common
+    path makes no Python-level loop over a large bank.
     """
 
     def __init__(
         self,
-        questions: Sequence[Question],
+        pool: QuestionPool,
         history: Iterable[AnswerRecord],
         *,
         now: datetime | date,
         defense_date: datetime | date | None,
         criteria: Criteria,
+        taken: Iterable[str] = (),
     ) -> None:
         self.criteria = criteria
         self.now = as_utc(now)
         self.defense = as_utc(defense_date) if defense_date is not None else None
         self.target = self.defense if self.defense and self.defense > self.now else self.now
-        self.pool = list(questions)
-        self.index: dict[str, Question] = dict(zip(map(_id, self.pool), self.pool, strict=True))
-        if len(self.index) != len(self.pool):
-            self.pool = unique_questions(self.pool)
-            self.index = {q.id: q for q in self.pool}
+        self.pool = pool.questions
+        self.index = pool.index
         grouped: dict[str, list[AnswerRecord]] = {}
         for record in history:
             if record.skipped or record.elapsed is not None:
@@ -264,41 +429,41 @@ class _Memory:
                     grouped[record.question_id] = [record]
                 else:
                     group.append(record)
-        self.by_question = {qid: group for qid, group in grouped.items() if qid in self.index}
+        index = self.index
+        self.by_question = {qid: group for qid, group in grouped.items() if qid in index}
         self.unknown_ids = set(grouped) - self.by_question.keys()
-        self.scheduler = make_scheduler(criteria)
-        self._retrievability: dict[str, float] = {}
+        self.taken = {qid for qid in taken if qid in index}
+        self.cards = card_cache(criteria)
 
     @property
     def seen_questions(self) -> list[Question]:
-        """Questions answered at least once, in the order of the history."""
-        return [self.index[qid] for qid in self.by_question]
+        """Questions answered at least once and not taken, in the order of the history."""
+        taken = self.taken
+        return [self.index[qid] for qid in self.by_question if qid not in taken]
 
     @property
     def unseen(self) -> list[Question]:
-        return [q for q in self.pool if q.id not in self.by_question]
+        blocked = self.blocked
+        return [q for q in self.pool if q.id not in blocked]
+
+    @property
+    def blocked(self) -> Collection[str]:
+        """Ids that cannot be drawn as unseen: seen or taken."""
+        if not self.taken:
+            return self.by_question.keys()
+        return self.by_question.keys() | self.taken
 
     @property
     def unseen_count(self) -> int:
-        return len(self.pool) - len(self.by_question)
+        return len(self.pool) - len(self.by_question) - len(self.taken - self.by_question.keys())
 
     def sample_unseen(self, rng: random.Random, k: int) -> list[Question]:
         """``k`` unseen questions at random (fewer if there are not enough)."""
-        k = min(k, self.unseen_count)
-        if k <= 0:
-            return []
-        if self.unseen_count * 4 < len(self.pool):
-            return rng.sample(self.unseen, k)
-        # Mostly unseen: draw positions and skip the seen ones rather than listing the bank.
-        picked: list[Question] = []
-        tried: set[int] = set()
-        while len(picked) < k:
-            position = rng.randrange(len(self.pool))
-            if position not in tried:
-                tried.add(position)
-                if self.pool[position].id not in self.by_question:
-                    picked.append(self.pool[position])
-        return picked
+        return _sample_excluding(rng, self.pool, k, self.blocked, self.unseen_count)
+
+    def sample_any(self, rng: random.Random, k: int) -> list[Question]:
+        """``k`` questions not taken, seen or not."""
+        return _sample_excluding(rng, self.pool, k, self.taken, len(self.pool) - len(self.taken))
 
     def seen(self, question_id: str) -> bool:
         return question_id in self.by_question
@@ -322,13 +487,7 @@ class _Memory:
 
     def retrievability(self, question_id: str) -> float:
         """Predicted recall at the defense (or now when the date is unknown or past); 0 if unseen."""
-        if question_id not in self._retrievability:
-            card = replay(self.by_question.get(question_id, ()), self.scheduler, self.criteria)
-            value = (
-                0.0 if card is None else self.scheduler.get_card_retrievability(card, self.target)
-            )
-            self._retrievability[question_id] = float(value)
-        return self._retrievability[question_id]
+        return self.cards.retrievability(self.by_question.get(question_id, ()), self.target)
 
     def reason(self, question_id: str) -> Reason:
         if not self.seen(question_id):
@@ -364,8 +523,16 @@ def _new_quota(count: int, unseen: int, weak: int, days_left: int | None) -> int
     return quota
 
 
+def _filtered_pool(
+    questions: Sequence[Question] | QuestionPool, question_filter: QuestionFilter | None
+) -> QuestionPool:
+    if question_filter is None or question_filter.is_empty:
+        return QuestionPool.of(questions)
+    return QuestionPool(question_filter.select(questions))
+
+
 def plan_draw(
-    questions: Sequence[Question],
+    questions: Sequence[Question] | QuestionPool,
     history: Iterable[AnswerRecord],
     *,
     now: datetime | date,
@@ -383,15 +550,17 @@ def plan_draw(
     due by the defense, then the rest), "new" (unseen only), "weak" (last answer weak), "due"
     (predicted recall below the desired retention, lowest first), "all" (random, any). ``history``
     is the student's records; records about questions no longer in the bank are ignored.
+    ``exclude_ids`` are the questions already asked in the session. Pass a ``QuestionPool``
+    built once per bank to keep large banks fast.
     """
-    pool = QuestionFilter(exclude_ids=exclude_ids).select(questions)
-    if question_filter is not None:
-        pool = question_filter.select(pool)
+    pool = _filtered_pool(questions, question_filter)
     rng = random.Random(seed)
-    memory = _Memory(pool, history, now=now, defense_date=defense_date, criteria=criteria)
-    count = min(max(0, count), len(memory.pool))
+    memory = _Memory(
+        pool, history, now=now, defense_date=defense_date, criteria=criteria, taken=exclude_ids
+    )
+    count = min(max(0, count), len(memory.pool) - len(memory.taken))
     if focus == "all":
-        return [(q, memory.reason(q.id)) for q in rng.sample(memory.pool, count)]
+        return [(q, memory.reason(q.id)) for q in memory.sample_any(rng, count)]
     if focus == "new":
         return [(q, Reason("never_seen", {})) for q in memory.sample_unseen(rng, count)]
 
@@ -411,8 +580,9 @@ def plan_draw(
     if focus == "weak" or not count:
         return weak_picks[:count]
     if focus == "due":
-        ranked = sorted(seen, key=lambda q: (memory.retrievability(q.id), q.id))
-        due = [q for q in ranked if memory.retrievability(q.id) < criteria.desired_retention]
+        recall = {q.id: memory.retrievability(q.id) for q in seen}
+        due = [q for q in seen if recall[q.id] < criteria.desired_retention]
+        due.sort(key=lambda q: (recall[q.id], q.id))
         return [(q, memory.reason(q.id)) for q in due[:count]]
 
     # "mix": unseen (within the quota), weak, more unseen, then seen-and-strong by recall.
@@ -445,6 +615,7 @@ class CoveragePlan:
     defense_passed: bool = False
     unknown_ids: tuple[str, ...] = field(default=())
     """Question ids in the history that the bank no longer has."""
+    per_session: int = 10
 
     @property
     def unseen(self) -> int:
@@ -459,7 +630,7 @@ class CoveragePlan:
 
 
 def plan(
-    questions: Sequence[Question],
+    questions: Sequence[Question] | QuestionPool,
     history: Iterable[AnswerRecord],
     now: datetime | date,
     defense_date: datetime | date | None = None,
@@ -467,7 +638,8 @@ def plan(
     criteria: Criteria = DEFAULT_CRITERIA,
 ) -> CoveragePlan:
     """Sessions needed to cover the project, and what is left to see or to strengthen."""
-    memory = _Memory(questions, history, now=now, defense_date=defense_date, criteria=criteria)
+    pool = QuestionPool.of(questions)
+    memory = _Memory(pool, history, now=now, defense_date=defense_date, criteria=criteria)
     unseen = tuple(q.id for q in memory.unseen)
     seen = [q.id for q in memory.pool if q.id in memory.by_question]
     weak = tuple(qid for qid in seen if memory.weakness(qid))
@@ -477,7 +649,8 @@ def plan(
         for qid in seen
         if qid not in weak_set and memory.retrievability(qid) < criteria.desired_retention
     )
-    new_per_session = max(1, _new_quota(max(1, per_session), len(unseen), len(weak), None))
+    per_session = max(1, per_session)
+    new_per_session = max(1, _new_quota(per_session, len(unseen), len(weak), None))
     sessions = math.ceil(len(unseen) / new_per_session)
     days_left = memory.days_left
     passed = memory.defense_passed
@@ -495,6 +668,7 @@ def plan(
         sessions_per_day=per_day,
         defense_passed=passed,
         unknown_ids=tuple(sorted(memory.unknown_ids)),
+        per_session=per_session,
     )
 
 
@@ -508,8 +682,9 @@ def draw_weights(
 ) -> dict[str, float]:
     """Weights for ``draw_questions``: 1 for unseen questions, else the chance of forgetting by
     the defense (1 - retrievability), never below 0.05."""
-    memory = _Memory(questions, history, now=now, defense_date=defense_date, criteria=criteria)
+    pool = QuestionPool.of(questions)
+    memory = _Memory(pool, history, now=now, defense_date=defense_date, criteria=criteria)
     return {
         q.id: 1.0 if not memory.seen(q.id) else max(0.05, 1.0 - memory.retrievability(q.id))
-        for q in questions
+        for q in pool
     }

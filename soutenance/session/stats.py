@@ -6,7 +6,7 @@ Pure functions over ``AnswerRecord`` lists; verdicts are codes with numbers, wor
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
@@ -241,12 +241,48 @@ def never_drawn(
 ) -> list[Question]:
     """The project's questions that never came up in these records (one student's); give
     ``project_id`` when the records span projects, as ids are only unique within a bank."""
-    asked = {
+    asked = _asked_ids(records, project_id)
+    return [q for q in questions if q.id not in asked]
+
+
+def _asked_ids(records: Iterable[AnswerRecord], project_id: str | None) -> set[str]:
+    return {
         r.question_id
         for r in _reached(records)
         if project_id is None or not r.project_id or r.project_id == project_id
     }
-    return [q for q in questions if q.id not in asked]
+
+
+@dataclass(frozen=True)
+class BankCoverage:
+    """How much of a bank some records (a student's, or everyone's) have drawn."""
+
+    total: int
+    drawn: int
+    never_drawn: tuple[Question, ...]
+    no_longer_in_bank: tuple[str, ...]
+    """Question ids in the records that the bank no longer has (removed or renamed)."""
+
+    @property
+    def share(self) -> float | None:
+        return self.drawn / self.total if self.total else None
+
+
+def bank_coverage(
+    questions: Iterable[Question], records: Iterable[AnswerRecord], project_id: str | None = None
+) -> BankCoverage:
+    """Questions of the bank drawn at least once, those never drawn, and the ids of the records
+    that are no longer in the bank (counted apart, never mixed with the bank's)."""
+    asked = _asked_ids(records, project_id)
+    bank = list(questions)
+    ids = {q.id for q in bank}
+    never = tuple(q for q in bank if q.id not in asked)
+    return BankCoverage(
+        total=len(ids),
+        drawn=len(ids & asked),
+        never_drawn=never,
+        no_longer_in_bank=tuple(sorted(asked - ids)),
+    )
 
 
 @dataclass(frozen=True)
@@ -256,6 +292,17 @@ class StudentStats:
     calibration: Calibration
     never_drawn: tuple[Question, ...]
     answers: int
+    no_longer_in_bank: tuple[str, ...] = ()
+    """Ids the student answered that the bank no longer has: kept out of the coverage."""
+    bank_size: int = 0
+    mean_coverage: float | None = None
+    """Share of key points covered, over all the answers."""
+    overtime_rate: float | None = None
+
+    @property
+    def drawn(self) -> int:
+        """Questions of the bank the student has been asked at least once."""
+        return self.bank_size - len(self.never_drawn)
 
 
 def student_stats(
@@ -268,10 +315,52 @@ def student_stats(
     """Everything on a student's page; ``records`` may hold other students' answers too.
     ``questions`` (of the project ``project_id``) give the never-drawn list."""
     mine = _reached(r for r in records if r.student == student)
+    coverage = bank_coverage(questions, mine, project_id)
+    answered = [r for r in mine if not r.skipped]
+    floor = criteria.overtime_floor
     return StudentStats(
         student=student,
         progress=progress(mine, criteria),
         calibration=calibration(mine, criteria),
-        never_drawn=tuple(never_drawn(questions, mine, project_id)),
+        never_drawn=coverage.never_drawn,
         answers=len(mine),
+        no_longer_in_bank=coverage.no_longer_in_bank,
+        bank_size=coverage.total,
+        mean_coverage=_mean([r.coverage for r in answered if r.coverage is not None]),
+        overtime_rate=_mean([r.elapsed - r.time_limit >= floor for r in answered]),
     )
+
+
+def students_stats(
+    records: Iterable[AnswerRecord],
+    questions: Iterable[Question] = (),
+    criteria: Criteria = DEFAULT_CRITERIA,
+    project_id: str | None = None,
+) -> list[StudentStats]:
+    """``student_stats`` for every student in the records, by name (the mentor's overview)."""
+    by_student: dict[str, list[AnswerRecord]] = defaultdict(list)
+    for record in records:
+        by_student[record.student].append(record)
+    bank = list(questions)
+    return [
+        student_stats(by_student[name], name, bank, criteria, project_id)
+        for name in sorted(by_student, key=str.casefold)
+    ]
+
+
+def hardest(
+    stats: Iterable[QuestionStats], bank_ids: Collection[str] | None = None
+) -> list[QuestionStats]:
+    """Questions hardest first: lowest median coverage, then most overtime, then most skipped.
+    With ``bank_ids``, questions no longer in the bank come after all the others."""
+
+    def key(item: QuestionStats) -> tuple[bool, float, float, float, str]:
+        coverage = item.median_coverage
+        if coverage is None:  # only skipped counts as hardest; no key points, as easiest
+            coverage = 0.0 if item.skipped else 2.0
+        overtime = item.overtime_rate or 0.0
+        skipped = item.skipped / item.times_asked if item.times_asked else 0.0
+        gone = bank_ids is not None and item.question_id not in bank_ids
+        return (gone, coverage, -overtime, -skipped, item.question_id)
+
+    return sorted(stats, key=key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -11,13 +12,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from soutenance.banks.model import Question
+from soutenance.i18n import set_language
 from soutenance.session.draw import QuestionFilter
 from soutenance.session.model import Answer, Session
+from soutenance.session.reasons import (
+    calibration_text,
+    days_text,
+    defense_text,
+    plan_lines,
+    reason_text,
+)
 from soutenance.session.scheduling import (
     AnswerRecord,
+    CardCache,
+    QuestionPool,
     Reason,
     answer_quality,
     as_utc,
+    card_cache,
+    clear_card_caches,
     confidence_unit,
     draw_weights,
     is_weak,
@@ -28,9 +41,11 @@ from soutenance.session.scheduling import (
     replay,
     weak_points,
 )
+from soutenance.session.stats import calibrate
 
 NOW = datetime(2026, 11, 2, 18, tzinfo=UTC)
 KP = ("a", "b", "c", "d")
+KP_ALL = (0, 1, 2, 3)
 
 
 def bank(n: int = 12) -> list[Question]:
@@ -330,14 +345,15 @@ records = st.builds(
     tags=st.sets(st.sampled_from(["t0", "t1"]), max_size=1),
     defense=st.none() | st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 6, 1)),
     seed=st.integers(0, 1000),
+    pooled=st.booleans(),
 )
 def test_plan_draw_never_repeats_nor_leaves_the_filters(
-    history, count, focus, asked, difficulties, tags, defense, seed
+    history, count, focus, asked, difficulties, tags, defense, seed, pooled
 ) -> None:
     questions = bank(15)
     chosen = QuestionFilter(difficulties=difficulties, tags=tags)
     picks = plan_draw(
-        questions,
+        QuestionPool(questions) if pooled else questions,
         history,
         now=NOW,
         defense_date=defense,
@@ -370,3 +386,139 @@ def test_is_weak_agrees_with_weak_points(record: AnswerRecord) -> None:
     assert 0.0 <= answer_quality(record) <= 1.0
     if record.reached:
         assert rate_answer(record) in tuple(Rating)
+
+
+@settings(max_examples=200, deadline=None)
+@given(history=st.lists(records, min_size=1, max_size=12), days=st.integers(-3, 400))
+def test_memoised_recall_is_the_replay_through_fsrs(history, days) -> None:
+    """The card cache gives exactly what a full fsrs replay gives, cold or warm."""
+    reached = [r for r in history if r.reached]
+    target = NOW + timedelta(days=days, hours=days % 7)
+    scheduler = make_scheduler()
+    card = replay(reached, scheduler)
+    expected = 0.0 if card is None else scheduler.get_card_retrievability(card, target)
+    cache = CardCache()
+    assert cache.retrievability(reached, target) == pytest.approx(expected, abs=0)
+    if len({r.answered_at for r in reached}) == len(reached):  # ties keep the history's order
+        assert cache.retrievability(reached[::-1], target) == pytest.approx(expected, abs=0)
+    # A warm cache serving another history with the same ratings and day gaps.
+    shifted = [replace(r, answered_at=r.answered_at + timedelta(days=30)) for r in reached]
+    assert cache.retrievability(shifted, target + timedelta(days=30)) == pytest.approx(expected, abs=0)
+
+
+def test_card_cache_is_shared_small_and_clearable() -> None:
+    clear_card_caches()
+    cache = card_cache()
+    assert cache is card_cache() and len(cache) == 0
+    history = [rec(f"q{i:02d}", 1 + i % 3) for i in range(12)]  # twelve questions, same rating
+    plan_draw(bank(), history, now=NOW, count=12, focus="due", seed=0)
+    assert len(cache) == 1  # one distinct history shape: one replay through fsrs
+    clear_card_caches()
+    assert len(cache) == 0
+
+
+def test_a_question_pool_draws_like_the_list_it_indexes() -> None:
+    questions = bank(40)
+    pool = QuestionPool(questions + questions[:5])  # repeated ids are kept once
+    assert len(pool) == 40 and "q03" in pool and pool.get("q39") is questions[39]
+    history = [rec(f"q{i:02d}", 2, covered=(0,) if i % 4 == 0 else KP_ALL) for i in range(20)]
+    for focus in ("mix", "weak", "new", "due", "all"):
+        from_list = plan_draw(questions, history, now=NOW, count=7, focus=focus, seed=5)
+        from_pool = plan_draw(pool, history, now=NOW, count=7, focus=focus, seed=5)
+        assert ids(from_list) == ids(from_pool)
+    assert plan(pool, history, NOW).total == 40
+
+
+def test_no_history_draws_like_draw_questions() -> None:
+    from soutenance.session.draw import draw_questions
+
+    questions = bank(30)
+    for seed in range(5):
+        expected = [q.id for q in draw_questions(questions, count=6, seed=seed)]
+        assert ids(plan_draw(questions, [], now=NOW, count=6, seed=seed)) == expected
+
+
+def test_excluded_questions_are_never_drawn_whatever_the_focus() -> None:
+    questions = bank(12)
+    history = [rec(f"q{i:02d}", 2, covered=()) for i in range(6)]
+    asked = {"q00", "q01", "q06", "q07"}
+    for focus in ("mix", "weak", "new", "due", "all"):
+        picks = plan_draw(questions, history, now=NOW, count=12, focus=focus, seed=3, exclude_ids=asked)
+        assert not set(ids(picks)) & asked
+    everything = plan_draw(questions, history, now=NOW, count=12, focus="all", seed=3, exclude_ids=asked)
+    assert len(everything) == 8
+
+
+def test_a_renamed_question_is_new_and_its_old_id_reported() -> None:
+    questions = bank(3)
+    renamed = [q.model_copy(update={"id": "q00-bis"}) if q.id == "q00" else q for q in questions]
+    history = [rec("q00", 2, covered=()), rec("q01", 2)]
+    picks = plan_draw(renamed, history, now=NOW, count=3, seed=1)
+    reasons = dict(zip(ids(picks), [r for _, r in picks], strict=True))
+    assert reasons["q00-bis"] == ("never_seen", {})
+    result = plan(renamed, history, NOW)
+    assert result.unknown_ids == ("q00",) and result.seen == 1 and result.total == 3
+
+
+def test_focus_due_on_a_large_bank_ranks_by_recall() -> None:
+    questions = bank(300)
+    history = [rec(f"q{i:02d}", days_ago=i) for i in range(1, 60)]
+    picks = plan_draw(QuestionPool(questions), history, now=NOW, count=5, focus="due", seed=0)
+    values = [r.params["retrievability"] for _, r in picks]
+    assert values == sorted(values) and len(picks) == 5
+    assert ids(picks)[0] == "q59"  # the oldest answer has faded most
+
+
+# -- reasons in words ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def french():
+    set_language("fr")
+    yield
+    set_language("fr")
+
+
+def test_reasons_in_french_and_english(french) -> None:
+    assert reason_text(Reason("never_seen", {})) == "jamais vue"
+    assert reason_text(Reason("overtime_last", {"seconds": 12})) == "dépassement de temps la dernière fois (12 s)"
+    assert reason_text(Reason("key_points", {"covered": 1, "total": 4})) == "1 point clé sur 4 la dernière fois"
+    assert reason_text(Reason("key_points", {"covered": 0, "total": 4})) == "0 point clé sur 4 la dernière fois"
+    assert reason_text(Reason("key_points", {"covered": 2, "total": 4})) == "2 points clés sur 4 la dernière fois"
+    assert reason_text(Reason("low_confidence", {"confidence": 2})) == "confiance faible la dernière fois (2/5)"
+    assert reason_text(Reason("skipped_last", {})) == "passée la dernière fois"
+    assert "42 %" in reason_text(Reason("due", {"retrievability": 0.42}))
+    assert "95 %" in reason_text(Reason("review", {"retrievability": 0.951}))
+    assert reason_text(Reason("mystery", {})) == "mystery"  # an unknown code is shown as it is
+    assert reason_text(Reason("overtime_last", {})) == "overtime_last"  # a missing value too
+    set_language("en")
+    assert reason_text(Reason("key_points", {"covered": 0, "total": 4})) == "0 key points out of 4 last time"
+    assert reason_text(Reason("due", {"retrievability": 0.42})) == "due: estimated recall 42% by the defense"
+
+
+def test_every_reason_the_draw_gives_has_words(french) -> None:
+    history = [rec(f"q{i:02d}", 3) for i in range(12)]
+    history += [rec("q01", 1, elapsed=102), rec("q02", 1, covered=(0,)), rec("q03", 1, confidence=1),
+                rec("q04", 1, skipped=True)]  # fmt: skip
+    picks = plan_draw(bank(14), history, now=NOW, count=14, seed=0)
+    for _, reason in picks:
+        assert reason_text(reason) != reason.code
+
+
+def test_calibration_and_dates_in_words(french) -> None:
+    over = calibration_text(calibrate([(1.0, 0.25)] * 6))
+    assert over.startswith("Vous vous surestimez régulièrement : confiance moyenne 5,0/5 pour 25 %")
+    assert calibration_text(calibrate([])).startswith("Pas encore assez de réponses")
+    today = date(2026, 11, 2)
+    assert days_text(date(2026, 11, 16), today) == "dans 14 jours"
+    assert days_text(date(2026, 11, 3), today) == "demain"
+    assert days_text(today, today) == "aujourd'hui"
+    assert defense_text(date(2026, 11, 16), today) == "Soutenance le 16 nov. 2026 (dans 14 jours)"
+    assert defense_text(date(2026, 10, 1), today) == "La date de soutenance (1 oct. 2026) est passée."
+    assert defense_text(None, today).startswith("Date de soutenance inconnue")
+    lines = plan_lines(plan(bank(12), [rec("q00", 1, covered=())], NOW, date(2026, 11, 6), 3), date(2026, 11, 6), today)
+    assert lines[0] == "Soutenance le 6 nov. 2026 (dans 4 jours)"
+    assert "1 question(s) vue(s) sur 12 (8 %)" in lines
+    assert "soit 1,5 séance(s) par jour sur les 4 jour(s) restant(s)" in lines
+    assert lines[-1].startswith("Une séance par jour ne suffit pas")
+    assert plan_lines(plan([], [], NOW), None, today)[-1] == "Cette banque n'a aucune question."

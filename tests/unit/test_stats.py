@@ -10,12 +10,15 @@ import pytest
 from soutenance.banks.model import Question
 from soutenance.session.scheduling import AnswerRecord
 from soutenance.session.stats import (
+    bank_coverage,
     calibrate,
     calibration,
+    hardest,
     never_drawn,
     progress,
     question_stats,
     student_stats,
+    students_stats,
 )
 
 T0 = datetime(2026, 10, 1, 18, tzinfo=UTC)
@@ -143,3 +146,49 @@ def test_never_drawn_and_student_page() -> None:
     assert len(never_drawn(questions, other_project)) == 2
     empty = student_stats([], "nobody", questions)
     assert empty.progress.points == () and len(empty.never_drawn) == 4
+
+
+def test_bank_coverage_counts_removed_questions_apart() -> None:
+    questions = [Question(id=f"q{i}", text="?") for i in range(1, 5)]
+    records = [rec("q1"), rec("q1", student="bob"), rec("gone"), rec("q3", skipped=True), AnswerRecord("q4", T0)]
+    coverage = bank_coverage(questions, records)
+    assert (coverage.total, coverage.drawn) == (4, 2)
+    assert [q.id for q in coverage.never_drawn] == ["q2", "q4"]
+    assert coverage.no_longer_in_bank == ("gone",)
+    assert coverage.share == 0.5
+    assert bank_coverage([], records).share is None
+
+
+def test_student_page_after_the_bank_changed() -> None:
+    questions = [Question(id="q1-renamed", text="?"), Question(id="q2", text="?")]
+    records = [rec("q1", covered=(0,), elapsed=100), rec("q2", covered=(0, 1, 2, 3))]
+    page = student_stats(records, "alice", questions)
+    assert page.no_longer_in_bank == ("q1",)
+    assert (page.bank_size, page.drawn) == (2, 1)
+    assert [q.id for q in page.never_drawn] == ["q1-renamed"]
+    assert page.mean_coverage == pytest.approx(0.625)
+    assert page.overtime_rate == 0.5
+    assert page.answers == 2  # answers about removed questions still count in the history
+
+
+def test_hardest_questions_first_removed_ones_last() -> None:
+    records = [
+        rec("easy", covered=(0, 1, 2, 3)),
+        rec("slow", covered=(0, 1), elapsed=200),
+        rec("weak", covered=(0,)),
+        rec("skipped", skipped=True),
+        rec("gone", covered=()),
+    ]
+    ranked = [s.question_id for s in hardest(question_stats(records).values())]
+    assert ranked == ["skipped", "gone", "weak", "slow", "easy"]  # always skipped beats 0 %
+    in_bank = {"easy", "slow", "weak", "skipped"}
+    ranked = [s.question_id for s in hardest(question_stats(records).values(), in_bank)]
+    assert ranked == ["skipped", "weak", "slow", "easy", "gone"]
+
+
+def test_every_student_of_a_project() -> None:
+    questions = [Question(id="q1", text="?"), Question(id="q2", text="?")]
+    records = [rec(student="zoé"), rec("q2", student="Bob"), rec(student="alice")]
+    pages = students_stats(records, questions)
+    assert [p.student for p in pages] == ["alice", "Bob", "zoé"]
+    assert [p.drawn for p in pages] == [1, 1, 1]

@@ -20,9 +20,11 @@ class HomeScreen(Translated, Screen[None]):
     BINDINGS = [
         Binding("r", "rehearse", "home.rehearse", id="rehearse"),
         Binding("m", "mock", "home.mock", id="mock"),
-        Binding("p", "app.show_problems", "home.problems", id="problems"),
+        Binding("p", "problems", "home.problems", id="problems"),
         Binding("c", "resume", "home.resume", id="resume"),
         Binding("e", "banks", "home.banks", id="banks"),
+        Binding("t", "mentor", "mentor.key.mentor", id="mentor"),
+        Binding("s", "stats", "home.stats", id="stats"),
     ]
 
 
@@ -92,12 +94,28 @@ class HomeScreen(Translated, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
             return bool(self.unfinished)
+        if action == "problems":
+            return bool(self.app.services.catalog.problems)  # the banner says when to look
         return True
+
+    def action_problems(self) -> None:
+        self.app.action_show_problems()
 
     def action_banks(self) -> None:
         from soutenance.ui.screens.bank_browser import BankBrowserScreen
 
         self.app.push_screen(BankBrowserScreen(self.selected.ref if self.selected else None))
+
+    def action_mentor(self) -> None:
+        from soutenance.ui.screens.roster import RosterScreen
+
+        self.app.push_screen(RosterScreen())
+
+    def action_stats(self) -> None:
+        from soutenance.ui.screens.stats import StatsScreen
+
+        if (entry := self.selected) is not None:
+            self.app.push_screen(StatsScreen(entry, self.app.services.config.student or None))
 
     def action_resume(self) -> None:
         from soutenance.session.rehearsal import RehearsalRun, RunSettings

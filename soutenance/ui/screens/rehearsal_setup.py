@@ -6,12 +6,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
 from soutenance.banks.catalog import ProjectEntry
 from soutenance.i18n import t
+from soutenance.session.reasons import defense_text
 from soutenance.ui.start import RehearsalRequest, StartError, build_screen
 from soutenance.ui.translated import Translated
+
+FOCUSES = ("mix", "weak", "new", "due", "all")
 
 
 class RehearsalSetupScreen(Translated, Screen[None]):
@@ -45,6 +48,14 @@ class RehearsalSetupScreen(Translated, Screen[None]):
                         yield Checkbox(str(level), not request.difficulties or level in request.difficulties, id=f"difficulty-{level}")
                 yield Label(t("setup.tags"))
                 yield Input(", ".join(sorted(request.tags)), id="tags")
+                yield Label(t("focus.label"))
+                yield Select(
+                    [(t(f"focus.{focus}"), focus) for focus in FOCUSES],
+                    value=request.focus if request.focus in FOCUSES else "mix",
+                    allow_blank=False,
+                    id="focus",
+                )
+                yield Static(id="defense", markup=False)
             yield Label(t("setup.seed"))
             yield Input("" if request.seed is None else str(request.seed), type="integer", id="seed")
             yield Label(t("setup.prep"))
@@ -62,6 +73,9 @@ class RehearsalSetupScreen(Translated, Screen[None]):
 
     def on_mount(self) -> None:
         student = self.query_one("#student", Input)
+        self._show_defense(student.value)
+        if self.request.problem:  # a start from the command line that could not go ahead
+            self.query_one("#setup-error", Static).update(self.request.problem)
         if student.value:
             self.query_one("#start", Button).focus()
         else:
@@ -73,6 +87,26 @@ class RehearsalSetupScreen(Translated, Screen[None]):
 
     def on_input_submitted(self) -> None:
         self.action_start()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "student":
+            self._show_defense(event.value)
+
+    def _show_defense(self, student: str) -> None:
+        """The student's defense date from the roster (or the one asked for), when known."""
+        shown = self.query("#defense")
+        if not shown:
+            return
+        defense = self.request.defense_date
+        store = self.app.store
+        if defense is None and student.strip() and store is not None:
+            try:
+                known = store.roster.get_student(student.strip())
+            except Exception:  # noqa: BLE001 - a convenience only
+                known = None
+            defense = known.defense_date if known is not None else None
+        today = self.app.services.clock.now().date()
+        shown.first(Static).update(defense_text(defense, today) if defense else "")
 
     def _number(self, widget_id: str, default: int | None) -> int | None:
         widgets = self.query(f"#{widget_id}")
@@ -93,6 +127,8 @@ class RehearsalSetupScreen(Translated, Screen[None]):
             }
             tags = self.query_one("#tags", Input).value
             request.tags = {tag.strip() for tag in tags.split(",") if tag.strip()}
+            focus = self.query_one("#focus", Select).value
+            request.focus = focus if focus in FOCUSES else "mix"
         try:
             screen = build_screen(self.app, request)
         except StartError as error:

@@ -1,0 +1,267 @@
+"""`soutenance student add|list|edit|archive` and `soutenance import`: the mentor's roster and inbox."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from soutenance import i18n, paths
+from soutenance.banks.catalog import BankUnavailable, Catalog
+from soutenance.cli.common import banks_option, echo_err, load_catalog
+from soutenance.session.model import Session
+from soutenance.store import (
+    InvalidExport,
+    Store,
+    StoreError,
+    StudentExists,
+    import_session,
+    open_store,
+)
+from soutenance.store.roster import LANGUAGES
+
+_PROJECT_REF = re.compile(r"^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_-]*$")
+
+
+def _open_store() -> Store:
+    store = open_store(paths.database_path())
+    if store.warning:
+        echo_err(store.warning)
+    return store
+
+
+def _defense_date(_context: click.Context, _param: click.Parameter, value: str | None) -> date | None | str:
+    """YYYY-MM-DD; "none" (for edit) clears the date."""
+    if value is None:
+        return None
+    if value.strip().lower() in ("", "none"):
+        return "none"
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date: write YYYY-MM-DD, e.g. 2026-06-30") from None
+
+
+def _project(_context: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip().strip("/")
+    if value.lower() == "none":
+        return "none"
+    if not _PROJECT_REF.match(value):
+        raise click.BadParameter(f"{value!r} is not PATH_ID/PROJECT_ID, e.g. digital-marketer/seo-audit")
+    return value
+
+
+def _warn_unknown_project(project_ref: str | None, banks: tuple[Path, ...]) -> None:
+    if project_ref and not load_catalog(banks).find(project_ref):
+        echo_err(f"note: no project {project_ref} in the banks yet; the student keeps it anyway")
+
+
+def _with_project_path(path_ids: list[str], project_ref: str | None) -> list[str]:
+    """The project's path is one of the student's paths."""
+    if project_ref and project_ref.split("/")[0] not in path_ids:
+        return [project_ref.split("/")[0], *path_ids]
+    return path_ids
+
+
+def _describe(entry) -> dict:
+    student = entry.student
+    return {
+        "name": student.name,
+        "paths": student.paths,
+        "project": student.project_ref,
+        "language": student.language,
+        "defense_date": student.defense_date.isoformat() if student.defense_date else None,
+        "archived": student.archived,
+        "last_session": entry.last_session_at.isoformat() if entry.last_session_at else None,
+        "sessions": entry.session_count,
+        "open_objectives": entry.open_objectives,
+    }
+
+
+@click.group("student")
+def student_group() -> None:
+    """The mentor's roster: add, list, edit and archive students."""
+
+
+@student_group.command("add")
+@click.argument("name")
+@click.option("--path", "path_ids", multiple=True, help="A path (parcours) id of the student (repeatable).")
+@click.option("--project", callback=_project, help="The project in progress, PATH_ID/PROJECT_ID.")
+@click.option("--language", type=click.Choice(LANGUAGES), default="fr", show_default=True)
+@click.option("--defense-date", callback=_defense_date, help="Planned defense date, YYYY-MM-DD.")
+@banks_option
+def add_command(
+    name: str, path_ids: tuple[str, ...], project: str | None, language: str, defense_date, banks: tuple[Path, ...]
+) -> None:
+    """Add a student to the roster."""
+    project = None if project == "none" else project
+    day = None if defense_date == "none" else defense_date
+    store = _open_store()
+    try:
+        student = store.roster.add_student(
+            name, paths=_with_project_path(list(path_ids), project), project_ref=project,
+            language=language, defense_date=day,
+        )  # fmt: skip
+    except StudentExists as error:
+        raise click.ClickException(str(error)) from None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="NAME") from None
+    finally:
+        store.close()
+    _warn_unknown_project(project, banks)
+    click.echo(f"added {student.name}")
+
+
+@student_group.command("list")
+@click.option("--all", "include_archived", is_flag=True, help="Include archived students.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_command(include_archived: bool, fmt: str) -> None:
+    """The roster: last session, defense date and open objectives of each student."""
+    store = _open_store()
+    try:
+        entries = store.roster.summary(include_archived=include_archived)
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(json.dumps([_describe(e) for e in entries], ensure_ascii=False, indent=2))
+        return
+    if not entries:
+        echo_err("no student yet: `soutenance student add NAME`")
+        return
+    for entry in entries:
+        student = entry.student
+        last = i18n.format_date(entry.last_session_at.date(), "en") if entry.last_session_at else "never"
+        defense = i18n.format_date(student.defense_date, "en") if student.defense_date else "no date"
+        archived = "  (archived)" if student.archived else ""
+        click.echo(
+            f"{student.name:<20} {student.project_ref or '-':<36} {student.language}  "
+            f"last session: {last:<13} defense: {defense:<13} open objectives: {entry.open_objectives}"
+            f"{archived}"
+        )
+
+
+@student_group.command("edit")
+@click.argument("name")
+@click.option("--name", "new_name", help="A new name (the sessions follow).")
+@click.option("--path", "path_ids", multiple=True, help="Replace the paths (repeatable).")
+@click.option("--project", callback=_project, help="PATH_ID/PROJECT_ID, or none.")
+@click.option("--language", type=click.Choice(LANGUAGES))
+@click.option("--defense-date", callback=_defense_date, help="YYYY-MM-DD, or none.")
+@banks_option
+def edit_command(
+    name: str, new_name: str | None, path_ids: tuple[str, ...], project: str | None,
+    language: str | None, defense_date, banks: tuple[Path, ...],
+) -> None:  # fmt: skip
+    """Change a student's name, paths, project, language or defense date."""
+    store = _open_store()
+    try:
+        student = store.roster.get_student(name)
+        if student is None:
+            raise click.ClickException(f"no student named {name!r} (see `soutenance student list --all`)")
+        if new_name is not None:
+            student.name = new_name.strip()
+        if project is not None:
+            student.project_ref = None if project == "none" else project
+        if path_ids:
+            student.paths = list(dict.fromkeys(path_ids))
+        student.paths = _with_project_path(student.paths, student.project_ref)
+        if language is not None:
+            student.language = language
+        if defense_date is not None:
+            student.defense_date = None if defense_date == "none" else defense_date
+        try:
+            store.roster.update_student(student)
+        except StudentExists as error:
+            raise click.ClickException(str(error)) from None
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+    finally:
+        store.close()
+    if project not in (None, "none"):
+        _warn_unknown_project(project, banks)
+    click.echo(f"saved {student.name}")
+
+
+@student_group.command("archive")
+@click.argument("name")
+@click.option("--undo", is_flag=True, help="Bring an archived student back into the roster.")
+def archive_command(name: str, undo: bool) -> None:
+    """Archive a student (kept with their sessions, hidden from the roster)."""
+    store = _open_store()
+    try:
+        found = store.roster.archive_student(name, not undo)
+    finally:
+        store.close()
+    if not found:
+        raise click.ClickException(f"no student named {name!r} (see `soutenance student list --all`)")
+    click.echo(f"{'restored' if undo else 'archived'} {name}")
+
+
+def missing_question_ids(catalog: Catalog, session: Session) -> set[str]:
+    """Question ids of the session that its project's bank no longer has."""
+    asked = {answer.question_id for answer in session.answers}
+    entries = catalog.find(f"{session.path_id}/{session.project_id}")
+    if not entries:
+        return asked
+    try:
+        bank = catalog.load(entries[0])
+    except BankUnavailable:
+        return asked
+    return asked - {question.id for question in bank.questions}
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@banks_option
+def import_command(files: tuple[Path, ...], banks: tuple[Path, ...]) -> None:
+    """Import session exports (JSON) sent by a student, or sent back reviewed by the mentor.
+
+    Each file is imported in one transaction: a bad file imports nothing, and importing the same
+    file again changes nothing.
+    """
+    store = _open_store()
+    failed = False
+    catalog: Catalog | None = None
+    try:
+        for file in files:
+            try:
+                result = import_session(store, file)
+            except InvalidExport as error:
+                echo_err(f"soutenance import: {file}: {error} Nothing was imported.")
+                failed = True
+                continue
+            except StoreError as error:
+                echo_err(f"soutenance import: {file}: cannot save it: {error}")
+                failed = True
+                continue
+            session = store.load_session(result.session_id)
+            if result.created:
+                state = "imported"
+            elif result.changed:
+                state = "merged into the session already here"
+            else:
+                state = "already imported, nothing changed"
+            answered = len(session.answered)
+            click.echo(
+                f"{file}: {state}: {session.kind} of {session.student}, {session.project_title} "
+                f"({i18n.format_date(session.started_at, 'en')}, {answered}/{len(session.answers)} answered, "
+                f"session {session.id[:12]})"
+            )
+            if result.student_created:
+                click.echo(f"  new student in the roster: {session.student}")
+            catalog = catalog or load_catalog(banks)
+            if missing := missing_question_ids(catalog, session):
+                count = sum(1 for a in session.answers if a.question_id in missing)
+                click.echo(
+                    f"  {count} question(s) no longer in your banks: kept with the text stored in the export"
+                )
+    finally:
+        store.close()
+    if failed:
+        sys.exit(1)

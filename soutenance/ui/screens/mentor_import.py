@@ -1,0 +1,147 @@
+"""Importing a session export from the UI: a file path, then a clear message whatever happens.
+
+The store imports in one transaction: a bad file leaves nothing behind, and the same file
+imported twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from soutenance.banks.catalog import BankUnavailable, Catalog
+from soutenance.i18n import t
+from soutenance.session.model import Session
+from soutenance.store import ImportResult, InvalidExport, StoreError, import_session
+from soutenance.ui.translated import Translated
+
+# InvalidExport.reason -> the message shown; unknown reasons get the store's own message.
+ERROR_KEYS = {
+    "unreadable": "mentor.import.unreadable",
+    "not_json": "mentor.import.not_json",
+    "truncated": "mentor.import.truncated",
+    "wrong_format": "mentor.import.wrong_format",
+    "unknown_version": "mentor.import.unknown_version",
+    "missing_field": "mentor.import.damaged",
+    "bad_field": "mentor.import.damaged",
+}
+
+
+def import_error_message(error: InvalidExport) -> str:
+    """One line saying what is wrong and that nothing was imported."""
+    key = ERROR_KEYS.get(error.reason)
+    text = t(key, detail=str(error)) if key else str(error)
+    return f"{text} {t('mentor.import.nothing')}"
+
+
+def missing_questions(catalog: Catalog | None, session: Session) -> set[str]:
+    """Question ids of the session that its project's bank no longer has (all, without the bank)."""
+    asked = {answer.question_id for answer in session.answers}
+    if catalog is None:
+        return asked
+    entries = catalog.find(f"{session.path_id}/{session.project_id}")
+    if not entries:
+        return asked
+    try:
+        bank = catalog.load(entries[0])
+    except BankUnavailable:
+        return asked
+    return asked - {question.id for question in bank.questions}
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    result: ImportResult
+    missing: int
+    """Answers whose question is no longer in the banks (shown with the text stored)."""
+
+    def message(self) -> str:
+        result = self.result
+        if result.created:
+            text = t("mentor.import.created", student=result.student)
+        elif result.changed:
+            text = t("mentor.import.merged", student=result.student)
+        else:
+            text = t("mentor.import.unchanged", student=result.student)
+        if self.missing:
+            text += " " + t("mentor.import.missing_questions", count=self.missing)
+        return text
+
+
+def import_file(store: Any, catalog: Catalog | None, path: Path) -> ImportOutcome:
+    """Import one file; raises InvalidExport (nothing imported) or StoreError."""
+    result = import_session(store, path)
+    session = store.load_session(result.session_id)
+    missing = missing_questions(catalog, session)
+    count = sum(1 for answer in session.answers if answer.question_id in missing)
+    return ImportOutcome(result, count)
+
+
+class ImportModal(Translated, ModalScreen[ImportOutcome | None]):
+    """Asks for the path of a session export; stays open with the reason when it cannot import."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "import_file", "mentor.key.import", id="import", priority=True),
+        Binding("escape", "cancel", "be.cancel", id="cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-modal", classes="modal"):
+            yield Static(Text(t("mentor.import.title")), classes="title")
+            yield Static(Text(t("mentor.import.help")), classes="hint")
+            yield Label(t("mentor.import.path"))
+            yield Input(placeholder=t("mentor.import.placeholder"), id="import-path")
+            yield Static(id="import-error", classes="field-error")
+            with Horizontal(classes="confirm-buttons"):
+                yield Button(t("mentor.import.do"), id="import-do", variant="primary")
+                yield Button(t("be.cancel"), id="import-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    def on_input_submitted(self) -> None:
+        self.action_import_file()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "import-do":
+            self.action_import_file()
+        else:
+            self.action_cancel()
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#import-error", Static).update(Text(message))
+
+    def action_import_file(self) -> None:
+        raw = self.query_one("#import-path", Input).value.strip().strip("'\"")
+        if not raw:
+            self.show_error(t("mentor.import.need_path"))
+            return
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            self.show_error(t("mentor.import.folder", path=str(path)))
+            return
+        if not path.exists():
+            self.show_error(t("mentor.import.no_file", path=str(path)))
+            return
+        services = self.app.services  # type: ignore[attr-defined]
+        try:
+            outcome = import_file(self.app.store, services.catalog, path)  # type: ignore[attr-defined]
+        except InvalidExport as error:
+            self.show_error(import_error_message(error))
+            return
+        except StoreError as error:
+            self.show_error(t("mentor.import.store_error", error=str(error)))
+            return
+        self.dismiss(outcome)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

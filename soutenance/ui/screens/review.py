@@ -1,0 +1,300 @@
+"""Reviewing a session, one answer at a time: what the student did, and the mentor's comment.
+
+The student's notes and the mentor's comment sit side by side, so the same screen serves the
+mentor reviewing an imported rehearsal and the student reading the reviewed file back. Exports
+(JSON to send back, Markdown, the evaluator-style feedback) are made from the stored session, so
+they carry the comments and marks.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Static, TextArea
+
+from soutenance import paths
+from soutenance.banks.model import format_duration, slugify
+from soutenance.i18n import current_language, format_date, t
+from soutenance.session.model import Answer, Session
+from soutenance.store.export import session_to_json_text
+from soutenance.store.feedback import feedback_markdown
+from soutenance.store.markdown import session_to_markdown
+from soutenance.ui.screens.mentor_import import missing_questions
+from soutenance.ui.screens.mentor_marks import MarksModal, apply_marks, marks_line
+from soutenance.ui.translated import Translated
+
+COMMENT_SAVE_DELAY = 0.3
+
+
+def export_name(session: Session, suffix: str) -> str:
+    """A file name such as 2026-11-02-brief-creatif-camille-1a2b3c4d.json: sortable, says whose."""
+    return f"{session.started_at:%Y-%m-%d}-{session.project_id}-{slugify(session.student, 30)}-{session.id[:8]}{suffix}"
+
+
+def answer_facts(answer: Answer) -> Text:
+    """Time against the limit, key points covered, confidence: one line."""
+    if answer.skipped:
+        text = Text(t("summary.skipped"), style="bold")
+        if answer.reason:
+            text.append(f" ({answer.reason})")
+        return text
+    if answer.elapsed is None:
+        return Text(t("mentor.review.not_answered"), style="bold")
+    text = Text(t("mentor.review.time", elapsed=format_duration(answer.elapsed), limit=format_duration(answer.time_limit)))
+    if answer.overtime > 0:
+        text.append(" " + t("mentor.review.overtime", overtime=format_duration(answer.overtime)), style="bold red")
+    if answer.key_points:
+        covered = len(answer.key_points) - len(answer.missed)
+        text.append(" · " + t("mentor.review.covered", covered=covered, total=len(answer.key_points)))
+    confidence = f"{answer.confidence}/5" if answer.confidence is not None else "—"
+    text.append(" · " + t("mentor.review.confidence", confidence=confidence))
+    return text
+
+
+def key_points_text(answer: Answer) -> Text:
+    text = Text()
+    covered = set(answer.covered)
+    for index, point in enumerate(answer.key_points):
+        heard = index in covered
+        text.append("✓ " if heard else "✗ ", style="green" if heard else "red")
+        text.append(point + "\n")
+    for follow_up in answer.follow_ups:
+        text.append("↳ ", style="bold")
+        text.append(follow_up.text)
+        if follow_up.ad_hoc:
+            text.append(" " + t("mentor.review.ad_hoc"), style="italic dim")
+        if follow_up.elapsed is not None:
+            text.append(f"  {format_duration(follow_up.elapsed)}", style="dim")
+        if follow_up.key_points:
+            done = len({i for i in follow_up.covered if 0 <= i < len(follow_up.key_points)})
+            text.append(f" · {done}/{len(follow_up.key_points)}", style="dim")
+        text.append("\n")
+        if follow_up.notes.strip():
+            text.append("   " + follow_up.notes.strip().replace("\n", "\n   ") + "\n", style="dim")
+    text.rstrip()
+    return text
+
+
+class ReviewScreen(Translated, Screen[None]):
+    BINDINGS = [
+        Binding("n", "next", "key.next", id="next"),
+        Binding("b", "previous", "key.previous", id="previous"),
+        Binding("e", "comment", "mentor.key.comment", id="comment"),
+        Binding("escape", "back", "app.back", id="back"),
+        Binding("m", "marks", "mentor.key.marks", id="marks"),
+        Binding("j", "export('json')", "key.export_json", id="export-json"),
+        Binding("w", "export('md')", "key.export_md", id="export-md"),
+        Binding("f", "export('feedback')", "mentor.key.feedback", id="export-feedback"),
+    ]
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.session: Session | None = None
+        self.index = 0
+        self.missing: set[str] = set()
+        self._comment_timer: Timer | None = None
+        self._pending: tuple[Answer, str] | None = None
+
+    @property
+    def store(self):  # noqa: ANN201 - the app's Store
+        return self.app.store  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="review"):
+            yield Static(id="review-session", markup=False)
+            yield Static(id="review-progress", markup=False)
+            yield Static(id="review-missing", markup=False)
+            yield Static(id="review-question", markup=False)
+            yield Static(id="review-facts", markup=False)
+            yield Static(id="review-key-points", markup=False)
+            with Horizontal(id="review-columns"):
+                with Vertical(id="review-student"):
+                    yield Static(t("mentor.review.student_notes"), classes="label")
+                    yield Static(id="review-notes", markup=False)
+                with Vertical(id="review-mentor"):
+                    yield Static(t("mentor.review.comment"), classes="label")
+                    yield TextArea(id="review-comment", soft_wrap=True)
+            yield Static(id="review-mentor-notes", markup=False)
+            yield Static(id="review-marks", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = t("mentor.review.title")
+        self.session = self.store.load_session(self.session_id)
+        self.missing = missing_questions(self.app.services.catalog, self.session)  # type: ignore[attr-defined]
+        session = self.session
+        kind = t(f"mentor.kind.{session.kind}")
+        line = t(
+            "mentor.review.session", student=session.student, project=session.project_title,
+            kind=kind, date=format_date(session.started_at),
+        )  # fmt: skip
+        self.query_one("#review-session", Static).update(Text(line, style="bold"))
+        self.show_answer()
+
+    @property
+    def answer(self) -> Answer | None:
+        if self.session is None or not self.session.answers:
+            return None
+        return self.session.answers[self.index]
+
+    def show_answer(self) -> None:
+        session, answer = self.session, self.answer
+        assert session is not None
+        comment = self.query_one("#review-comment", TextArea)
+        if answer is None:
+            self.query_one("#review-progress", Static).update(t("mentor.review.no_answer"))
+            self.query_one("#review-columns").display = False
+            return
+        progress = t("mentor.review.progress", number=self.index + 1, total=len(session.answers))
+        self.query_one("#review-progress", Static).update(progress)
+        missing = self.query_one("#review-missing", Static)
+        missing.update(t("mentor.review.missing") if answer.question_id in self.missing else "")
+        missing.display = answer.question_id in self.missing
+        self.query_one("#review-question", Static).update(answer.question_text)
+        self.query_one("#review-facts", Static).update(answer_facts(answer))
+        self.query_one("#review-key-points", Static).update(key_points_text(answer))
+        notes = answer.notes.strip()
+        self.query_one("#review-notes", Static).update(Text(notes) if notes else Text(t("mentor.review.no_notes"), style="dim"))
+        with comment.prevent(TextArea.Changed):
+            comment.load_text(answer.mentor_comment)
+        mentor_notes = self.query_one("#review-mentor-notes", Static)
+        mentor_notes.display = bool(answer.mentor_notes.strip())
+        if answer.mentor_notes.strip():
+            text = Text(t("mentor.review.mentor_notes") + "\n", style="bold")
+            text.append(answer.mentor_notes.strip(), style="")
+            mentor_notes.update(text)
+        marks = Text(t("mentor.live.marks") + " ", style="bold") + marks_line(answer.marks)
+        self.query_one("#review-marks", Static).update(marks)
+        self.refresh_bindings()
+
+    # -- bindings -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        count = len(self.session.answers) if self.session else 0
+        typing = isinstance(self.focused, TextArea)
+        allowed = {
+            "next": self.index < count - 1 and not typing,
+            "previous": self.index > 0 and not typing,
+            "comment": count > 0 and not typing,
+            "marks": count > 0 and not typing,
+            "export": not typing,  # letters go to the comment while typing
+        }
+        return allowed.get(action, True)
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
+    def action_next(self) -> None:
+        if self.session and self.index < len(self.session.answers) - 1:
+            self.flush_comment()
+            self.index += 1
+            self.show_answer()
+            self.query_one("#review").scroll_home(animate=False)
+
+    def action_previous(self) -> None:
+        if self.index > 0:
+            self.flush_comment()
+            self.index -= 1
+            self.show_answer()
+            self.query_one("#review").scroll_home(animate=False)
+
+    def action_comment(self) -> None:
+        if self.answer is not None:
+            comment = self.query_one("#review-comment", TextArea)
+            comment.focus()
+            comment.scroll_visible(animate=False)
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, TextArea):
+            self.flush_comment()
+            self.set_focus(None)
+            return
+        self.flush_comment()
+        self.app.pop_screen()
+
+    def action_marks(self) -> None:
+        answer = self.answer
+        if answer is None:
+            return
+
+        def marked(marks: dict[str, int] | None) -> None:
+            if marks is None:
+                return
+            try:
+                apply_marks(self.store, answer, marks)
+            except Exception as error:  # noqa: BLE001 - say it; nothing else to do
+                self.notify(t("mentor.save_failed", error=str(error)), severity="error", markup=False)
+            self.show_answer()
+
+        self.app.push_screen(MarksModal(answer.marks, answer.question_text), marked)
+
+    # -- comments, saved while typing ---------------------------------------------------------
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        answer = self.answer
+        if answer is None or event.text_area.id != "review-comment":
+            return
+        self._pending = (answer, event.text_area.text)
+        if self._comment_timer is None:
+            self._comment_timer = self.set_timer(COMMENT_SAVE_DELAY, self.flush_comment)
+
+    def flush_comment(self) -> None:
+        if self._comment_timer is not None:
+            self._comment_timer.stop()
+            self._comment_timer = None
+        if self._pending is None:
+            return
+        answer, text = self._pending
+        self._pending = None
+        answer.mentor_comment = text
+        try:
+            self.store.roster.set_mentor_comment(answer.id, text)
+        except Exception as error:  # noqa: BLE001 - keep the text on screen and say so
+            self.notify(t("mentor.save_failed", error=str(error)), severity="error", markup=False)
+
+    def on_unmount(self) -> None:
+        self.flush_comment()
+
+    # -- exports ------------------------------------------------------------------------------
+
+    def action_export(self, kind: str) -> None:
+        self.flush_comment()
+        session = self.store.load_session(self.session_id)  # as stored: comments and marks included
+        language = current_language()
+        if kind == "json":
+            content, name = session_to_json_text(session), export_name(session, ".json")
+        elif kind == "md":
+            content, name = session_to_markdown(session, lang=language), export_name(session, ".md")
+        else:
+            content, name = feedback_markdown(session, lang=language), export_name(session, "-feedback.md")
+            self.app.copy_to_clipboard(content)
+        target = self.write_export(content, name)
+        if target is not None:
+            key = "mentor.review.feedback_exported" if kind == "feedback" else "summary.exported"
+            self.notify(t(key, file=str(target)), markup=False, timeout=10)
+
+    def write_export(self, content: str, name: str) -> Path | None:
+        if self.app.is_web:
+            self.app.deliver_text(io.StringIO(content), save_filename=name)
+            return None
+        try:
+            folder = paths.data_dir() / "exports"
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / name
+            target.write_text(content, encoding="utf-8")
+        except OSError as error:
+            self.notify(t("summary.export_failed", error=error.strerror or error), severity="error", markup=False)
+            return None
+        return target

@@ -1,0 +1,172 @@
+"""Mentor mode's first screen: the students, with last session, defense date and open objectives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from soutenance.i18n import format_date, t
+from soutenance.store import RosterEntry, Student
+from soutenance.ui.translated import Translated
+
+
+class RosterScreen(Translated, Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "app.back", id="back"),
+        Binding("o", "open", "mentor.key.open_student", id="open-student"),
+        Binding("l", "live", "mentor.key.live", id="live"),
+        Binding("a", "add", "mentor.key.add_student", id="add-student"),
+        Binding("e", "edit", "mentor.key.edit", id="edit-student"),
+        Binding("x", "archive", "mentor.key.archive", id="archive-student"),
+        Binding("v", "toggle_archived", "mentor.key.show_archived", id="show-archived"),
+        Binding("i", "import", "mentor.key.import", id="import"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_archived = False
+        self.entries: list[RosterEntry] = []
+
+    @property
+    def store(self) -> Any:
+        return self.app.store  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="roster-page"):
+            yield Static(id="roster-title", classes="title")
+            yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
+            yield Static(id="roster-empty", classes="hint")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = t("mentor.roster.subtitle")
+        self.query_one("#roster", DataTable).add_columns(
+            t("mentor.roster.student"), t("mentor.roster.last_session"), t("mentor.roster.defense"),
+            t("mentor.roster.objectives"), t("mentor.roster.language"), t("mentor.roster.project"),
+        )  # fmt: skip
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self, select: str | None = None) -> None:
+        table = self.query_one("#roster", DataTable)
+        if select is None and table.row_count:
+            select = self.selected_name()
+        self.entries = self.store.roster.summary(include_archived=self.show_archived)
+        table.clear()
+        for entry in self.entries:
+            student = entry.student
+            name = Text(student.name)
+            if student.archived:
+                name.append(" " + t("mentor.roster.archived"), style="italic dim")
+            table.add_row(
+                name,
+                Text(format_date(entry.last_session_at.date()) if entry.last_session_at else "—"),
+                Text(format_date(entry.defense_date) if entry.defense_date else "—"),
+                Text(str(entry.open_objectives) if entry.open_objectives else "—"),
+                Text(student.language),
+                Text(student.project_ref or "—"),
+                key=student.name,
+            )
+        names = [e.student.name for e in self.entries]
+        if select in names:
+            table.move_cursor(row=names.index(select), animate=False)
+        key = "mentor.roster.title_all" if self.show_archived else "mentor.roster.title"
+        self.query_one("#roster-title", Static).update(Text(t(key, count=len(self.entries))))
+        empty = self.query_one("#roster-empty", Static)
+        empty.update(Text(t("mentor.roster.empty")))
+        empty.display = not self.entries
+        table.focus()
+        self.refresh_bindings()
+
+    def selected_name(self) -> str | None:
+        table = self.query_one("#roster", DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def selected(self) -> Student | None:
+        name = self.selected_name()
+        return next((e.student for e in self.entries if e.student.name == name), None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open", "live", "edit", "archive"):
+            return bool(self.entries)
+        return True
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_student(str(event.row_key.value))
+
+    def action_open(self) -> None:
+        if (name := self.selected_name()) is not None:
+            self.open_student(name)
+
+    def open_student(self, name: str) -> None:
+        from soutenance.ui.screens.student import StudentScreen
+
+        self.app.push_screen(StudentScreen(name))
+
+    def action_live(self) -> None:
+        from soutenance.ui.screens.live import start_live
+
+        if (student := self.selected()) is not None:
+            start_live(self, student)
+
+    def action_add(self) -> None:
+        from soutenance.ui.screens.student_form import StudentFormScreen
+
+        def added(student: Student | None) -> None:
+            if student is not None:
+                self.notify(t("mentor.roster.added", name=student.name), markup=False)
+                self.reload(select=student.name)
+
+        self.app.push_screen(StudentFormScreen(), added)
+
+    def action_edit(self) -> None:
+        from soutenance.ui.screens.student_form import StudentFormScreen
+
+        student = self.selected()
+        if student is None:
+            return
+
+        def edited(saved: Student | None) -> None:
+            if saved is not None:
+                self.reload(select=saved.name)
+
+        self.app.push_screen(StudentFormScreen(student), edited)
+
+    def action_archive(self) -> None:
+        student = self.selected()
+        if student is None:
+            return
+        archived = not student.archived
+        self.store.roster.archive_student(student.name, archived)
+        key = "mentor.roster.archived_now" if archived else "mentor.roster.unarchived_now"
+        self.notify(t(key, name=student.name), markup=False)
+        self.reload()
+
+    def action_toggle_archived(self) -> None:
+        self.show_archived = not self.show_archived
+        self.reload()
+
+    def action_import(self) -> None:
+        from soutenance.ui.screens.mentor_import import ImportModal
+        from soutenance.ui.screens.review import ReviewScreen
+
+        def imported(outcome: Any) -> None:
+            if outcome is None:
+                return
+            self.notify(outcome.message(), markup=False, timeout=10)
+            self.reload(select=outcome.result.student)
+            self.app.push_screen(ReviewScreen(outcome.result.session_id))
+
+        self.app.push_screen(ImportModal(), imported)
