@@ -688,3 +688,16 @@ def draw_weights(
         q.id: 1.0 if not memory.seen(q.id) else max(0.05, 1.0 - memory.retrievability(q.id))
         for q in pool
     }
+
+
+def asked_and_weak(records: Sequence[AnswerRecord], question_ids: set[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Of `question_ids`: those answered before, and those whose last answer was weak.
+
+    `records` are in answering order (oldest first), as the store returns them.
+    """
+    last: dict[str, AnswerRecord] = {}
+    for record in records:
+        if record.question_id in question_ids:
+            last[record.question_id] = record
+    weak = frozenset(qid for qid, record in last.items() if is_weak(record))
+    return frozenset(last), weak

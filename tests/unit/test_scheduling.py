@@ -522,3 +522,19 @@ def test_calibration_and_dates_in_words(french) -> None:
     assert "soit 1,5 séance(s) par jour sur les 4 jour(s) restant(s)" in lines
     assert lines[-1].startswith("Une séance par jour ne suffit pas")
     assert plan_lines(plan([], [], NOW), None, today)[-1] == "Cette banque n'a aucune question."
+
+
+def test_asked_and_weak_judges_the_last_answer_only() -> None:
+    from soutenance.session.scheduling import asked_and_weak
+
+    records = [
+        rec("a", 5, covered=(0,)),  # weak, then answered well
+        rec("a", 2),
+        rec("b", 4),  # strong, then skipped
+        rec("b", 1, skipped=True),
+        rec("c", 3),
+        rec("gone", 1, skipped=True),  # no longer in the bank
+    ]
+    asked, weak = asked_and_weak(records, {"a", "b", "c", "d"})
+    assert asked == {"a", "b", "c"}
+    assert weak == {"b"}

@@ -24,7 +24,8 @@ from textual.widgets.option_list import Option
 from soutenance.banks.model import Question, format_duration
 from soutenance.i18n import t
 from soutenance.session.draw import QuestionFilter
-from soutenance.session.scheduling import AnswerRecord, is_weak
+from soutenance.session.scheduling import asked_and_weak
+from soutenance.store.records import student_records
 from soutenance.ui.translated import Translated
 
 
@@ -59,35 +60,12 @@ def student_history(
 
     `exclude_session` leaves out the session in progress: "last time" means before it.
     """
-    sessions = {
-        s.id
-        for s in store.list_sessions(student, limit=None)
-        if (s.path_id, s.project_id) == (path_id, project_id) and s.id != exclude_session
-    }
-    asked: set[str] = set()
-    weak: set[str] = set()
-    for question in questions:
-        attempts = [
-            a
-            for a in store.question_history(question.id, student)
-            if a.session_id in sessions and (a.answer.skipped or a.answer.elapsed is not None)
-        ]
-        if not attempts:
-            continue
-        asked.add(question.id)
-        last = attempts[-1]
-        record = AnswerRecord(
-            question_id=question.id,
-            answered_at=last.answer.answered_at or last.started_at,
-            coverage=last.answer.coverage,
-            elapsed=last.answer.elapsed,
-            time_limit=last.answer.time_limit,
-            confidence=last.answer.confidence,
-            skipped=last.answer.skipped,
-        )
-        if is_weak(record):
-            weak.add(question.id)
-    return QuestionHistory(frozenset(asked), frozenset(weak))
+    records = [
+        r for r in student_records(store, student, path_id=path_id, project_id=project_id)
+        if r.session_id != exclude_session
+    ]
+    asked, weak = asked_and_weak(records, {q.id for q in questions})
+    return QuestionHistory(asked, weak)
 
 
 def filter_questions(
