@@ -107,6 +107,17 @@ class Catalog:
             return [e for e in self.projects if e.file.resolve() == as_file.resolve()]
         return [e for e in self.projects if e.summary.project_id == reference]
 
+    def missing_questions(self, path_id: str, project_id: str, question_ids: set[str]) -> set[str]:
+        """Of `question_ids`, those the project's bank no longer has (all when the bank is gone)."""
+        entries = self.find(f"{path_id}/{project_id}")
+        if not entries:
+            return set(question_ids)
+        try:
+            bank = self.load(entries[0])
+        except BankUnavailable:
+            return set(question_ids)
+        return set(question_ids) - {question.id for question in bank.questions}
+
     def load(self, entry: ProjectEntry) -> Bank:
         """The full bank of a project; raises BankUnavailable when the file no longer validates."""
         result = lint_file(entry.file)

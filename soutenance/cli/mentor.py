@@ -11,9 +11,8 @@ from pathlib import Path
 import click
 
 from soutenance import i18n, paths
-from soutenance.banks.catalog import BankUnavailable, Catalog
+from soutenance.banks.catalog import Catalog
 from soutenance.cli.common import banks_option, echo_err, load_catalog
-from soutenance.session.model import Session
 from soutenance.store import (
     InvalidExport,
     Store,
@@ -203,19 +202,6 @@ def archive_command(name: str, undo: bool) -> None:
     click.echo(f"{'restored' if undo else 'archived'} {name}")
 
 
-def missing_question_ids(catalog: Catalog, session: Session) -> set[str]:
-    """Question ids of the session that its project's bank no longer has."""
-    asked = {answer.question_id for answer in session.answers}
-    entries = catalog.find(f"{session.path_id}/{session.project_id}")
-    if not entries:
-        return asked
-    try:
-        bank = catalog.load(entries[0])
-    except BankUnavailable:
-        return asked
-    return asked - {question.id for question in bank.questions}
-
-
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @banks_option
@@ -256,7 +242,7 @@ def import_command(files: tuple[Path, ...], banks: tuple[Path, ...]) -> None:
             if result.student_created:
                 click.echo(f"  new student in the roster: {session.student}")
             catalog = catalog or load_catalog(banks)
-            if missing := missing_question_ids(catalog, session):
+            if missing := catalog.missing_questions(session.path_id, session.project_id, {a.question_id for a in session.answers}):
                 count = sum(1 for a in session.answers if a.question_id in missing)
                 click.echo(
                     f"  {count} question(s) no longer in your banks: kept with the text stored in the export"

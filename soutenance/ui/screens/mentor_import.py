@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from soutenance.banks.catalog import BankUnavailable, Catalog
+from soutenance.banks.catalog import Catalog
 from soutenance.i18n import t
 from soutenance.session.model import Session
 from soutenance.store import ImportResult, InvalidExport, StoreError, import_session
@@ -45,16 +45,7 @@ def import_error_message(error: InvalidExport) -> str:
 def missing_questions(catalog: Catalog | None, session: Session) -> set[str]:
     """Question ids of the session that its project's bank no longer has (all, without the bank)."""
     asked = {answer.question_id for answer in session.answers}
-    if catalog is None:
-        return asked
-    entries = catalog.find(f"{session.path_id}/{session.project_id}")
-    if not entries:
-        return asked
-    try:
-        bank = catalog.load(entries[0])
-    except BankUnavailable:
-        return asked
-    return asked - {question.id for question in bank.questions}
+    return asked if catalog is None else catalog.missing_questions(session.path_id, session.project_id, asked)
 
 
 @dataclass(frozen=True)
