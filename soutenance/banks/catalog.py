@@ -19,7 +19,7 @@ from soutenance.banks.lint import lint_file
 from soutenance.banks.model import Bank
 from soutenance.banks.yaml_strict import locate
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 
 @dataclass(slots=True)
@@ -36,6 +36,9 @@ class FileSummary:
     title: str = ""
     language: str = ""
     question_count: int = 0
+    evaluator_role: str = ""
+    minutes: tuple[int, int, int] = (0, 0, 0)
+    """Presentation, discussion and debrief minutes of the defense."""
     id_line: int = 1
     id_col: int = 1
 
@@ -48,7 +51,8 @@ class FileSummary:
 
     @classmethod
     def from_json(cls, data: dict) -> FileSummary:
-        return cls(**(data | {"diagnostics": [Diagnostic.from_dict(d) for d in data["diagnostics"]]}))
+        diagnostics = [Diagnostic.from_dict(d) for d in data["diagnostics"]]
+        return cls(**(data | {"diagnostics": diagnostics, "minutes": tuple(data.get("minutes", (0, 0, 0)))}))
 
 
 def summarize_file(path: Path, stat: os.stat_result) -> FileSummary:
@@ -59,6 +63,8 @@ def summarize_file(path: Path, stat: os.stat_result) -> FileSummary:
         summary.path_name, summary.path_id = project.path, project.path_id
         summary.project_id, summary.title = project.id, project.title
         summary.language, summary.question_count = project.language, len(result.bank.questions)
+        summary.evaluator_role = project.evaluator_role
+        summary.minutes = (project.format.presentation, project.format.discussion, project.format.debrief)
         if result.node is not None:
             summary.id_line, summary.id_col = locate(result.node, ("project", "id"))
     return summary

@@ -156,6 +156,9 @@ class HomeScreen(Translated, Screen[None]):
         summary = entry.summary
         text = Text(summary.title + "\n", style="bold")
         text.append(summary.path_name + "\n\n", style="dim")
+        text.append(t("home.evaluator", role=summary.evaluator_role) + "\n", style="italic")
+        presentation, discussion, debrief = summary.minutes
+        text.append(t("home.format", presentation=presentation, discussion=discussion, debrief=debrief) + "\n")
         text.append(t("home.questions", count=summary.question_count) + "\n")
         text.append(t("home.language", language=summary.language) + "\n")
         text.append(t("home.source", file=_shown_path(entry)) + "\n", style="dim")
