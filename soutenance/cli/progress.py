@@ -18,7 +18,7 @@ import click
 
 from soutenance import i18n, paths
 from soutenance.banks.catalog import BankUnavailable, Catalog, ProjectEntry
-from soutenance.banks.model import Question, format_duration
+from soutenance.banks.model import Question
 from soutenance.cli.common import banks_option, echo_err, load_catalog, resolve_project
 from soutenance.clock import SystemClock
 from soutenance.config import Config
@@ -29,11 +29,11 @@ from soutenance.session.reasons import (
     percent,
     percent_label,
     plan_lines,
+    question_rows,
 )
 from soutenance.session.scheduling import AnswerRecord, CoveragePlan, plan
 from soutenance.session.stats import (
     Progress,
-    QuestionStats,
     StudentStats,
     bank_coverage,
     hardest,
@@ -248,27 +248,6 @@ def _student_json(page: StudentStats, project: Project) -> dict:
     }
 
 
-def _question_rows(stats: Sequence[QuestionStats], known: set[str] | None) -> list[list[str]]:
-    rows = []
-    for item in stats:
-        name = item.question_id
-        if known is not None and name not in known:
-            name += f" ({t('stats.gone_mark')})"
-        missed = "; ".join(f"{m.text} ({m.missed}/{m.asked})" for m in item.most_missed)
-        rows.append(
-            [
-                name,
-                str(item.times_asked),
-                str(item.students),
-                format_duration(item.median_time) if item.median_time is not None else "—",
-                percent_label(item.overtime_rate),
-                percent_label(item.median_coverage),
-                missed or "—",
-            ]
-        )
-    return rows
-
-
 def _project_report(project: Project, records: list[AnswerRecord], fmt: str) -> tuple[list[str], dict]:
     known = {q.id for q in project.questions} if project.in_banks else None
     ranked = hardest(question_stats(records).values(), known)
@@ -316,7 +295,7 @@ def _project_report(project: Project, records: list[AnswerRecord], fmt: str) -> 
     if project.questions:
         lines += [t("stats.project_bank", drawn=coverage.drawn, total=coverage.total, percent=percent(coverage.share)), ""]
     headers = [t(f"stats.col.{c}") for c in ("question", "times", "students", "median_time", "overtime", "median_coverage", "missed")]
-    lines += _table(headers, _question_rows(ranked, known), fmt) + [""]
+    lines += _table(headers, question_rows(ranked, known), fmt) + [""]
     lines += _heading(t("stats.students_title"), fmt, 2)
     headers = [t(f"stats.col.{c}") for c in ("student", "answers", "drawn", "coverage", "overtime", "calibration")]
     rows = [

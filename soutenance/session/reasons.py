@@ -6,11 +6,13 @@ Shared by the CLI and the screens; the texts live in the ``progress`` i18n catal
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
+from soutenance.banks.model import format_duration
 from soutenance.i18n import current_language, format_date, t
 from soutenance.session.scheduling import CONFIDENCE_SCALE, CoveragePlan, Reason
-from soutenance.session.stats import Calibration
+from soutenance.session.stats import Calibration, QuestionStats
 
 
 def percent(share: float | None) -> str:
@@ -123,3 +125,24 @@ def plan_lines(result: CoveragePlan, defense: date | datetime | None, today: dat
     if result.unknown_ids:
         lines.append(t("plan.unknown", count=len(result.unknown_ids)))
     return lines
+
+
+def question_row(item: QuestionStats, known: set[str] | None) -> list[str]:
+    """One question across students, as the table cells shown by `stats` and the stats screen."""
+    name = item.question_id
+    if known is not None and name not in known:
+        name += f" ({t('stats.gone_mark')})"
+    missed = "; ".join(f"{m.text} ({m.missed}/{m.asked})" for m in item.most_missed)
+    return [
+        name,
+        str(item.times_asked),
+        str(item.students),
+        format_duration(item.median_time) if item.median_time is not None else "—",
+        percent_label(item.overtime_rate),
+        percent_label(item.median_coverage),
+        missed or "—",
+    ]
+
+
+def question_rows(stats: Iterable[QuestionStats], known: set[str] | None) -> list[list[str]]:
+    return [question_row(item, known) for item in stats]

@@ -207,6 +207,12 @@ class AnswerTimer:
         self._watch.resume()
         self._sync()
 
+    def toggle_pause(self) -> None:
+        if self.paused:
+            self.resume()
+        else:
+            self.pause()
+
     def add_time(self, seconds: float) -> None:
         """Extend the limit (the mentor grants more time)."""
         if seconds <= 0:

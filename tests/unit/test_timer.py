@@ -265,3 +265,16 @@ def test_presentation_pause(clock: FakeClock) -> None:
     timer.resume()
     clock.advance(60)
     assert timer.elapsed == pytest.approx(120)
+
+
+def test_toggle_pause_stops_and_restarts_the_count() -> None:
+    clock = FakeClock()
+    timer = AnswerTimer(clock, 60)
+    timer.start()
+    clock.advance(10)
+    timer.toggle_pause()
+    clock.advance(100)
+    assert timer.paused and timer.elapsed == 10
+    timer.toggle_pause()
+    clock.advance(5)
+    assert not timer.paused and timer.elapsed == 15

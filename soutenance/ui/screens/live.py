@@ -440,10 +440,7 @@ class LiveScreen(Translated, Screen[None]):
     def action_pause(self) -> None:
         if self.timer is None:
             return
-        if self.timer.paused:
-            self.timer.resume()
-        else:
-            self.timer.pause()
+        self.timer.toggle_pause()
         self._update_status()
 
     def action_add_time(self) -> None:

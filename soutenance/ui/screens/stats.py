@@ -25,9 +25,15 @@ from textual.widgets import (
 )
 
 from soutenance.banks.catalog import BankUnavailable, ProjectEntry
-from soutenance.banks.model import Question, format_duration
+from soutenance.banks.model import Question
 from soutenance.i18n import format_date, t
-from soutenance.session.reasons import calibration_text, decimal, percent, percent_label
+from soutenance.session.reasons import (
+    calibration_text,
+    decimal,
+    percent,
+    percent_label,
+    question_row,
+)
 from soutenance.session.scheduling import AnswerRecord
 from soutenance.session.stats import (
     Progress,
@@ -240,18 +246,8 @@ class StatsScreen(Translated, Screen[None]):
             )
         known = {q.id for q in self.questions}
         for item in hardest(question_stats(self.records).values(), known if self.questions else None):
-            name = item.question_id
-            if self.questions and name not in known:
-                name += f" ({t('stats.gone_mark')})"
-            missed = "; ".join(f"{m.text} ({m.missed}/{m.asked})" for m in item.most_missed)
             questions.add_row(
-                name,
-                str(item.times_asked),
-                str(item.students),
-                format_duration(item.median_time) if item.median_time is not None else "—",
-                percent_label(item.overtime_rate),
-                percent_label(item.median_coverage),
-                missed or "—",
+                *question_row(item, known if self.questions else None),
                 key=item.question_id,
             )
         students = self.query_one("#students", DataTable)
