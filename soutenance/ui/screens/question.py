@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
@@ -21,9 +20,8 @@ from soutenance.session.timer import AnswerTimer, Level, TimerState
 from soutenance.ui.flows import Flow
 from soutenance.ui.screens.follow_up_picker import FollowUpPicker
 from soutenance.ui.translated import Translated
+from soutenance.ui.widgets.notes_saver import NotesSaver
 from soutenance.ui.widgets.timer_display import TimerDisplay
-
-NOTES_SAVE_DELAY = 0.3
 
 
 class Stage(Enum):
@@ -57,9 +55,7 @@ class QuestionScreen(Translated, Screen[None]):
         self.stage = Stage.ANSWERING
         self.timer: AnswerTimer | None = None
         self.follow_up: FollowUpAnswer | None = None
-        self._notes_timer: Timer | None = None
-        self._pending_notes: str | None = None
-        self._warned = False
+        self.notes_saver = NotesSaver(self, self._save_notes)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -291,25 +287,18 @@ class QuestionScreen(Translated, Screen[None]):
     # -- notes, saved while typing ------------------------------------------------------------
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        # Not restarted on each key: continuous typing is still saved every NOTES_SAVE_DELAY.
-        self._pending_notes = event.text_area.text
-        if self._notes_timer is None:
-            self._notes_timer = self.set_timer(NOTES_SAVE_DELAY, self.flush_notes)
+        self.notes_saver.changed(event.text_area.text)
 
     def flush_notes(self) -> None:
         """Save typed notes now; called by the debounce timer and before anything moves on."""
-        if self._notes_timer is not None:
-            self._notes_timer.stop()
-            self._notes_timer = None
-        if self._pending_notes is not None:
-            self.run.set_notes(self._pending_notes)
-            self._pending_notes = None
-            self._check_saved()
+        self.notes_saver.flush()
+
+    def _save_notes(self, text: str) -> None:
+        self.run.set_notes(text)
+        self._check_saved()
 
     def on_unmount(self) -> None:
         self.flush_notes()
 
     def _check_saved(self) -> None:
-        if self.run.save_error and not self._warned:
-            self._warned = True
-            self.notify(t("q.save_failed", error=self.run.save_error), severity="warning", timeout=20, markup=False)
+        self.notes_saver.check_saved(self.run)

@@ -1,0 +1,159 @@
+"""The mentor's panel of the live challenge: key points, the bank's follow-ups, notes, marks.
+
+It shows the challenge it is given and records what the mentor enters there: key points
+ticked (with the number keys or the mouse), notes saved while typing, and marks.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static, TextArea
+
+from soutenance.i18n import t
+from soutenance.session.live import LiveChallenge
+from soutenance.ui.screens.mentor_marks import MarksModal, apply_marks, marks_line
+from soutenance.ui.widgets.key_point_checklist import KeyPointChecklist
+from soutenance.ui.widgets.notes_saver import NotesSaver
+
+
+class MentorPanel(VerticalScroll):
+    """What only the mentor sees, beside the question: hidden while the screen is shared.
+
+    The screen calls `load_answer` when a question is asked and `show_details` when anything
+    else changed (a follow-up put or stopped, a follow-up saved to the bank). Its `notes_saver`
+    also gives the screen's one warning when saving fails.
+    """
+
+    def __init__(self, challenge: LiveChallenge, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.challenge = challenge
+        self.notes_saver = NotesSaver(self, self._save_notes)
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("mentor.live.key_points"), classes="label")
+        yield KeyPointChecklist(id="live-key-points")
+        yield Static(t("mentor.live.follow_up_points"), id="live-follow-up-points-label", classes="label")
+        yield KeyPointChecklist(id="live-follow-up-points")
+        yield Static(id="live-bank-follow-ups")
+        yield Static(t("mentor.live.notes"), classes="label")
+        yield TextArea(id="mentor-notes", soft_wrap=True, compact=True)
+        yield Static(id="live-marks")
+
+    @property
+    def key_points(self) -> KeyPointChecklist:
+        return self.query_one("#live-key-points", KeyPointChecklist)
+
+    @property
+    def follow_up_points(self) -> KeyPointChecklist:
+        return self.query_one("#live-follow-up-points", KeyPointChecklist)
+
+    @property
+    def notes(self) -> TextArea:
+        return self.query_one("#mentor-notes", TextArea)
+
+    def load_answer(self) -> None:
+        """The key points and notes of the question just asked (empty before the first one)."""
+        answer = self.challenge.answer
+        notes = self.notes
+        if answer is None:
+            self.key_points.load([], [])
+            text = ""
+        else:
+            self.key_points.load(list(self.challenge.run.question.key_points), answer.covered)
+            text = answer.mentor_notes
+        with notes.prevent(TextArea.Changed):
+            notes.load_text(text)
+
+    def show_details(self) -> None:
+        """The follow-up's key points, the bank's follow-ups (✓ once asked), typed ones, and the marks."""
+        follow_up = self.challenge.follow_up
+        fu_points = self.follow_up_points
+        fu_points.load(follow_up.key_points if follow_up else [], follow_up.covered if follow_up else [])
+        shown = follow_up is not None and bool(follow_up.key_points)
+        fu_points.display = shown
+        self.query_one("#live-follow-up-points-label").display = shown
+        bank_list = Text()
+        marks = Text()
+        answer = self.challenge.answer
+        if answer is not None:
+            question, saved = self.challenge.run.question, self.challenge.saved_to_bank
+            taken = {f.text for f in answer.follow_ups}
+            if question.follow_ups:
+                bank_list.append(t("mentor.live.bank_follow_ups") + "\n", style="underline")
+                for item in question.follow_ups:
+                    bank_list.append(("✓ " if item.text in taken else "↳ ") + item.text + "\n")
+            for item in answer.follow_ups:
+                if item.ad_hoc:
+                    in_bank = " " + t("mentor.live.in_bank") if item.id in saved else ""
+                    bank_list.append(f"✎ {item.text}{in_bank}\n", style="italic")
+            marks = Text(t("mentor.live.marks") + " ", style="bold") + marks_line(answer.marks)
+        self.query_one("#live-bank-follow-ups", Static).update(bank_list)
+        self.query_one("#live-marks", Static).update(marks)
+
+    # -- what the mentor enters: ticks, marks, notes ------------------------------------------
+
+    def ticking(self) -> KeyPointChecklist:
+        """The checklist the number keys tick: the follow-up's while it has key points."""
+        follow_up_points = self.follow_up_points
+        return follow_up_points if follow_up_points.points else self.key_points
+
+    def can_tick(self, number: object) -> bool:
+        return isinstance(number, int) and len(self.ticking().points) >= number
+
+    def tick(self, number: int) -> None:
+        """Tick (or untick) key point `number` (from 1); it is recorded like a click."""
+        self.ticking().toggle(number - 1)
+
+    def focus_notes(self) -> None:
+        self.notes.focus()
+
+    def holds_focus(self) -> bool:
+        """The focus is inside the panel (in the notes, say): hiding it must take the focus away."""
+        focused = self.screen.focused
+        return focused is not None and self in focused.ancestors
+
+    def ask_marks(self) -> None:
+        """Ask for the current answer's marks, store them (a failure is said), and show them."""
+        answer = self.challenge.answer
+        if answer is None:
+            return
+
+        def marked(marks: dict[str, int] | None) -> None:
+            if marks is None:
+                return
+            try:
+                apply_marks(self.app.store, answer, marks)  # type: ignore[attr-defined]
+            except Exception as error:  # noqa: BLE001 - say it; the marks stay on the answer
+                self.notify(t("mentor.save_failed", error=str(error)), severity="warning", markup=False)
+                answer.marks = dict(marks)
+            self.show_details()
+
+        self.app.push_screen(MarksModal(answer.marks, answer.question_text), marked)
+
+    def on_key_point_checklist_changed(self, event: KeyPointChecklist.Changed) -> None:
+        """A key point ticked (by key or click): recorded on the answer, or the follow-up."""
+        if not self.challenge.stage.has_answer:
+            return
+        self.challenge.tick(event.checklist.selected, follow_up=event.checklist.id != "live-key-points")
+        self.check_saved()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id == "mentor-notes" and self.challenge.stage.has_answer:
+            self.notes_saver.changed(event.text_area.text)
+
+    def flush_notes(self) -> None:
+        self.notes_saver.flush()
+
+    def _save_notes(self, text: str) -> None:
+        answer = self.challenge.run.answer
+        answer.mentor_notes = text
+        try:
+            self.app.store.roster.set_mentor_notes(answer.id, text)  # type: ignore[attr-defined]
+        except Exception as error:  # noqa: BLE001 - the notes stay in memory and are saved at the end
+            self.notes_saver.warn(str(error))
+
+    def check_saved(self) -> None:
+        """Warn (once) if the run could not save what was just recorded."""
+        self.notes_saver.check_saved(self.challenge.run)
