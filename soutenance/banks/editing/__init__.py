@@ -48,7 +48,14 @@ from soutenance.banks.editing.errors import (
 )
 from soutenance.banks.editing.layout import split_lines
 from soutenance.banks.editing.locations import is_bundled, user_copy_path
-from soutenance.banks.editing.operations import MoveResult, copy_to_user, create_bank, move_question
+from soutenance.banks.editing.operations import (
+    MoveResult,
+    add_follow_up,
+    copy_to_user,
+    create_bank,
+    ensure_user_copy,
+    move_question,
+)
 
 __all__ = [
     "BOM",
@@ -74,7 +81,9 @@ __all__ = [
     "SaveResult",
     "Similar",
     "check_draft",
+    "add_follow_up",
     "copy_to_user",
+    "ensure_user_copy",
     "create_bank",
     "follow_ups_from_lines",
     "is_bundled",

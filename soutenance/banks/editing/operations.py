@@ -8,7 +8,12 @@ from pathlib import Path
 
 from soutenance import paths
 from soutenance.banks.editing.document import BankDocument, Deletion, SaveResult
-from soutenance.banks.editing.drafts import _IDENTIFIER, QuestionDraft, new_question_id
+from soutenance.banks.editing.drafts import (
+    _IDENTIFIER,
+    FollowUpDraft,
+    QuestionDraft,
+    new_question_id,
+)
 from soutenance.banks.editing.errors import BankWriteError, BundledBank, CopyExists, InvalidEdit
 from soutenance.banks.editing.layout import _body, split_lines
 from soutenance.banks.editing.locations import user_copy_path
@@ -131,3 +136,24 @@ def create_bank(
     _make_folder(folder)
     document.save()
     return destination
+
+
+def add_follow_up(path: Path, question_id: str, text: str, key_points: list[str]) -> None:
+    """Add a follow-up to a question of a bank file, unless one has the same text.
+
+    Raises `EditError` when the file cannot be read, the question is not found, or the file written.
+    """
+    document = BankDocument.open(path)
+    draft = QuestionDraft.from_question(document.question(question_id))
+    if all(item.text != text for item in draft.follow_ups):
+        draft.follow_ups.append(FollowUpDraft(text, list(key_points)))
+        document.update_question(question_id, draft)
+        document.save()
+
+
+def ensure_user_copy(path: Path) -> Path:
+    """The user's copy of a bundled bank, made now unless it exists already (raises `EditError`)."""
+    try:
+        return copy_to_user(path)
+    except CopyExists as exists:
+        return exists.path
