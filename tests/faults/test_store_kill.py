@@ -41,7 +41,11 @@ def run_and_kill(db: Path, after: int) -> int:
     finally:
         if saver.poll() is None:
             saver.kill()
-        rest, err = saver.communicate(timeout=30)
+        # Not communicate(): with two pipes it reads the raw descriptors and drops what the line
+        # iterator above had already buffered, so a line could be read from its middle.
+        assert saver.stdout is not None and saver.stderr is not None
+        rest, err = saver.stdout.read(), saver.stderr.read()
+        saver.wait(timeout=30)
     assert last >= after, f"saver stopped early: {err}"
     for line in rest.splitlines():  # reported between our read and the kill
         if line.strip():
