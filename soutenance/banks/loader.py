@@ -97,6 +97,14 @@ def parse_bank(text: str, path: Path, *, display: str | None = None) -> BankFile
     except ValidationError as exc:
         found = [_diagnostic(name, node, err) for err in exc.errors() if "duplicate question id" not in err["msg"]]
         return BankFile(path, name, None, sorted(found + duplicates, key=lambda d: (d.line, d.col)), node)
+    if undeclared := bank.undeclared_facts():
+        declared = ", ".join(bank.project.facts) or "none"
+        found = [
+            Diagnostic(name, *locate(node, ("questions", index, "text")), Severity.ERROR,
+                       f"`{{{fact}}}` is not a fact of the project (declared in `project.facts`: {declared})")
+            for index, fact in undeclared
+        ]  # fmt: skip
+        return BankFile(path, name, None, found, node)
     return BankFile(path, name, bank, [], node)
 
 

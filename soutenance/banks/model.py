@@ -6,6 +6,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -15,6 +16,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.functional_serializers import PlainSerializer
 
 MAX_TIME_LIMIT = 3600
 _DURATION = re.compile(
@@ -78,11 +80,83 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
 
 
+class KeyPoint(str):
+    """A key point's text, carrying the words that show it was covered (``hints``).
+
+    A ``str`` so that every reader of ``question.key_points`` keeps working with plain texts;
+    the hints only matter to the transcript matching.
+    """
+
+    hints: tuple[str, ...]
+
+    def __new__(cls, text: str, hints: tuple[str, ...] | list[str] = ()) -> KeyPoint:
+        point = super().__new__(cls, text)
+        point.hints = tuple(hints)
+        return point
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (KeyPoint, (str(self), self.hints))
+
+
+class _KeyPointSpec(_Strict):
+    text: Text
+    hints: Annotated[list[Tag], BeforeValidator(_none_to_empty)] = Field(
+        default=[], description="Words or synonyms that show the point was covered in a spoken answer."
+    )
+
+
+def _key_point_mapping(value: Any) -> Any:
+    if isinstance(value, KeyPoint):
+        return {"text": str(value), "hints": list(value.hints)}
+    return {"text": value} if isinstance(value, str) else value
+
+
+def _key_point_data(point: KeyPoint) -> Any:
+    return {"text": str(point), "hints": list(point.hints)} if point.hints else str(point)
+
+
+KeyPointField = Annotated[
+    _KeyPointSpec,
+    BeforeValidator(_key_point_mapping),
+    AfterValidator(lambda spec: KeyPoint(spec.text, spec.hints)),
+    PlainSerializer(_key_point_data),
+    WithJsonSchema(
+        {
+            "description": "What the answer must contain; a bare string is its text.",
+            "anyOf": [
+                {"type": "string", "minLength": 1, "maxLength": 2000},
+                {
+                    "type": "object",
+                    "properties": {
+                        "text": {"type": "string", "minLength": 1, "maxLength": 2000},
+                        "hints": {
+                            "type": "array",
+                            "items": {"type": "string", "minLength": 1, "maxLength": 40},
+                            "description": "Words or synonyms that show the point was covered.",
+                        },
+                    },
+                    "required": ["text"],
+                    "additionalProperties": False,
+                },
+            ],
+        }
+    ),
+]
+KeyPoints = Annotated[list[KeyPointField], BeforeValidator(_none_to_empty)]
+
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+"""A named fact of the project inside a question's text: ``{budget}``."""
+
+
+def placeholders(text: str) -> list[str]:
+    return PLACEHOLDER.findall(text)
+
+
 class FollowUp(_Strict):
     """A follow-up challenge; a bare string in YAML is its text."""
 
     text: Text
-    key_points: Annotated[list[Text], BeforeValidator(_none_to_empty)] = []
+    key_points: KeyPoints = []
 
     @model_validator(mode="before")
     @classmethod
@@ -97,14 +171,38 @@ class FollowUp(_Strict):
 
 class Question(_Strict):
     id: Identifier
-    text: Text
-    key_points: Annotated[list[Text], BeforeValidator(_none_to_empty)] = Field(
-        default=[], description="What a good answer covers, one short phrase each."
+    text: Text = Field(
+        description="The question as the evaluator asks it; {fact} puts in the student's own figure."
+    )
+    text_generic: Text | None = Field(
+        default=None,
+        description="The wording used while a {fact} of the text is not filled in the project card.",
+    )
+    key_points: KeyPoints = Field(
+        default=[], description="What a good answer contains, one checkable criterion each."
     )
     follow_ups: Annotated[list[FollowUp], BeforeValidator(_none_to_empty)] = []
     difficulty: int = Field(default=2, ge=1, le=3, description="1 easy, 2 usual, 3 hard.")
     time_limit: Duration = Field(default=90, description="Time to answer, in seconds.")
     tags: Annotated[list[Tag], BeforeValidator(_none_to_empty)] = []
+
+    @model_validator(mode="after")
+    def _generic_wording(self) -> Question:
+        if placeholders(self.text) and self.text_generic is None:
+            raise ValueError("a text with {placeholders} needs a `text_generic` wording")
+        if self.text_generic is not None and placeholders(self.text_generic):
+            raise ValueError("`text_generic` is the wording without facts: no {placeholders} in it")
+        return self
+
+    def render(self, card: dict[str, str] | None = None) -> str:
+        """The text with the student's facts put in, or the generic wording when one is missing."""
+        names = placeholders(self.text)
+        if not names:
+            return self.text
+        card = card or {}
+        if all(str(card.get(name, "")).strip() for name in names):
+            return PLACEHOLDER.sub(lambda match: str(card[match[1]]).strip(), self.text)
+        return self.text_generic or self.text
 
 
 class DefenseFormat(_Strict):
@@ -139,6 +237,11 @@ class Project(_Strict):
     evaluator_role: Text = Field(description="The role the evaluator plays during the questions.")
     format: Annotated[DefenseFormat, BeforeValidator(lambda v: {} if v is None else v)] = DefenseFormat()
     description: Text | None = None
+    facts: Annotated[dict[Identifier, Text], BeforeValidator(lambda v: {} if v is None else v)] = Field(
+        default={},
+        description="Named facts of the student's own project, asked once in the project card "
+        "and put into question texts as {name}: the label says what to fill in.",
+    )
 
     @property
     def path_id(self) -> str:
@@ -166,6 +269,16 @@ class Bank(_Strict):
                 raise ValueError(f"duplicate question id {question.id!r}")
             seen.add(question.id)
         return questions
+
+    def undeclared_facts(self) -> list[tuple[int, str]]:
+        """(question index, placeholder) for each {placeholder} the project does not declare."""
+        declared = self.project.facts
+        return [
+            (index, name)
+            for index, question in enumerate(self.questions)
+            for name in placeholders(question.text)
+            if name not in declared
+        ]
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
