@@ -18,6 +18,8 @@ from pydantic import (
 )
 from pydantic.functional_serializers import PlainSerializer
 
+from soutenance.text import slugify
+
 MAX_TIME_LIMIT = 3600
 _DURATION = re.compile(
     r"^\s*(?:(?P<min>\d+):(?P<sec>[0-5]\d)|(?P<num>\d+)\s*(?P<unit>s|sec|m|min)?)\s*$", re.IGNORECASE
@@ -282,13 +284,3 @@ class Bank(_Strict):
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
-
-
-_ACCENTS = str.maketrans("àâäáãåçéèêëíìîïñóòôöõúùûüýÿœæ", "aaaaaaceeeeiiiinooooouuuuyyoa")
-
-
-def slugify(text: str, max_length: int = 60) -> str:
-    """A lowercase ASCII id from free text: "Gérez l'équipe" -> "gerez-l-equipe"."""
-    lowered = text.lower().translate(_ACCENTS)
-    slug = re.sub(r"[^a-z0-9]+", "-", lowered).strip("-")
-    return slug[:max_length].rstrip("-") or "x"

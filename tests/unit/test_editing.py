@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from soutenance import files as atomic
 from soutenance import paths
-from soutenance.banks import atomic
 from soutenance.banks.catalog import build_catalog
 from soutenance.banks.editing import (
     BankChanged,

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
 
-from soutenance.banks.atomic import Fingerprint, atomic_write
 from soutenance.banks.diagnostics import Diagnostic
 from soutenance.banks.editing.checks import (
     DraftCheck,
@@ -41,6 +40,7 @@ from soutenance.banks.editing.splice import _delete_item, _insert_item, _splice
 from soutenance.banks.lint import bank_warnings
 from soutenance.banks.loader import BankFile, parse_bank, read_bank
 from soutenance.banks.model import Bank, Question
+from soutenance.files import Fingerprint, atomic_write
 
 BOM = "\ufeff"
 

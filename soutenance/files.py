@@ -1,4 +1,4 @@
-"""Writing a file so that a crash leaves either the old bytes or the new ones, never half of each."""
+"""Files written so that a crash leaves the old bytes or the new ones, and files read without surprises."""
 
 from __future__ import annotations
 
@@ -75,3 +75,48 @@ def fsync_folder(folder: Path) -> None:
         pass  # some file systems refuse fsync on folders; the rename itself is done
     finally:
         os.close(descriptor)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """`atomic_write` of UTF-8 text; a lone surrogate fails before anything is touched."""
+    atomic_write(path, text.encode("utf-8"))
+
+
+class NotARegularFile(OSError):
+    """A FIFO, a device, a folder or a socket where a file was expected."""
+
+
+class FileTooLarge(OSError):
+    def __init__(self, path: Path, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"{path} is larger than {limit} bytes")
+
+
+def read_regular(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`, without ever blocking or over-reading.
+
+    A FIFO is opened without waiting for a writer and refused, as are devices (whose reported
+    size is 0 however much they would give): reading stops at `max_bytes` + 1 whatever the
+    file says of its size.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    try:
+        import stat
+
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise NotARegularFile(f"{path} is not a regular file")
+        chunks: list[bytes] = []
+        left = max_bytes + 1
+        while left > 0:
+            chunk = os.read(descriptor, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(descriptor)
+    data = b"".join(chunks)
+    if len(data) > max_bytes:
+        raise FileTooLarge(path, max_bytes)
+    return data
