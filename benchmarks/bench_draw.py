@@ -34,6 +34,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from soutenance.store.session_rows import write_session_tree
+
 from soutenance.banks.model import Question
 from soutenance.session.model import Answer, Session
 from soutenance.session.scheduling import AnswerRecord, QuestionPool, clear_card_caches, plan_draw
@@ -41,7 +43,6 @@ from soutenance.session.stats import question_stats, student_stats
 from soutenance.store import open_store
 from soutenance.store.records import project_records, student_records
 from soutenance.store.roster import Student, ensure_student
-from soutenance.store.session_rows import write_session_tree
 
 DRAW_BUDGET_MS = 20.0
 STATS_BUDGET_MS = 100.0

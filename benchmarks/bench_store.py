@@ -26,7 +26,7 @@ WEEKS = 40
 def populate(store, rehearsals: int) -> list[str]:
     from soutenance.session.model import SessionKind
     from soutenance.store import import_session, session_to_json
-    from soutenance.store.samples import sample_session
+    from tests.samples import sample_session
 
     names = [f"Student {n:02d}" for n in range(STUDENTS)]
     first_week = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)

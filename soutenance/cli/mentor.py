@@ -13,14 +13,9 @@ import click
 from soutenance import i18n, paths
 from soutenance.banks.catalog import Catalog
 from soutenance.cli.common import banks_option, echo_err, load_catalog
-from soutenance.store import (
-    InvalidExport,
-    Store,
-    StoreError,
-    StudentExists,
-    import_session,
-    open_store,
-)
+from soutenance.exports.importing import import_session
+from soutenance.exports.reading import InvalidExport
+from soutenance.store import Store, StoreError, StudentExists, open_store
 from soutenance.store.roster import LANGUAGES
 
 _PROJECT_REF = re.compile(r"^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_-]*$")

@@ -11,10 +11,11 @@ import click
 from soutenance import i18n, paths
 from soutenance.banks.model import format_duration
 from soutenance.cli.common import banks_option, echo_err, load_catalog, resolve_project
+from soutenance.exports.markdown import session_to_markdown
+from soutenance.exports.session_json import session_to_json_text
 from soutenance.store import open_store
-from soutenance.store.export import session_to_json_text
-from soutenance.store.markdown import session_to_markdown
 from soutenance.store.sessions import SessionNotFound
+from soutenance.text import visible
 
 
 def _int_set(_context: click.Context, _param: click.Parameter, value: str | None) -> set[int]:
@@ -145,8 +146,9 @@ def history_command(student: str | None, limit: int) -> None:
         when = i18n.format_date(s.started_at)
         state = "" if s.ended_at else "  (unfinished)"
         click.echo(
-            f"{s.id[:12]}  {when:<20} {s.student:<16} {s.kind:<9} {s.path_id}/{s.project_id}  "
-            f"{s.answered} answered, {format_duration(s.total_time)}{state}"
+            f"{s.id[:12]}  {when:<20} {visible(s.student):<16} {s.kind:<9} "
+            f"{visible(s.path_id)}/{visible(s.project_id)}  "
+            f"{s.answered}/{s.planned} answered, {format_duration(s.total_time)}{state}"
         )
 
 

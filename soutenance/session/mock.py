@@ -1,78 +1,86 @@
 """The mock defense ("soutenance blanche"): presentation, discussion in role, then debrief.
 
-Phases follow a project's ``DefenseFormat``. The evaluator's role is shown during the discussion
-only; the debrief drops it and collects the strengths and areas for improvement.
+Phases follow a project's ``DefenseFormat``, copied into the session's ``MockState`` when the
+mock starts, so that a resumed mock keeps its format and the seconds already spent in each phase.
+The evaluator's role is shown during the discussion only; the debrief drops it.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from soutenance.banks.model import DefenseFormat
 from soutenance.clock import Clock
-from soutenance.session.model import Session
+from soutenance.session.model import MockPhase, MockState
 from soutenance.session.timer import Level, PhaseTimer, Stopwatch, Thresholds, Verdict
 
-
-class Phase(StrEnum):
-    READY = "ready"
-    PRESENTATION = "presentation"
-    DISCUSSION = "discussion"
-    DEBRIEF = "debrief"
-    DONE = "done"
+TIMELINE = (MockPhase.PRESENTATION, MockPhase.DISCUSSION, MockPhase.DEBRIEF)
+_ORDER = (*TIMELINE, MockPhase.DONE)
 
 
-TIMELINE = (Phase.PRESENTATION, Phase.DISCUSSION, Phase.DEBRIEF)
-_ORDER = (Phase.READY, *TIMELINE, Phase.DONE)
+def mock_state(defense_format: DefenseFormat) -> MockState:
+    """A mock's timeline at its start, with the project's format."""
+    low, high = defense_format.presentation_window
+    return MockState(
+        presentation_minutes=defense_format.presentation,
+        presentation_min=low,
+        presentation_max=high,
+        discussion_minutes=defense_format.discussion,
+        debrief_minutes=defense_format.debrief,
+    )
 
 
 class MockDefense:
-    """The timeline of one mock defense, driven by ``advance()``; times come from the clock."""
+    """The clocks of one mock defense over its stored state; ``record()`` writes them back."""
 
-    def __init__(
-        self, defense_format: DefenseFormat, clock: Clock, thresholds: Thresholds | None = None
-    ) -> None:
-        self.format = defense_format
+    def __init__(self, state: MockState, clock: Clock, thresholds: Thresholds | None = None) -> None:
+        self.state = state
         self.thresholds = thresholds or Thresholds()
-        self.presentation = PhaseTimer.for_presentation(defense_format, clock, self.thresholds)
+        self.presentation = PhaseTimer(
+            clock,
+            minimum_seconds=state.presentation_min * 60,
+            maximum_seconds=state.presentation_max * 60,
+            target_seconds=state.presentation_minutes * 60,
+            thresholds=self.thresholds,
+            already=state.presentation_seconds,
+        )
         self._watches = {
-            Phase.PRESENTATION: self.presentation.watch,
-            Phase.DISCUSSION: Stopwatch(clock),
-            Phase.DEBRIEF: Stopwatch(clock),
+            MockPhase.PRESENTATION: self.presentation.watch,
+            MockPhase.DISCUSSION: Stopwatch(clock, state.discussion_seconds),
+            MockPhase.DEBRIEF: Stopwatch(clock, state.debrief_seconds),
         }
-        self.phase = Phase.READY
-        self.strengths = ""
-        """Debrief notes: "points forts"."""
-        self.improvements = ""
-        """Debrief notes: "axes d'amélioration"."""
 
-    def planned_seconds(self, phase: Phase | None = None) -> float:
+    @property
+    def phase(self) -> MockPhase:
+        return self.state.phase
+
+    def planned_seconds(self, phase: MockPhase | None = None) -> float:
         """Planned length of a phase (the target for the presentation)."""
-        phase = phase or self.phase
         minutes = {
-            Phase.PRESENTATION: self.format.presentation,
-            Phase.DISCUSSION: self.format.discussion,
-            Phase.DEBRIEF: self.format.debrief,
-        }.get(phase, 0)
+            MockPhase.PRESENTATION: self.state.presentation_minutes,
+            MockPhase.DISCUSSION: self.state.discussion_minutes,
+            MockPhase.DEBRIEF: self.state.debrief_minutes,
+        }.get(phase or self.phase, 0)
         return minutes * 60.0
 
     @property
-    def timeline(self) -> list[tuple[Phase, float]]:
+    def timeline(self) -> list[tuple[MockPhase, float]]:
         return [(phase, self.planned_seconds(phase)) for phase in TIMELINE]
 
-    def start(self) -> Phase:
-        """Begin the presentation (does nothing once started)."""
-        return self.advance() if self.phase is Phase.READY else self.phase
+    def run(self, *, paused: bool = False) -> None:
+        """Start (or restart after a resume) the current phase's clock."""
+        watch = self._watches.get(self.phase)
+        if watch is not None:
+            watch.start()
+            if paused:
+                watch.pause()
 
-    def advance(self) -> Phase:
+    def advance(self) -> MockPhase:
         """End the current phase and start the next one."""
-        if self.phase is Phase.DONE:
+        if self.phase is MockPhase.DONE:
             return self.phase
-        if self.phase in self._watches:
-            self._watches[self.phase].stop()
-        self.phase = _ORDER[_ORDER.index(self.phase) + 1]
-        if self.phase in self._watches:
-            self._watches[self.phase].start()
+        self._watches[self.phase].stop()
+        self.record()
+        self.state.phase = _ORDER[_ORDER.index(self.phase) + 1]
+        self.run()
         return self.phase
 
     def pause(self) -> None:
@@ -98,36 +106,32 @@ class MockDefense:
         return self.planned_seconds() - self.phase_elapsed(now)
 
     def next_question_allowed(self, now: float | None = None, *, needed: float = 0.0) -> bool:
-        """In the discussion, while more than ``needed`` seconds of it are left.
-
-        ``now`` is a monotonic reading (the clock is read when omitted)."""
-        return self.phase is Phase.DISCUSSION and self.remaining(now) > needed
+        """In the discussion, while more than ``needed`` seconds of it are left."""
+        return self.phase is MockPhase.DISCUSSION and self.remaining(now) > needed
 
     @property
     def role_visible(self) -> bool:
         """The evaluator plays the project's role during the discussion only."""
-        return self.phase is Phase.DISCUSSION
+        return self.phase is MockPhase.DISCUSSION
 
     def level(self) -> Level:
-        if self.phase is Phase.PRESENTATION:
+        if self.phase is MockPhase.PRESENTATION:
             return self.presentation.level()
-        if self.phase is Phase.DISCUSSION:
+        if self.phase is MockPhase.DISCUSSION:
             return self.thresholds.level(self.remaining(), self.planned_seconds())
         return Level.NEUTRAL
 
     @property
-    def presentation_seconds(self) -> float | None:
-        return None if self.phase is Phase.READY else self.presentation.elapsed
-
-    @property
     def presentation_verdict(self) -> Verdict | None:
         """Known once the presentation is over."""
-        if self.phase in (Phase.READY, Phase.PRESENTATION):
+        if self.phase is MockPhase.PRESENTATION:
             return None
-        return self.presentation.verdict()
+        return self.presentation.verdict(self.state.presentation_seconds)
 
-    def record_into(self, session: Session) -> None:
-        """Copy the presentation time and debrief notes into the session."""
-        session.presentation_seconds = self.presentation_seconds
-        session.debrief_strengths = self.strengths
-        session.debrief_improvements = self.improvements
+    def record(self) -> MockState:
+        """Write every phase's seconds so far into the state (what a save keeps)."""
+        state = self.state
+        state.presentation_seconds = self._watches[MockPhase.PRESENTATION].elapsed()
+        state.discussion_seconds = self._watches[MockPhase.DISCUSSION].elapsed()
+        state.debrief_seconds = self._watches[MockPhase.DEBRIEF].elapsed()
+        return state

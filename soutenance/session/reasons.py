@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from soutenance.banks.model import format_duration
 from soutenance.i18n import current_language, format_date, t
+from soutenance.session.model import Reason as ReasonModel
 from soutenance.session.scheduling import CONFIDENCE_SCALE, CoveragePlan, Reason
 from soutenance.session.stats import Calibration, QuestionStats
 
@@ -62,6 +63,13 @@ def reason_text(reason: Reason) -> str:
     if code == "key_points":
         key += "." + _plural(int(values.get("covered", 0)))
     return _say(key, code, **values)
+
+
+def reason_label(reason: ReasonModel) -> str:
+    """A stored reason in the reader's language (a reason from version 1 kept its old text)."""
+    if reason.code == "legacy":
+        return str(reason.params.get("text") or "")
+    return reason_text(Reason(reason.code, dict(reason.params)))
 
 
 def calibration_text(calibration: Calibration) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import fmean
 
-from soutenance.session.model import Answer, Session
+from soutenance.session.model import Answer, AnswerStatus, Session
 from soutenance.session.scheduling import (
     DEFAULT_CRITERIA,
     AnswerRecord,
@@ -35,11 +35,12 @@ class AnswerLine:
     position: int
     question_id: str
     question_text: str
-    time_limit: int
+    time_limit: float
     elapsed: float | None
     overtime: float
     skipped: bool
     reached: bool
+    status: AnswerStatus
     coverage: float | None
     covered: int
     total_key_points: int
@@ -88,11 +89,12 @@ def _line(answer: Answer) -> AnswerLine:
         position=answer.position,
         question_id=answer.question_id,
         question_text=answer.question_text,
-        time_limit=answer.time_limit,
-        elapsed=answer.elapsed,
-        overtime=0.0 if answer.skipped else answer.overtime,
+        time_limit=answer.limit,
+        elapsed=answer.elapsed if answer.answered else None,
+        overtime=answer.overtime,
         skipped=answer.skipped,
-        reached=answer.skipped or answer.elapsed is not None,
+        reached=answer.reached,
+        status=answer.status,
         coverage=answer.coverage,
         covered=len({i for i in answer.covered if 0 <= i < len(answer.key_points)}),
         total_key_points=len(answer.key_points),

@@ -68,10 +68,15 @@ def countdown(seconds: float) -> str:
 
 
 class Stopwatch:
-    """Active seconds between start and stop, paused intervals left out."""
+    """Active seconds between start and stop, paused intervals left out.
 
-    def __init__(self, clock: Clock) -> None:
+    ``already`` is time spent before this stopwatch existed (a session resumed after a crash):
+    it counts as if it had run before the start.
+    """
+
+    def __init__(self, clock: Clock, already: float = 0.0) -> None:
         self._clock = clock
+        self.already = max(0.0, already)
         self._started_at: float | None = None
         self._stopped_at: float | None = None
         self._paused_at: float | None = None
@@ -122,7 +127,7 @@ class Stopwatch:
     def elapsed(self, now: float | None = None) -> float:
         """Active seconds at ``now`` (a monotonic reading; read from the clock when omitted)."""
         if self._started_at is None:
-            return 0.0
+            return self.already
         if self._stopped_at is not None:
             end = self._stopped_at
         else:
@@ -130,7 +135,7 @@ class Stopwatch:
         paused = self._paused_total
         if self._paused_at is not None:
             paused += max(0.0, end - self._paused_at)
-        return max(0.0, end - self._started_at - paused)
+        return self.already + max(0.0, end - self._started_at - paused)
 
 
 @dataclass(frozen=True)
@@ -162,7 +167,10 @@ class AnswerTimer:
         amber_at: float | None = None,
         amber_floor: float | None = None,
         thresholds: Thresholds | None = None,
+        already: float = 0.0,
     ) -> None:
+        """``already``: seconds of this answer spent before (a resumed session); the preparation
+        is then over, and the countdown goes on from there."""
         if limit_seconds <= 0:
             raise ValueError("the time limit must be positive")
         if prep_seconds < 0:
@@ -173,10 +181,10 @@ class AnswerTimer:
             amber_floor=base.amber_floor if amber_floor is None else amber_floor,
         )
         self._clock = clock
-        self._watch = Stopwatch(clock)
+        self._watch = Stopwatch(clock, already)
         self._base_limit = float(limit_seconds)
         self.added_seconds = 0.0
-        self._prep = float(prep_seconds)
+        self._prep = 0.0 if already > 0 else float(prep_seconds)
         self._state = TimerState.IDLE
         self.answer_started_at: float | None = None
         """The monotonic reading at which the answer (not the preparation) started."""
@@ -321,6 +329,7 @@ class PhaseTimer:
         maximum_seconds: float,
         target_seconds: float | None = None,
         thresholds: Thresholds | None = None,
+        already: float = 0.0,
     ) -> None:
         if not 0 <= minimum_seconds <= maximum_seconds:
             raise ValueError("the window needs 0 <= minimum <= maximum")
@@ -332,7 +341,7 @@ class PhaseTimer:
         self.target = min(max(float(target), self.minimum), self.maximum)
         self.thresholds = thresholds or Thresholds()
         self._clock = clock
-        self.watch = Stopwatch(clock)
+        self.watch = Stopwatch(clock, already)
 
     @classmethod
     def for_presentation(

@@ -89,7 +89,147 @@ SCHEMA_V1 = (
     "CREATE INDEX objectives_by_session ON objectives (session_id, position)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1,)
+# Version 2 keeps the whole session (its plan, settings, position, stage and clocks), gives each
+# answer a status ("not reached" apart from "skipped") and a revision, folds the marks into the
+# answer, and adds the leases that keep one session in one window. SQLite cannot alter columns
+# and constraints in place: the tables are rebuilt and the rows copied, in SQL only, so that the
+# step never depends on the model of a later version.
+SCHEMA_V2 = (
+    """CREATE TABLE sessions_v2 (
+        id TEXT PRIMARY KEY,
+        student TEXT NOT NULL REFERENCES students (name) ON UPDATE CASCADE,
+        path_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        project_title TEXT NOT NULL,
+        language TEXT NOT NULL,
+        evaluator_role TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        ended_at TEXT,
+        seed INTEGER,
+        settings TEXT NOT NULL DEFAULT '{}',
+        plan TEXT NOT NULL DEFAULT '[]',
+        cursor INTEGER NOT NULL DEFAULT 0,
+        stage TEXT NOT NULL DEFAULT 'preparing',
+        paused INTEGER NOT NULL DEFAULT 0,
+        follow_up_id TEXT,
+        mock TEXT,
+        debrief_strengths TEXT NOT NULL DEFAULT '',
+        debrief_improvements TEXT NOT NULL DEFAULT '',
+        feedback TEXT NOT NULL DEFAULT ''
+    )""",
+    """INSERT INTO sessions_v2 (id, student, path_id, project_id, project_title, language,
+        evaluator_role, started_at, kind, ended_at, seed, settings, plan, cursor, stage, mock,
+        debrief_strengths, debrief_improvements, feedback)
+    SELECT s.id, s.student, s.path_id, s.project_id, s.project_title, s.language,
+        s.evaluator_role, s.started_at, s.kind, s.ended_at, s.seed,
+        json_object('seed', s.seed, 'count',
+            (SELECT count(*) FROM answers a WHERE a.session_id = s.id)),
+        coalesce((SELECT json_group_array(json_object('id', q.question_id, 'text', q.question_text,
+            'key_points', json(q.key_points), 'time_limit', q.time_limit))
+            FROM (SELECT * FROM answers a WHERE a.session_id = s.id ORDER BY a.position, a.rowid) q),
+            '[]'),
+        coalesce((SELECT max(a.position) FROM answers a WHERE a.session_id = s.id
+            AND a.elapsed IS NULL AND a.skipped = 0), (SELECT max(a.position) FROM answers a
+            WHERE a.session_id = s.id), 0),
+        CASE WHEN s.ended_at IS NOT NULL THEN 'ended'
+            WHEN EXISTS (SELECT 1 FROM answers a WHERE a.session_id = s.id AND a.elapsed IS NULL
+                AND a.skipped = 0) THEN 'preparing'
+            WHEN s.kind = 'mock' THEN 'debriefing'
+            ELSE 'key_points' END,
+        CASE WHEN s.kind = 'mock' THEN json_object('phase',
+            CASE WHEN s.ended_at IS NOT NULL THEN 'done' ELSE 'discussion' END,
+            'presentation_seconds', coalesce(s.presentation_seconds, 0.0)) END,
+        s.debrief_strengths, s.debrief_improvements, s.feedback
+    FROM sessions s""",
+    """CREATE TABLE answers_v2 (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions_v2 (id) ON DELETE CASCADE,
+        question_id TEXT NOT NULL,
+        question_text TEXT NOT NULL,
+        key_points TEXT NOT NULL DEFAULT '[]',
+        time_limit INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        elapsed REAL,
+        added_seconds REAL NOT NULL DEFAULT 0,
+        confidence INTEGER,
+        covered TEXT NOT NULL DEFAULT '[]',
+        notes TEXT NOT NULL DEFAULT '',
+        reason TEXT,
+        mentor_notes TEXT NOT NULL DEFAULT '',
+        mentor_comment TEXT NOT NULL DEFAULT '',
+        marks TEXT NOT NULL DEFAULT '{}',
+        answered_at TEXT,
+        revision INTEGER NOT NULL DEFAULT 0
+    )""",
+    """INSERT INTO answers_v2 (id, session_id, question_id, question_text, key_points, time_limit,
+        position, status, elapsed, confidence, covered, notes, reason, mentor_notes,
+        mentor_comment, marks, answered_at)
+    SELECT a.id, a.session_id, a.question_id, a.question_text, a.key_points, a.time_limit,
+        a.position,
+        CASE WHEN a.skipped = 1 THEN 'skipped' WHEN a.elapsed IS NOT NULL THEN 'answered'
+            WHEN s.ended_at IS NOT NULL THEN 'not_reached' ELSE 'pending' END,
+        a.elapsed, a.confidence, a.covered, a.notes,
+        CASE WHEN a.reason != '' THEN json_object('code', 'legacy', 'params',
+            json_object('text', a.reason)) END,
+        a.mentor_notes, a.mentor_comment,
+        coalesce((SELECT json_group_object(m.scale, m.value) FROM marks m
+            WHERE m.answer_id = a.id), '{}'),
+        a.answered_at
+    FROM answers a JOIN sessions s ON s.id = a.session_id""",
+    """CREATE TABLE follow_ups_v2 (
+        id TEXT PRIMARY KEY,
+        answer_id TEXT NOT NULL REFERENCES answers_v2 (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        key_points TEXT NOT NULL DEFAULT '[]',
+        time_limit INTEGER NOT NULL,
+        elapsed REAL,
+        covered TEXT NOT NULL DEFAULT '[]',
+        notes TEXT NOT NULL DEFAULT '',
+        ad_hoc INTEGER NOT NULL DEFAULT 0
+    )""",
+    """INSERT INTO follow_ups_v2 (id, answer_id, position, text, key_points, time_limit, elapsed,
+        covered, notes, ad_hoc)
+    SELECT id, answer_id, position, text, key_points, time_limit, elapsed, covered, notes, ad_hoc
+    FROM follow_ups""",
+    """CREATE TABLE objectives_v2 (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions_v2 (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        done INTEGER NOT NULL DEFAULT 0
+    )""",
+    """INSERT INTO objectives_v2 (id, session_id, position, text, done)
+    SELECT id, session_id, position, text, done FROM objectives""",
+    "DROP TABLE marks",
+    "DROP TABLE follow_ups",
+    "DROP TABLE objectives",
+    "DROP TABLE answers",
+    "DROP TABLE sessions",
+    "ALTER TABLE sessions_v2 RENAME TO sessions",
+    "ALTER TABLE answers_v2 RENAME TO answers",
+    "ALTER TABLE follow_ups_v2 RENAME TO follow_ups",
+    "ALTER TABLE objectives_v2 RENAME TO objectives",
+    "CREATE INDEX sessions_by_student ON sessions (student, started_at)",
+    "CREATE INDEX sessions_by_start ON sessions (started_at)",
+    "CREATE INDEX sessions_unfinished ON sessions (started_at) WHERE ended_at IS NULL",
+    "CREATE INDEX answers_by_session ON answers (session_id, position)",
+    "CREATE INDEX answers_by_question ON answers (question_id, session_id)",
+    "CREATE INDEX follow_ups_by_answer ON follow_ups (answer_id, position)",
+    "CREATE INDEX objectives_by_session ON objectives (session_id, position)",
+    """CREATE TABLE leases (
+        session_id TEXT PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+        holder TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        acquired_at TEXT NOT NULL,
+        heartbeat_at REAL NOT NULL
+    )""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1, SCHEMA_V2)
 """MIGRATIONS[n] takes a database from version n to n + 1."""
 
 LATEST_VERSION = len(MIGRATIONS)
@@ -112,6 +252,10 @@ def migrate(conn: sqlite3.Connection) -> int:
     """Apply the pending migrations in one transaction; return the version reached."""
     if schema_version(conn) == LATEST_VERSION:
         return LATEST_VERSION
+    # Rebuilding tables drops the old ones: with foreign keys on, that would cascade into their
+    # children. The pragma only changes outside a transaction, and is checked before committing.
+    foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
     # Statements run one by one: executescript() would commit the open transaction.
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -122,9 +266,13 @@ def migrate(conn: sqlite3.Connection) -> int:
         for statements in MIGRATIONS[version:]:
             for statement in statements:
                 conn.execute(statement)
+        if problems := conn.execute("PRAGMA foreign_key_check").fetchall():
+            raise sqlite3.IntegrityError(f"migration left {len(problems)} dangling rows")
         conn.execute(f"PRAGMA user_version = {LATEST_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
         conn.rollback()
         raise
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
     return LATEST_VERSION

@@ -23,11 +23,12 @@ class _Readable(Protocol):
     def read(self, work: Callable[[sqlite3.Connection], T]) -> T: ...
 
 
-_COLUMNS = """a.question_id, coalesce(a.answered_at, s.started_at) AS at, a.elapsed,
-    a.time_limit, a.confidence, a.skipped, a.key_points, a.covered, a.session_id, s.student,
+_COLUMNS = """a.question_id, coalesce(a.answered_at, s.started_at) AS at,
+    CASE WHEN a.status = 'answered' THEN a.elapsed END, a.time_limit + a.added_seconds,
+    a.confidence, a.status = 'skipped', a.key_points, a.covered, a.session_id, s.student,
     s.project_id"""
 
-_REACHED = "(a.skipped = 1 OR a.elapsed IS NOT NULL)"
+_REACHED = "a.status IN ('answered', 'skipped')"
 
 
 def _db(store: Any) -> _Readable:

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from soutenance.clock import Clock, SystemClock
-from soutenance.session.model import Objective, Session, new_id
+from soutenance.session.model import MARK_SCALES, Marks, Objective, Session, new_id
 from soutenance.store.db import Database
-from soutenance.store.session_rows import check_marks, parse_date, parse_timestamp, timestamp
+from soutenance.store.rows import parse_date, parse_timestamp, timestamp
 
 LANGUAGES = ("fr", "en")
 
@@ -196,17 +196,22 @@ class Roster:
     def set_mentor_notes(self, answer_id: str, text: str) -> bool:
         return self._update("UPDATE answers SET mentor_notes = ? WHERE id = ?", (text, answer_id))
 
+    def set_marks(self, answer_id: str, marks: Marks) -> bool:
+        """Replace the mentor's marks on an answer (scales left out are cleared)."""
+        text = marks.model_dump_json(exclude_none=True)
+        return self._update("UPDATE answers SET marks = ? WHERE id = ?", (text, answer_id))
+
     def set_mark(self, answer_id: str, scale: str, value: int | None) -> None:
         """Give a mark 1..4 on one of MARK_SCALES, or take it back with None."""
+        if scale not in MARK_SCALES:
+            raise ValueError(f"unknown mark scale {scale!r}; expected one of {MARK_SCALES}")
         if value is None:
-            query = "DELETE FROM marks WHERE answer_id = ? AND scale = ?"
-            self._update(query, (answer_id, scale))
+            self._update("UPDATE answers SET marks = json_remove(marks, ?) WHERE id = ?", (f"$.{scale}", answer_id))
             return
-        check_marks({scale: value})
+        if type(value) is not int or not 1 <= value <= 4:
+            raise ValueError(f"mark {scale} must be 1..4, got {value!r}")
         self._update(
-            """INSERT INTO marks (answer_id, scale, value) VALUES (?, ?, ?)
-            ON CONFLICT (answer_id, scale) DO UPDATE SET value = excluded.value""",
-            (answer_id, scale, value),
+            "UPDATE answers SET marks = json_set(marks, ?, ?) WHERE id = ?", (f"$.{scale}", value, answer_id)
         )
 
     def _update(self, query: str, params: tuple) -> bool:

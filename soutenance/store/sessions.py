@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from soutenance.clock import Clock, SystemClock
 from soutenance.paths import database_path
-from soutenance.session.model import Answer, FollowUpAnswer, Session, SessionKind
+from soutenance.session.model import Answer, Session, SessionKind
 from soutenance.store.db import (
     CorruptDatabase,
     Database,
@@ -18,14 +19,24 @@ from soutenance.store.db import (
     open_database,
     open_memory_database,
 )
+from soutenance.store.leases import (
+    Lease,
+    SessionOpenElsewhere,
+    StaleWrite,
+    check_holder,
+    read_lease,
+    take_lease,
+)
 from soutenance.store.roster import Roster, Student, ensure_student, student_from_session
-from soutenance.store.session_rows import (
+from soutenance.store.rows import (
+    ANSWERS,
+    FOLLOW_UPS,
     answer_from_row,
     parse_timestamp,
     read_session,
     timestamp,
-    write_answer,
-    write_follow_up,
+    write_objectives,
+    write_session_row,
     write_session_tree,
 )
 
@@ -51,6 +62,7 @@ class SessionSummary:
     started_at: datetime
     ended_at: datetime | None
     answered: int
+    planned: int
     total_time: float
 
 
@@ -64,9 +76,18 @@ class QuestionAttempt:
 
 _SUMMARY_COLUMNS = """s.id, s.student, s.path_id, s.project_id, s.project_title, s.kind,
     s.started_at, s.ended_at,
-    (SELECT count(*) FROM answers a WHERE a.session_id = s.id
-        AND a.skipped = 0 AND a.elapsed IS NOT NULL) AS answered,
-    (SELECT coalesce(sum(a.elapsed), 0.0) FROM answers a WHERE a.session_id = s.id) AS total_time"""
+    (SELECT count(*) FROM answers a WHERE a.session_id = s.id AND a.status = 'answered')
+        AS answered,
+    max(json_array_length(s.plan),
+        (SELECT count(*) FROM answers a WHERE a.session_id = s.id)) AS planned,
+    (SELECT coalesce(sum(a.elapsed), 0.0) FROM answers a WHERE a.session_id = s.id)
+        AS total_time"""
+
+_ANSWER_UPDATE = (
+    "UPDATE answers SET "
+    + ", ".join(f"{c} = ?" for c in ANSWERS.columns if c != "id")
+    + " WHERE id = ? AND revision = ?"
+)
 
 
 class Store:
@@ -94,8 +115,99 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- a running session --------------------------------------------------------------------
+
+    def start_session(self, session: Session, holder: str | None = None) -> None:
+        """Save a new session whole (creating its student) and hand its lease to `holder`."""
+
+        def work(conn: sqlite3.Connection) -> None:
+            ensure_student(conn, student_from_session(session), self.clock.now())
+            write_session_tree(conn, session)
+            if holder is not None:
+                take_lease(conn, session.id, holder, self.clock.now())
+
+        self.db.write(work)
+
+    def open_session(self, session_id: str, holder: str, *, take_over: bool = False) -> Session:
+        """Load a session to go on with it, taking its lease.
+
+        Raises SessionOpenElsewhere when another live window holds it, unless `take_over`.
+        """
+
+        def work(conn: sqlite3.Connection) -> Session:
+            session = read_session(conn, session_id)
+            if session is None:
+                raise SessionNotFound(session_id)
+            lease = read_lease(conn, session_id)
+            now = self.clock.now()
+            if (
+                lease is not None
+                and lease.holder != holder
+                and not lease.gone(now.timestamp())
+                and not take_over
+                and session.ended_at is None
+            ):
+                raise SessionOpenElsewhere(lease)
+            if session.ended_at is None:
+                take_lease(conn, session_id, holder, now)
+            return session
+
+        return self.db.write(work)
+
+    def lease(self, session_id: str) -> Lease | None:
+        return self.db.read(lambda conn: read_lease(conn, session_id))
+
+    def write_run(
+        self,
+        session: Session,
+        holder: str | None,
+        *,
+        answers: Sequence[Answer] = (),
+        session_row: bool = True,
+        objectives: bool = False,
+    ) -> None:
+        """One save of a running session, all or nothing: its own row, the given answers (each
+        checked against the revision it was read at), its objectives; and the lease's heartbeat.
+
+        With a `holder`, refused (LeaseLost, SessionEnded, StaleWrite) unless this window holds
+        the session and it is still open; nothing is written then.
+        """
+        expected = [answer.revision for answer in answers]
+
+        def work(conn: sqlite3.Connection) -> None:
+            if holder is not None:
+                check_holder(conn, session.id, holder, self.clock.now())
+            if session_row:
+                write_session_row(conn, session)
+            for answer, revision in zip(answers, expected, strict=True):
+                _write_answer_checked(conn, session.id, answer, revision)
+            if objectives:
+                write_objectives(conn, session.id, session.objectives)
+
+        try:
+            self.db.write(work)
+        except BaseException:
+            for answer, revision in zip(answers, expected, strict=True):
+                answer.revision = revision
+            raise
+
+    def release(self, session_id: str, holder: str) -> None:
+        self.db.write(
+            lambda conn: conn.execute(
+                "DELETE FROM leases WHERE session_id = ? AND holder = ?", (session_id, holder)
+            )
+        )
+
+    # -- whole sessions -----------------------------------------------------------------------
+
     def save_session(self, session: Session) -> None:
-        """Upsert the whole session (answers, follow-ups, marks, objectives), creating its student."""
+        """Upsert the whole session (answers, follow-ups, objectives), creating its student."""
 
         def work(conn: sqlite3.Connection) -> None:
             ensure_student(conn, student_from_session(session), self.clock.now())
@@ -103,38 +215,9 @@ class Store:
 
         self.db.write(work)
 
-    def save_answer(self, session_id: str, answer: Answer) -> None:
-        """Upsert one answer with its follow-ups and marks; the session must be saved already."""
-        self.db.write(lambda conn: write_answer(conn, session_id, answer))
-
-    def save_notes(self, answer_id: str, text: str) -> bool:
-        """The fast path while typing: one short UPDATE. False when the answer is not saved yet."""
-        return self._update("UPDATE answers SET notes = ? WHERE id = ?", (text, answer_id))
-
-    def save_follow_up(
-        self, answer_id: str, follow_up: FollowUpAnswer, position: int | None = None
-    ) -> None:
-        """Upsert a follow-up; a new one without a position goes after the answer's others."""
-
-        def work(conn: sqlite3.Connection) -> None:
-            at = position
-            if at is None:
-                row = conn.execute(
-                    """SELECT coalesce((SELECT position FROM follow_ups WHERE id = ?),
-                    (SELECT coalesce(max(position) + 1, 0) FROM follow_ups WHERE answer_id = ?))""",
-                    (follow_up.id, answer_id),
-                ).fetchone()
-                at = row[0]
-            write_follow_up(conn, answer_id, follow_up, at)
-
-        self.db.write(work)
-
-    def save_follow_up_notes(self, follow_up_id: str, text: str) -> bool:
-        return self._update("UPDATE follow_ups SET notes = ? WHERE id = ?", (text, follow_up_id))
-
-    def end_session(self, session_id: str, ended_at: datetime | None = None) -> bool:
-        moment = timestamp(ended_at or self.clock.now())
-        return self._update("UPDATE sessions SET ended_at = ? WHERE id = ?", (moment, session_id))
+    def delete_session(self, session_id: str) -> bool:
+        """Delete a session with everything it holds; False when there was none."""
+        return self._update("DELETE FROM sessions WHERE id = ?", (session_id,))
 
     def load_session(self, session_id: str) -> Session:
         session = self.db.read(lambda conn: read_session(conn, session_id))
@@ -174,7 +257,7 @@ class Store:
     def question_history(
         self, question_id: str, student: str | None = None
     ) -> list[QuestionAttempt]:
-        """Every answer given to one question, oldest first (without follow-ups and marks)."""
+        """Every answer given to one question, oldest first (without follow-ups)."""
         columns = "a.*, s.student, s.started_at AS session_started_at"
         if student is None:
             query = f"""SELECT {columns} FROM answers a JOIN sessions s ON s.id = a.session_id
@@ -192,7 +275,7 @@ class Store:
                 session_id=row["session_id"],
                 student=row["student"],
                 started_at=parse_timestamp(row["session_started_at"]),
-                answer=answer_from_row(row, [], {}),
+                answer=answer_from_row(row),
             )
             for row in rows
         ]
@@ -243,10 +326,28 @@ class Store:
                 started_at=parse_timestamp(r["started_at"]),
                 ended_at=parse_timestamp(r["ended_at"]),
                 answered=r["answered"],
+                planned=r["planned"],
                 total_time=r["total_time"],
             )  # fmt: skip
             for r in rows
         ]
+
+
+def _write_answer_checked(
+    conn: sqlite3.Connection, session_id: str, answer: Answer, revision: int
+) -> None:
+    """Save `answer` read at `revision`: its revision moves on, or StaleWrite if it moved already."""
+    answer.revision = revision + 1
+    values = ANSWERS.values(answer, session_id)
+    by_column = dict(zip(ANSWERS.columns, values, strict=True))
+    update = [by_column[c] for c in ANSWERS.columns if c != "id"]
+    if conn.execute(_ANSWER_UPDATE, (*update, answer.id, revision)).rowcount == 0:
+        found = conn.execute("SELECT revision FROM answers WHERE id = ?", (answer.id,)).fetchone()
+        if found is not None:
+            raise StaleWrite(answer.id, revision, found["revision"])
+        conn.execute(ANSWERS.upsert_sql, values)
+    for position, follow_up in enumerate(answer.follow_ups):
+        FOLLOW_UPS.write(conn, follow_up, answer.id, position)
 
 
 def open_store(path: Path | str | None = None, *, clock: Clock | None = None) -> Store:
@@ -273,3 +374,6 @@ def open_store(path: Path | str | None = None, *, clock: Clock | None = None) ->
 def _in_memory(problem: str, clock: Clock | None) -> Store:
     warning = MEMORY_WARNING.format(problem=problem)
     return Store(open_memory_database(), clock=clock, warning=warning)
+
+
+__all__ = ["QuestionAttempt", "SessionNotFound", "SessionSummary", "Store", "open_store", "timestamp"]

@@ -99,6 +99,28 @@ class SoutenanceApp(Translated, App[None]):
 
             yield SystemCommand(binding.description, binding.key_display or key, run)
 
+    async def action_quit(self) -> None:
+        """Quit; during a session, ask first (its default is to go on). The session stays
+        unfinished, saved up to now, and is offered for resuming at the next start."""
+        screen = self.screen
+        run = getattr(screen, "run", None)
+        if not getattr(screen, "running", False) or run is None:
+            await super().action_quit()
+            return
+        from soutenance.ui.modals.choice import confirm
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                for flush in ("flush_notes", "flush"):
+                    if callable(getattr(screen, flush, None)):
+                        getattr(screen, flush)()
+                run.checkpoint()
+                run.release()
+                self.exit()
+
+        message = t("run.confirm_quit")
+        self.push_screen(confirm(message, yes=t("app.quit"), no=t("run.go_on")), answered)
+
     def action_show_problems(self) -> None:
         self.push_screen(ProblemsScreen())
 

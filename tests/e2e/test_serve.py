@@ -109,7 +109,10 @@ async def test_each_tab_is_its_own_app_on_the_same_data_dir_and_exports_download
             await first.wait_for("Camille", after=mark)
             await first.press("\x13")  # ctrl+s: start
             await first.wait_for("Answering")
-            await first.press("t")  # finish now
+            await first.press("t")  # finish now: asked first, the default goes on
+            await first.wait_for("End the session now?")
+            await first.press("\t")
+            await first.press("\r")
             await first.wait_for("Session summary")
 
             # In a browser, exports are downloads the page fetches from the server.

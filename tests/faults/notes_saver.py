@@ -2,7 +2,7 @@
 
     python notes_saver.py DB
 
-After each save_notes it prints "<count> <length>" and flushes: what it printed is on disk.
+After each save of the notes it prints "<count> <length>" and flushes: what it printed is on disk.
 """
 
 from __future__ import annotations
@@ -27,20 +27,21 @@ def main() -> int:
         print(f"store not usable: {store.warning}", file=sys.stderr)
         return 3
     try:
-        store.load_session(SESSION_ID)
+        session = store.load_session(SESSION_ID)
     except SessionNotFound:
         session = Session(
             student="Killed", path_id="p", project_id="q", project_title="T", language="fr",
             evaluator_role="jury", started_at=datetime(2026, 11, 2, tzinfo=UTC), id=SESSION_ID,
-            answers=[Answer("q", "Question", [], 60, id=ANSWER_ID)],
+            answers=[Answer(question_id="q", question_text="Question", key_points=[], time_limit=60, id=ANSWER_ID)],
         )  # fmt: skip
         store.save_session(session)
+    answer = session.answers[0]
     count = 0
     while True:
         count += 1
-        text = notes_text(count)
-        store.save_notes(ANSWER_ID, text)
-        print(count, len(text), flush=True)
+        answer.notes = notes_text(count)
+        store.write_run(session, None, answers=[answer], session_row=False)
+        print(count, len(answer.notes), flush=True)
 
 
 if __name__ == "__main__":

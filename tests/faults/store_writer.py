@@ -32,17 +32,20 @@ def main() -> int:
             language="fr", evaluator_role="jury", started_at=start + timedelta(minutes=n),
             id=f"{tag}-session-{n}",
         )  # fmt: skip
-        store.save_session(session)
+        store.start_session(session, holder=f"writer-{tag}")
         for position in range(3):
             answer = Answer(
                 question_id=f"q{position}", question_text=f"Question {position}",
                 key_points=["a", "b"], time_limit=60, position=position, elapsed=10.0 + n,
                 id=f"{tag}-answer-{n}-{position}",
             )  # fmt: skip
-            store.save_answer(session.id, answer)
-        for position in range(3):
-            store.save_notes(f"{tag}-answer-{n}-{position}", f"notes {tag} {n} {position}")
-        store.end_session(session.id, start + timedelta(minutes=n, seconds=30))
+            session.answers.append(answer)
+            store.write_run(session, f"writer-{tag}", answers=[answer])
+        for answer in session.answers:
+            answer.notes = f"notes {tag} {n} {answer.position}"
+            store.write_run(session, f"writer-{tag}", answers=[answer], session_row=False)
+        session.ended_at = start + timedelta(minutes=n, seconds=30)
+        store.write_run(session, f"writer-{tag}")
     store.close()
     print(f"ok {count}")
     return 0

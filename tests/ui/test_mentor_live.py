@@ -10,9 +10,10 @@ from textual.widgets import DataTable, SelectionList, Static
 
 from soutenance.clock import FakeClock
 from soutenance.session.model import Answer, Session, SessionKind
+from soutenance.session.model import Stage as LiveStage
 from soutenance.store import open_store
 from soutenance.ui.app import make_app
-from soutenance.ui.screens.live import LiveScreen, LiveStage
+from soutenance.ui.screens.live import LiveScreen
 from soutenance.ui.screens.mentor_follow_up import AdHocFollowUpModal
 from soutenance.ui.screens.mentor_marks import MarksModal
 from soutenance.ui.screens.objectives import ObjectivesScreen
@@ -142,7 +143,7 @@ async def test_live_challenge_end_to_end(tmp_path: Path) -> None:
         assert not screen.query_one("#mentor-panel").display and app.focused is None
         await pilot.press("h")
         await pilot.press("space")
-        assert screen.stage is LiveStage.DONE
+        assert screen.stage is LiveStage.KEY_POINTS
         answer = screen.run.session.answers[0]
         assert answer.elapsed == 45 and answer.covered == [0, 2]
 
@@ -150,7 +151,7 @@ async def test_live_challenge_end_to_end(tmp_path: Path) -> None:
         await pilot.press("m")
         assert isinstance(app.screen, MarksModal)
         await pilot.press("3", "2", "4", "enter")
-        assert answer.marks == {"justification": 3, "clarity": 2, "posture": 4}
+        assert answer.marks.given() == {"justification": 3, "clarity": 2, "posture": 4}
 
         # An ad-hoc follow-up, timed and recorded, then saved to the bank in one key.
         await pilot.press("a")
@@ -185,13 +186,13 @@ async def test_live_challenge_end_to_end(tmp_path: Path) -> None:
         stored = store.load_session(screen.run.session.id)
         assert stored.kind is SessionKind.LIVE and stored.student == "Camille"
         first = stored.answers[0]
-        assert first.marks == {"justification": 3, "clarity": 2, "posture": 4}
+        assert first.marks.given() == {"justification": 3, "clarity": 2, "posture": 4}
         assert first.mentor_notes == "Hésite sur le budget" and first.notes == ""
         assert [f.ad_hoc for f in first.follow_ups] == [True, False]
         assert first.covered == [0, 2] and first.elapsed == 45
 
         # End of session: objectives for next session, as a checklist.
-        await pilot.press("t")
+        await pilot.press("t", "tab", "enter")
         assert isinstance(app.screen, ObjectivesScreen)
         await pilot.press(*"Chiffrer le budget", "enter", *"Relire le brief", "enter", *"Oublier", "enter")
         checklist = app.screen.query_one("#objective-list", SelectionList)
@@ -229,7 +230,7 @@ async def test_live_challenge_end_to_end(tmp_path: Path) -> None:
         await pilot.pause()
         again = app.screen
         assert isinstance(again, LiveScreen) and not again.query_one("#mentor-panel").display
-        await pilot.press("t")
+        await pilot.press("t", "tab", "enter")
         assert isinstance(app.screen, ObjectivesScreen)
         assert app.screen.chosen() == ["Relire le brief"]
     store.close()
@@ -268,8 +269,8 @@ async def test_question_picker_filters_not_asked_and_weak_last_time(tmp_path: Pa
         student="Camille", path_id="community-manager", project_id="essai", project_title="Projet d'essai",
         language="fr", evaluator_role="x", started_at=clock.now() - timedelta(days=7), kind=SessionKind.REHEARSAL,
         answers=[
-            Answer("q1", "Pourquoi ce canal ?", ["a", "b", "c"], 60, elapsed=90, covered=[0]),  # weak: overtime
-            Answer("q2", "Quels livrables ?", ["a", "b"], 90, position=1, elapsed=60, covered=[0, 1], confidence=4),
+            Answer(question_id="q1", question_text="Pourquoi ce canal ?", key_points=["a", "b", "c"], time_limit=60, elapsed=90, covered=[0]),  # weak: overtime
+            Answer(question_id="q2", question_text="Quels livrables ?", key_points=["a", "b"], time_limit=90, position=1, elapsed=60, covered=[0, 1], confidence=4),
         ],
     )  # fmt: skip
     store.save_session(before)
@@ -365,13 +366,13 @@ async def test_a_live_session_without_questions_is_kept_only_for_its_objectives(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await open_live(app, pilot)
-        await pilot.press("t")
+        await pilot.press("t", "tab", "enter")
         assert isinstance(app.screen, ObjectivesScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, StudentScreen)
         assert store.list_sessions("Camille") == []  # opened by mistake: nothing left behind
 
-        await pilot.press("l", "t", *"Finir la maquette", "ctrl+s")
+        await pilot.press("l", "t", "tab", "enter", *"Finir la maquette", "ctrl+s")
         await pilot.pause()
         assert [s.kind for s in store.list_sessions("Camille")] == [SessionKind.LIVE]
         assert [o.text for o in store.roster.open_objectives("Camille")] == ["Finir la maquette"]

@@ -10,8 +10,9 @@ import pytest
 from textual.widgets import Static, TextArea
 
 from soutenance.clock import FakeClock
+from soutenance.exports.session_json import session_to_json_text
 from soutenance.session.model import Answer, FollowUpAnswer, Session
-from soutenance.store import open_store, session_to_json_text
+from soutenance.store import open_store
 from soutenance.ui.app import make_app
 from soutenance.ui.screens.mentor_import import ImportModal
 from soutenance.ui.screens.review import ReviewScreen
@@ -27,13 +28,13 @@ def rehearsal() -> Session:
         started_at=datetime(2026, 10, 30, 20, 0, tzinfo=UTC), ended_at=datetime(2026, 10, 30, 20, 30, tzinfo=UTC),
         answers=[
             Answer(
-                "q1", "Pourquoi ce canal ?", ["Cible précise", "Budget", "Calendrier"], 60,
+                question_id="q1", question_text="Pourquoi ce canal ?", key_points=["Cible précise", "Budget", "Calendrier"], time_limit=60,
                 elapsed=75, confidence=4, covered=[0, 1], notes="J'ai parlé de la [bold]cible[/bold].",
-                follow_ups=[FollowUpAnswer("Et si le budget baisse ?", ["Priorités"], elapsed=20, covered=[0])],
+                follow_ups=[FollowUpAnswer(text="Et si le budget baisse ?", key_points=["Priorités"], elapsed=20, covered=[0])],
                 id="a1",
             ),
             Answer(
-                "retired-question", "Une question retirée des banques ?", ["Point A", "Point B"], 90,
+                question_id="retired-question", question_text="Une question retirée des banques ?", key_points=["Point A", "Point B"], time_limit=90,
                 position=1, elapsed=50, confidence=2, covered=[1], notes="Pas sûr.", id="a2",
             ),
         ],

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Input, Select, Sparkline, Static
 
 from soutenance.clock import FakeClock
 from soutenance.session.model import Answer, Session
+from soutenance.session.reasons import reason_label
 from soutenance.store import open_store
 from soutenance.ui.app import make_app
 from soutenance.ui.screens.home import HomeScreen
@@ -61,16 +62,16 @@ def record_sessions(store, clock: FakeClock, student: str = "Camille") -> None:
     time, q2 two of three in time, and once a question the bank no longer has."""
     for day in range(3):
         at = clock.now() - timedelta(days=6 - 2 * day)
-        session = Session(student, "community-manager", "essai", "Projet d'essai", "fr", "DRH", started_at=at)
+        session = Session(student=student, path_id="community-manager", project_id="essai", project_title="Projet d'essai", language="fr", evaluator_role="DRH", started_at=at)
         session.answers = [
-            Answer("q1", "Pourquoi ?", ["Cible", "Budget", "Calendrier", "Mesure"], 60, position=0,
+            Answer(question_id="q1", question_text="Pourquoi ?", key_points=["Cible", "Budget", "Calendrier", "Mesure"], time_limit=60, position=0,
                    elapsed=75, confidence=5, covered=[0], answered_at=at),
-            Answer("q2", "Livrables ?", ["Liste", "Formats", "Dates"], 90, position=1,
+            Answer(question_id="q2", question_text="Livrables ?", key_points=["Liste", "Formats", "Dates"], time_limit=90, position=1,
                    elapsed=40, confidence=5, covered=[0, 1], answered_at=at),
         ]  # fmt: skip
         if day == 0:
             session.answers.append(
-                Answer("renamed", "Ancienne", ["a", "b"], 60, position=2, elapsed=30, confidence=5,
+                Answer(question_id="renamed", question_text="Ancienne", key_points=["a", "b"], time_limit=60, position=2, elapsed=30, confidence=5,
                        covered=[], answered_at=at)  # fmt: skip
             )
         store.save_session(session)
@@ -83,7 +84,7 @@ async def test_stats_screen_shows_trends_calibration_bank_and_questions(tmp_path
     record_sessions(store, clock, student="Noé")
     app = make_app(banks=[bank_dir(tmp_path)], lang="fr", clock=clock, store=store)
     app.services.config.student = "Camille"
-    app.services.config.extra["last_project"] = "community-manager/essai"
+    app.services.config.last_project = "community-manager/essai"
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -187,13 +188,13 @@ async def test_focused_rehearsal_shows_why_each_question_was_drawn(tmp_path: Pat
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, QuestionScreen)
-        assert [q.id for q in screen.run.questions] == ["q1"]  # the only weak one
+        assert [q.id for q in screen.run.session.plan] == ["q1"]  # the only weak one
         progress = text_of(screen, "#progress")
         assert "Pourquoi cette question : dépassement de temps la dernière fois (15 s)" in progress
-        assert screen.run.answer.reason == "dépassement de temps la dernière fois (15 s)"
+        assert reason_label(screen.run.answer.reason) == "dépassement de temps la dernière fois (15 s)"
 
         mixed = build_screen(app, RehearsalRequest(entry, student="Camille", count=4, seed=1))
-        reasons = [mixed.run.reasons[q.id] for q in mixed.run.questions]
+        reasons = [reason_label(q.reason) for q in mixed.run.session.plan]
         assert reasons[:2] == ["jamais vue", "jamais vue"]
         assert "dépassement de temps la dernière fois (15 s)" in reasons
     store.close()
@@ -244,7 +245,7 @@ async def test_setup_offers_the_focus_and_shows_the_defense_date(tmp_path: Path)
         await pilot.pause()
         question = app.screen
         assert isinstance(question, QuestionScreen)
-        assert all(reason == "jamais vue" for reason in question.run.reasons.values())
+        assert all(reason_label(q.reason) == "jamais vue" for q in question.run.session.plan)
     store.close()
 
 

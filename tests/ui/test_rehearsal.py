@@ -8,13 +8,14 @@ from pathlib import Path
 from textual.widgets import SelectionList, Static, TextArea
 
 from soutenance.clock import FakeClock
+from soutenance.exports.markdown import session_to_markdown
+from soutenance.exports.session_json import session_to_json
+from soutenance.session.model import Stage
 from soutenance.session.timer import Level
 from soutenance.store import open_store
-from soutenance.store.export import session_to_json
-from soutenance.store.markdown import session_to_markdown
 from soutenance.ui.app import make_app
 from soutenance.ui.screens.mock import DebriefScreen, PresentationScreen
-from soutenance.ui.screens.question import QuestionScreen, Stage
+from soutenance.ui.screens.question import QuestionScreen
 from soutenance.ui.screens.summary import SummaryScreen
 from soutenance.ui.start import RehearsalRequest, build_screen
 from soutenance.ui.widgets.timer_display import TimerDisplay
@@ -82,10 +83,10 @@ async def test_full_rehearsal_flow(tmp_path: Path) -> None:
         assert timer.level is Level.RED
         assert timer.value == "+0:12"
         await pilot.press("space")
-        assert screen.stage is Stage.CONFIDENCE
+        assert screen.stage is Stage.RATING
         assert not screen.query_one("#key-points").display
         await pilot.press("4")
-        assert screen.stage is Stage.REVIEW
+        assert screen.stage is Stage.KEY_POINTS
         assert screen.query_one("#key-points").display
         points = screen.query_one("#key-points", SelectionList)
         points.select(0)
@@ -114,7 +115,7 @@ async def test_full_rehearsal_flow(tmp_path: Path) -> None:
         assert screen.stage is Stage.ANSWERING
         await pilot.press("b")
         assert screen.run.index == 0
-        assert screen.stage is Stage.REVIEW
+        assert screen.stage is Stage.KEY_POINTS
         await pilot.press("n")
         clock.advance(30)
         await pilot.press("space", "2", "n")
@@ -177,7 +178,13 @@ async def test_mock_defense_timeline(tmp_path: Path) -> None:
         clock.advance(9 * 60)
         timer.refresh_reading()
         assert timer.level in (Level.GREEN, Level.AMBER)
-        await pilot.press("space")
+        await pilot.press("space")  # asks first: Enter goes on presenting
+        await pilot.pause()
+        assert "10:00" in str(app.screen.query_one("#choice-message", Static).render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PresentationScreen)
+        await pilot.press("space", "tab", "enter")
         await pilot.pause()
         question = app.screen
         assert isinstance(question, QuestionScreen)
@@ -254,7 +261,7 @@ async def test_screen_keys_are_palette_commands(tmp_path: Path) -> None:
         clock.advance(5)
         await done.callback()
         await pilot.pause()
-        assert screen.stage is Stage.CONFIDENCE
+        assert screen.stage is Stage.RATING
 
 
 async def test_unwritable_data_dir_keeps_the_session_in_memory_and_exports_elsewhere(
@@ -276,7 +283,7 @@ async def test_unwritable_data_dir_keeps_the_session_in_memory_and_exports_elsew
         assert any("cannot be written" in m and "Export them" in m for m in messages)
         await pilot.press("e", *"kept", "escape")
         clock.advance(10)
-        await pilot.press("space", "3", "t")
+        await pilot.press("space", "3", "t", "tab", "enter")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         await pilot.press("m")

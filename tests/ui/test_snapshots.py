@@ -53,7 +53,7 @@ def test_review_snapshot(snap_compare, frozen_app) -> None:
 def test_summary_snapshot(snap_compare, frozen_app) -> None:
     async def finished(pilot) -> None:
         await _open_question(pilot)
-        await pilot.press("space", "4", "t")
+        await pilot.press("space", "4", "t", "tab", "enter")
         await pilot.pause()
 
     assert snap_compare(frozen_app, terminal_size=SIZE, run_before=finished)

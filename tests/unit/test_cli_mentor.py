@@ -12,9 +12,10 @@ from click.testing import CliRunner, Result
 
 from soutenance import paths
 from soutenance.cli import cli
+from soutenance.exports.session_json import session_to_json_text
 from soutenance.session.model import Answer, Session
-from soutenance.store import open_store, session_to_json_text
-from soutenance.store.samples import sample_session
+from soutenance.store import open_store
+from tests.samples import sample_session
 
 
 def invoke(*args: str | Path) -> Result:
@@ -151,7 +152,7 @@ def test_import_keeps_questions_missing_from_the_banks(tmp_path: Path) -> None:
     session = Session(
         student="Lou", path_id="community-manager", project_id="brief-creatif", project_title="Brief",
         language="fr", evaluator_role="x", started_at=sample_session().started_at,
-        answers=[Answer("gone-for-good", "Une question disparue ?", ["A"], 60, elapsed=30)],
+        answers=[Answer(question_id="gone-for-good", question_text="Une question disparue ?", key_points=["A"], time_limit=60, elapsed=30, status="answered")],
     )  # fmt: skip
     result = invoke("import", export_file(tmp_path, session))
     assert result.exit_code == 0
@@ -161,13 +162,13 @@ def test_import_keeps_questions_missing_from_the_banks(tmp_path: Path) -> None:
 
 def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     good = json.loads(session_to_json_text(sample_session("Zoé")))
-    future = dict(good, version=2)
+    future = dict(good, version=3)
     damaged = json.loads(json.dumps(good))
     damaged["session"]["answers"][2]["confidence"] = "high"
     files = {
         "not an export": ({"hello": "world"}, "not a soutenance session export"),
-        "unknown version": (future, "format version 2"),
-        "damaged": (damaged, "session.answers[2].confidence should be a number"),
+        "unknown version": (future, "format version 3"),
+        "damaged": (damaged, "session.answers[2].confidence: Input should be a valid integer"),
     }
     made = {}
     for name, (data, message) in files.items():
@@ -180,7 +181,7 @@ def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     (tmp_path / "img.json").write_bytes(b"\xff\xd8\xff\xe0 not json")
     made["not json"] = (tmp_path / "img.json", "not JSON text")
     made["missing"] = (tmp_path / "absent.json", "Cannot read")
-    made["folder"] = (tmp_path, "Cannot read")
+    made["folder"] = (tmp_path, "is not a regular file")
     return made
 
 

@@ -48,15 +48,15 @@ def seed(student: str = "Camille", confidence: int = 5) -> None:
     store = open_store(paths.database_path())
     for day in range(3):
         at = NOW - timedelta(days=6 - 2 * day)
-        session = Session(student, "community-manager", "crise", "Gestion de crise", "fr", "DRH", started_at=at)
+        session = Session(student=student, path_id="community-manager", project_id="crise", project_title="Gestion de crise", language="fr", evaluator_role="DRH", started_at=at)
         session.answers = [
-            Answer("q1", "?", ["Excuses", "Faits", "Suite", "Canal"], 60, position=0, elapsed=80,
+            Answer(question_id="q1", question_text="?", key_points=["Excuses", "Faits", "Suite", "Canal"], time_limit=60, position=0, elapsed=80,
                    confidence=confidence, covered=[1], answered_at=at),
-            Answer("q2", "?", ["Porte-parole", "Validation"], 90, position=1, elapsed=30,
+            Answer(question_id="q2", question_text="?", key_points=["Porte-parole", "Validation"], time_limit=90, position=1, elapsed=30,
                    confidence=confidence, covered=[0], answered_at=at),
         ]  # fmt: skip
         if day == 0:
-            session.answers.append(Answer("retiree", "?", ["a"], 60, position=2, elapsed=20, confidence=3, covered=[0]))
+            session.answers.append(Answer(question_id="retiree", question_text="?", key_points=["a"], time_limit=60, position=2, elapsed=20, confidence=3, covered=[0]))
         store.save_session(session)
     store.close()
 

@@ -1,4 +1,5 @@
-"""The JSON export: its envelope, every field, and a lossless way back in."""
+"""The JSON export: its envelope, every field from the model, its schema, and a lossless way back
+in — for today's version and for files written by version 1."""
 
 from __future__ import annotations
 
@@ -6,19 +7,37 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from soutenance.session.model import FollowUpAnswer, SessionKind
-from soutenance.store import import_session, open_store, session_to_json, session_to_json_text
-from soutenance.store.samples import sample_session
+from soutenance.exports.importing import import_session
+from soutenance.exports.reading import read_export
+from soutenance.exports.session_json import (
+    export_schema_text,
+    session_to_json,
+    session_to_json_text,
+)
+from soutenance.session.model import (
+    Answer,
+    AnswerStatus,
+    FollowUpAnswer,
+    MockPhase,
+    Reason,
+    Session,
+    SessionKind,
+    Stage,
+)
+from soutenance.store import open_store
+from tests.samples import sample_session
 
 EXPORTED_AT = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
+DOCS = Path(__file__).parents[2] / "docs"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "exports"
 
 
-def reviewed_session():
+def reviewed_session() -> Session:
     session = sample_session(reviewed=True, objectives=2, kind=SessionKind.LIVE)
-    session.answers[1].skipped, session.answers[1].elapsed = True, None
-    session.answers[1].reason = "Hors sujet"
+    session.answers[1].status = AnswerStatus.SKIPPED
+    session.answers[1].reason = Reason.model_validate("Hors sujet")
     session.answers[2].follow_ups.append(
-        FollowUpAnswer("Ad hoc", notes="multi\nline", ad_hoc=True, time_limit=45)
+        FollowUpAnswer(text="Ad hoc", notes="multi\nline", ad_hoc=True, time_limit=45)
     )
     session.debrief_strengths, session.debrief_improvements = "Calme", "Chiffres"
     session.feedback = "Retour global"
@@ -29,39 +48,27 @@ def reviewed_session():
 def test_the_envelope_names_format_version_and_export_time() -> None:
     data = session_to_json(sample_session(), exported_at=EXPORTED_AT)
     assert data["format"] == "soutenance-session"
-    assert data["version"] == 1
-    assert data["exported_at"] == "2026-11-03T09:30:00+00:00"
+    assert data["version"] == 2
+    assert data["exported_at"] == "2026-11-03T09:30:00Z"
     assert data["generator"].startswith("soutenance ")
 
 
-def test_every_field_is_exported() -> None:
+def test_every_field_of_the_model_is_exported() -> None:
     session = reviewed_session()
     data = session_to_json(session, exported_at=EXPORTED_AT)["session"]
-    assert set(data) == {
-        "id", "student", "path_id", "project_id", "project_title", "language",
-        "evaluator_role", "kind", "started_at", "ended_at", "seed", "presentation_seconds",
-        "answers", "objectives", "debrief_strengths", "debrief_improvements", "feedback",
-    }  # fmt: skip
+    assert set(data) == set(Session.model_fields)
+    assert set(data["answers"][0]) == set(Answer.model_fields)
+    assert set(data["answers"][2]["follow_ups"][-1]) == set(FollowUpAnswer.model_fields)
     assert data["kind"] == "live"
-    assert data["started_at"] == session.started_at.isoformat()
-    answer = data["answers"][0]
-    assert set(answer) == {
-        "id", "position", "question_id", "question_text", "key_points", "time_limit",
-        "elapsed", "skipped", "confidence", "covered", "notes", "reason", "follow_ups",
-        "mentor_notes", "mentor_comment", "marks", "answered_at",
-    }  # fmt: skip
-    assert answer["key_points"] == session.answers[0].key_points
-    assert answer["notes"] == session.answers[0].notes
-    assert answer["mentor_comment"] == session.answers[0].mentor_comment
-    assert answer["marks"] == session.answers[0].marks
-    assert set(answer["follow_ups"][0]) == {
-        "id", "text", "key_points", "time_limit", "elapsed", "covered", "notes", "ad_hoc",
-    }  # fmt: skip
-    assert data["objectives"][1] == {
-        "id": session.objectives[1].id,
-        "text": session.objectives[1].text,
-        "done": True,
-    }
+    assert data["answers"][1]["status"] == "skipped"
+    assert data["answers"][1]["reason"] == {"code": "legacy", "params": {"text": "Hors sujet"}}
+    assert data["answers"][0]["marks"] == session.answers[0].marks.model_dump()
+    assert data["objectives"][1] == {"id": session.objectives[1].id, "text": session.objectives[1].text, "done": True}
+
+
+def test_the_published_schema_is_the_one_the_model_generates() -> None:
+    published = (DOCS / "session-export.schema.json").read_text(encoding="utf-8")
+    assert published == export_schema_text(), "run: python -m soutenance.exports.session_json > docs/session-export.schema.json"
 
 
 def test_the_export_is_plain_json_text_with_accents_kept() -> None:
@@ -77,5 +84,24 @@ def test_export_then_import_gives_back_the_identical_session(tmp_path: Path) -> 
     path.write_text(session_to_json_text(session), encoding="utf-8")
     store = open_store(tmp_path / "other.sqlite3")
     result = import_session(store, path)
-    assert result.created and result.changed
+    assert result.created
     assert store.load_session(session.id) == session
+
+
+def test_a_version_1_export_of_a_mock_defense_still_imports() -> None:
+    session = read_export(FIXTURES / "v1-mock.json")
+    assert (session.student, session.kind, session.stage) == ("Chloé Durand", SessionKind.MOCK, Stage.ENDED)
+    assert session.mock is not None and session.mock.phase is MockPhase.DONE
+    assert session.presentation_seconds == 694.0
+    statuses = [a.status for a in session.answers]
+    assert statuses == [AnswerStatus.ANSWERED, AnswerStatus.SKIPPED, AnswerStatus.ANSWERED, AnswerStatus.ANSWERED]
+    assert session.answers[1].reason is not None and session.answers[1].reason.params == {"text": "Pas vue en cours"}
+    assert session.answers[0].marks.given()  # reviewed: the mentor's marks came along
+    assert [q.id for q in session.plan] == [a.question_id for a in session.answers]
+    assert session.answers[2].follow_ups[-1].notes == "multi\nligne"
+
+
+def test_a_version_1_unfinished_export_keeps_its_unanswered_question_pending() -> None:
+    session = read_export(FIXTURES / "v1-unfinished.json")
+    assert session.ended_at is None
+    assert [a.status for a in session.answers][-1] is AnswerStatus.PENDING

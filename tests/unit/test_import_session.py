@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from soutenance.store import InvalidExport, Store, import_session, open_store, session_to_json
-from soutenance.store.samples import sample_session
+from soutenance.exports.importing import import_session
+from soutenance.exports.reading import InvalidExport
+from soutenance.exports.session_json import session_to_json
+from soutenance.session.model import AnswerStatus, Marks
+from soutenance.store import Store, open_store
+from tests.samples import sample_session
 
 
 @pytest.fixture
@@ -65,11 +68,13 @@ def test_a_reviewed_export_brings_mentor_fields_next_to_the_local_notes(store: S
     reviewed = copy.deepcopy(local)
     for answer in reviewed.answers:
         answer.mentor_comment = f"Comment on {answer.question_id}"
-        answer.marks = {"clarity": 3, "posture": 2}
+        answer.marks = Marks(clarity=3, posture=2)
     reviewed.objectives[0].done = True
     reviewed.feedback = "Global feedback"
     # Meanwhile the student edited notes locally after exporting.
-    store.save_notes(local.answers[0].id, "edited after the export")
+    edited = store.load_session(local.id)
+    edited.answers[0].notes = "edited after the export"
+    store.write_run(edited, None, answers=edited.answers[:1])
 
     result = import_session(store, session_to_json(reviewed))
 
@@ -79,7 +84,7 @@ def test_a_reviewed_export_brings_mentor_fields_next_to_the_local_notes(store: S
     assert [a.mentor_comment for a in merged.answers] == [
         f"Comment on {a.question_id}" for a in local.answers
     ]
-    assert merged.answers[1].marks == {"clarity": 3, "posture": 2}
+    assert merged.answers[1].marks == Marks(clarity=3, posture=2)
     assert merged.objectives[0].done and not merged.objectives[1].done
     assert merged.feedback == "Global feedback"
 
@@ -89,7 +94,7 @@ def test_empty_mentor_fields_in_an_import_do_not_erase_local_ones(store: Store) 
     store.save_session(local)
     plain = copy.deepcopy(local)
     for answer in plain.answers:
-        answer.mentor_comment, answer.mentor_notes, answer.marks = "", "", {}
+        answer.mentor_comment, answer.mentor_notes, answer.marks = "", "", Marks()
     result = import_session(store, session_to_json(plain))
     assert not result.changed
     assert store.load_session(local.id) == local
@@ -98,13 +103,15 @@ def test_empty_mentor_fields_in_an_import_do_not_erase_local_ones(store: Store) 
 def test_local_answers_keep_the_students_work_and_gaps_are_filled(store: Store) -> None:
     local = sample_session(questions=3)
     local.answers[2].elapsed, local.answers[2].covered, local.answers[2].notes = None, [], ""
+    local.answers[2].status = AnswerStatus.PENDING
     store.save_session(local)
     incoming = copy.deepcopy(local)
     incoming.answers[0].notes = "older notes from the export"
     incoming.answers[0].elapsed = 1.0
     incoming.answers[2].elapsed, incoming.answers[2].covered = 77.0, [1]
+    incoming.answers[2].status = AnswerStatus.ANSWERED
     incoming.answers[2].notes = "answered on the other machine"
-    extra = replace(sample_session(seed=9, questions=1).answers[0], position=3)
+    extra = sample_session(seed=9, questions=1).answers[0].model_copy(update={"position": 3})
     incoming.answers.append(extra)
     import_session(store, session_to_json(incoming))
     merged = store.load_session(local.id)
@@ -134,7 +141,7 @@ def break_export(kind: str, tmp_path: Path) -> object:
     elif kind == "not_an_object":
         path.write_text("[1, 2, 3]")
     elif kind == "unknown_version":
-        path.write_text(json.dumps({**good_export(), "version": 2}))
+        path.write_text(json.dumps({**good_export(), "version": 3}))
     elif kind == "missing_field":
         data = good_export()
         del data["session"]["answers"][1]["question_text"]
@@ -157,7 +164,7 @@ def break_export(kind: str, tmp_path: Path) -> object:
         ("empty", "not_json", "empty"),
         ("wrong_format", "wrong_format", "not a soutenance session export"),
         ("not_an_object", "wrong_format", "not a soutenance session export"),
-        ("unknown_version", "unknown_version", "version 2"),
+        ("unknown_version", "unknown_version", "version 3"),
         ("missing_field", "missing_field", "session.answers[1].question_text"),
         ("bad_field", "bad_field", "session.answers[0].marks"),
         ("missing_file", "unreadable", "Cannot read"),
@@ -177,7 +184,7 @@ def test_a_bad_import_says_why_in_one_line_and_changes_nothing(
 
 
 def test_nothing_is_half_imported_when_the_database_refuses(store: Store, monkeypatch) -> None:
-    import soutenance.store.importer as importer
+    import soutenance.exports.importing as importer
 
     def fail_after_a_while(conn, session):
         conn.execute("INSERT INTO students (id, name, created_at) VALUES ('id', 'Ghost', 'x')")

@@ -32,7 +32,7 @@ def store(tmp_path: Path, clock: FakeClock) -> Store:
 
 def session(student: str, day: int, project: str = "crise", path: str = "cm", **changes) -> Session:
     return Session(
-        student, path, project, project.title(), "fr", "DRH",
+        student=student, path_id=path, project_id=project, project_title=project.title(), language="fr", evaluator_role="DRH",
         started_at=T0 + timedelta(days=day), **changes,
     )  # fmt: skip
 

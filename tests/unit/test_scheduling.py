@@ -127,8 +127,8 @@ def test_replay_gives_lower_recall_to_weak_questions() -> None:
 
 
 def test_record_from_session_answer() -> None:
-    session = Session("alice", "cm", "crise", "Crise", "fr", "DRH", started_at=NOW)
-    answer = Answer("q01", "Q", list(KP), 90, elapsed=30.0, covered=[2, 0, 2], confidence=3)
+    session = Session(student="alice", path_id="cm", project_id="crise", project_title="Crise", language="fr", evaluator_role="DRH", started_at=NOW)
+    answer = Answer(question_id="q01", question_text="Q", key_points=list(KP), time_limit=90, elapsed=30.0, covered=[2, 0, 2], confidence=3)
     record = AnswerRecord.from_answer(answer, session)
     assert (record.student, record.session_id, record.answered_at) == ("alice", session.id, NOW)
     assert record.covered == (0, 2) and record.coverage == 0.5

@@ -13,7 +13,7 @@ from soutenance.paths import database_path
 from soutenance.store import CorruptDatabase, StoreUnavailable, open_store
 from soutenance.store.db import open_database, retry_busy
 from soutenance.store.migrations import LATEST_VERSION
-from soutenance.store.samples import sample_session
+from tests.samples import sample_session
 
 
 def filled_database(path: Path, sessions: int = 30) -> None:
@@ -31,7 +31,7 @@ def test_a_new_database_uses_wal_foreign_keys_and_the_latest_schema(tmp_path: Pa
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"students", "sessions", "answers", "follow_ups", "marks", "objectives"} <= tables
+    assert {"students", "sessions", "answers", "follow_ups", "objectives", "leases"} <= tables
 
 
 def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path: Path) -> None:
@@ -49,13 +49,14 @@ def test_open_store_defaults_to_the_data_dir(soutenance_home: Path) -> None:
     assert database_path().parent == soutenance_home
 
 
-def test_mark_scales_in_the_schema_match_the_model(tmp_path: Path) -> None:
-    from soutenance.session.model import MARK_SCALES
+def test_the_tables_have_exactly_the_columns_the_model_gives(tmp_path: Path) -> None:
+    """A field added to the session model needs its column in a migration: this says which."""
+    from soutenance.store.rows import TABLES
 
     db = open_database(tmp_path / "s.sqlite3")
-    sql = db.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'marks'").fetchone()[0]
-    for scale in MARK_SCALES:
-        assert f"'{scale}'" in sql
+    for table in TABLES:
+        columns = {row[1] for row in db.conn.execute(f"PRAGMA table_info({table.name})")}
+        assert columns == set(table.columns), table.name
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 
 from soutenance.clock import FakeClock
 from soutenance.store import Store, StudentExists, open_store
-from soutenance.store.samples import sample_session
+from tests.samples import sample_session
 
 START = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
 
@@ -112,7 +112,7 @@ def test_mentor_comment_notes_and_marks_sit_next_to_the_students_notes(store: St
     answer = store.load_session(session.id).answers[0]
     assert answer.mentor_comment == "Good, but cite the source."
     assert answer.mentor_notes == "Looked at the floor."
-    assert answer.marks == {"clarity": 4}
+    assert answer.marks.given() == {"clarity": 4}
     assert answer.notes == session.answers[0].notes
     with pytest.raises(ValueError):
         store.roster.set_mark(answer_id, "clarity", 0)

@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from soutenance.clock import FakeClock
-from soutenance.session.model import Answer, FollowUpAnswer, Objective, Session, SessionKind
-from soutenance.store import SessionNotFound, Store, open_store
-from soutenance.store.samples import sample_session
+from soutenance.session.model import (
+    Answer,
+    AnswerStatus,
+    FollowUpAnswer,
+    Marks,
+    Objective,
+    Reason,
+    RunSettings,
+    Session,
+    SessionKind,
+    Stage,
+)
+from soutenance.store import (
+    LeaseLost,
+    SessionEnded,
+    SessionNotFound,
+    SessionOpenElsewhere,
+    StaleWrite,
+    Store,
+    open_store,
+)
+from soutenance.store.leases import STALE_AFTER_SECONDS
+from tests.samples import sample_session
 
 
 @pytest.fixture
@@ -31,14 +53,19 @@ def bare_session(student: str = "Alice", **changes) -> Session:
 
 def test_a_full_session_round_trips_field_for_field(store: Store) -> None:
     session = sample_session(reviewed=True, objectives=3, kind=SessionKind.MOCK)
-    session.answers[1].skipped = True
-    session.answers[1].elapsed = None
-    session.answers[1].reason = "Pas préparé"
-    session.answers[2].follow_ups.append(FollowUpAnswer("Ad hoc?", ad_hoc=True, elapsed=None))
+    session.answers[1].status = AnswerStatus.SKIPPED
+    session.answers[1].reason = Reason(code="weak_last_time", params={"coverage": 0.25})
+    session.answers[2].status = AnswerStatus.NOT_REACHED
+    session.answers[2].elapsed = None
+    session.answers[3].added_seconds = 30.0
+    session.answers[0].follow_ups.append(FollowUpAnswer(text="Ad hoc?", ad_hoc=True, elapsed=None))
     session.debrief_strengths = "Clear plan"
     session.debrief_improvements = "Figures"
     session.feedback = "Well done"
     session.objectives[0].done = True
+    session.settings = RunSettings(count=4, difficulties=[1, 2], tags=["seo"], seed=7, prep_seconds=10.0)
+    session.cursor, session.stage, session.paused = 3, Stage.NOTES, True
+    session.plan[1].hints = [["timeline", "date"], [], [], []]
     store.save_session(session)
     assert store.load_session(session.id) == session
 
@@ -56,12 +83,12 @@ def test_times_in_other_zones_and_naive_times_come_back_equal(store: Store) -> N
     paris = timezone(timedelta(hours=1))
     session = bare_session(started_at=datetime(2026, 11, 2, 19, 0, 0, 123456, tzinfo=paris))
     session.answers.append(
-        Answer("q", "Q?", [], 60, answered_at=datetime(2026, 11, 2, 19, 5), elapsed=12.25)
+        Answer(question_id="q", question_text="Q?", key_points=[], time_limit=60, answered_at=datetime(2026, 11, 2, 19, 5), elapsed=12.25)
     )
     store.save_session(session)
     loaded = store.load_session(session.id)
     assert loaded.started_at == session.started_at
-    assert loaded.answers[0].answered_at == datetime(2026, 11, 2, 19, 5)
+    assert loaded.answers[0].answered_at == datetime(2026, 11, 2, 19, 5, tzinfo=UTC)  # naive: taken as UTC
     assert loaded.answers[0].elapsed == 12.25
 
 
@@ -81,66 +108,101 @@ def test_saving_again_updates_and_never_duplicates(store: Store) -> None:
 def test_saving_a_session_without_some_answers_deletes_nothing(store: Store) -> None:
     session = sample_session(questions=3, objectives=2)
     store.save_session(session)
-    store.save_session(replace(session, answers=session.answers[:1], objectives=[]))
+    store.save_session(session.model_copy(update={"answers": session.answers[:1], "objectives": []}))
     loaded = store.load_session(session.id)
     assert [a.id for a in loaded.answers] == [a.id for a in session.answers]
     assert [o.id for o in loaded.objectives] == [o.id for o in session.objectives]
 
 
-def test_save_answer_adds_then_updates_one_answer(store: Store) -> None:
+def test_a_running_save_moves_each_answer_to_its_next_revision(store: Store) -> None:
     session = bare_session()
-    store.save_session(session)
-    answer = Answer("q1", "Why?", ["a", "b"], 90, position=0)
-    store.save_answer(session.id, answer)
-    answer.elapsed, answer.covered, answer.marks = 95.5, [1], {"clarity": 2}
-    answer.follow_ups.append(FollowUpAnswer("And then?", key_points=["x"]))
-    store.save_answer(session.id, answer)
+    store.start_session(session)
+    answer = Answer(question_id="q1", question_text="Why?", key_points=["a", "b"], time_limit=90)
+    session.answers.append(answer)
+    store.write_run(session, None, answers=[answer])
+    assert answer.revision == 1
+    answer.elapsed, answer.covered, answer.marks = 95.5, [1], Marks(clarity=2)
+    answer.follow_ups.append(FollowUpAnswer(text="And then?", key_points=["x"]))
+    store.write_run(session, None, answers=[answer])
+    assert answer.revision == 2
     assert store.load_session(session.id).answers == [answer]
 
 
-def test_marks_outside_the_scales_are_refused(store: Store) -> None:
+def test_a_save_based_on_an_older_revision_is_refused_and_changes_nothing(store: Store) -> None:
     session = bare_session()
-    store.save_session(session)
-    with pytest.raises(ValueError, match="1..4"):
-        store.save_answer(session.id, Answer("q", "Q", [], 60, marks={"clarity": 5}))
-    with pytest.raises(ValueError, match="unknown mark scale"):
-        store.save_answer(session.id, Answer("q", "Q", [], 60, marks={"charm": 3}))
-    assert store.load_session(session.id).answers == []
+    answer = Answer(question_id="q1", question_text="Why?", time_limit=90, notes="first")
+    session.answers.append(answer)
+    store.start_session(session)
+    mine = store.load_session(session.id)
+    theirs = store.load_session(session.id)
+    theirs.answers[0].notes = "written in the other window"
+    store.write_run(theirs, None, answers=theirs.answers)
+    mine.answers[0].notes = "stale text"
+    with pytest.raises(StaleWrite):
+        store.write_run(mine, None, answers=mine.answers)
+    assert mine.answers[0].revision == 0  # as it was: the refused save took nothing
+    assert store.load_session(session.id).answers[0].notes == "written in the other window"
 
 
-def test_save_notes_writes_only_the_notes(store: Store) -> None:
-    session = sample_session()
-    store.save_session(session)
-    answer = session.answers[0]
-    assert store.save_notes(answer.id, "line 1\nline 2 *é*")
-    loaded = store.load_session(session.id).answers[0]
-    assert loaded.notes == "line 1\nline 2 *é*"
-    assert replace(loaded, notes=answer.notes) == answer
-    assert not store.save_notes("no-such-answer", "lost?")
+def test_marks_outside_the_scales_are_refused_by_the_model() -> None:
+    with pytest.raises(ValidationError, match="less than or equal to 4"):
+        Marks(clarity=5)
+    with pytest.raises(ValidationError, match="Extra inputs"):
+        Marks.model_validate({"charm": 3})
 
 
-def test_follow_ups_append_in_order_and_their_notes_save(store: Store) -> None:
-    session = sample_session(questions=1)
-    store.save_session(session)
-    answer_id = session.answers[0].id
-    added = FollowUpAnswer("Second follow-up", ad_hoc=True)
-    store.save_follow_up(answer_id, added)
-    added.elapsed = 30.0
-    store.save_follow_up(answer_id, added)  # an update keeps its place
-    assert store.save_follow_up_notes(added.id, "quick note")
-    follow_ups = store.load_session(session.id).answers[0].follow_ups
-    assert [f.text for f in follow_ups] == [session.answers[0].follow_ups[0].text, added.text]
-    assert follow_ups[1] == replace(added, notes="quick note")
+def test_the_lease_keeps_a_session_in_one_window(store: Store, clock: FakeClock) -> None:
+    session = bare_session()
+    store.start_session(session, holder="window-a")
+    with pytest.raises(SessionOpenElsewhere) as found:
+        store.open_session(session.id, "window-b")
+    assert found.value.lease.holder == "window-a"
+    taken = store.open_session(session.id, "window-b", take_over=True)
+    taken.feedback = "from b"
+    store.write_run(taken, "window-b")
+    session.feedback = "from a, too late"
+    with pytest.raises(LeaseLost):
+        store.write_run(session, "window-a")
+    assert store.load_session(session.id).feedback == "from b"
 
 
-def test_end_session_stamps_the_clock_time(store: Store, clock: FakeClock) -> None:
-    session = sample_session(ended=False)
-    store.save_session(session)
-    assert [s.id for s in store.unfinished_sessions()] == [session.id]
-    clock.advance(600)
-    assert store.end_session(session.id)
-    assert store.load_session(session.id).ended_at == clock.now()
-    assert store.unfinished_sessions() == []
+def test_a_silent_lease_is_taken_without_asking(store: Store, clock: FakeClock) -> None:
+    session = bare_session()
+    store.start_session(session, holder="window-a")
+    clock.advance(STALE_AFTER_SECONDS + 1)
+    assert store.open_session(session.id, "window-b").id == session.id
+    assert store.lease(session.id).holder == "window-b"
+
+
+def test_the_lease_of_a_process_that_died_is_taken_at_once(store: Store, clock: FakeClock) -> None:
+    session = bare_session()
+    store.start_session(session, holder="window-a")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    store.db.write(lambda conn: conn.execute("UPDATE leases SET pid = ?", (dead.pid,)))
+    assert store.open_session(session.id, "window-b").id == session.id
+
+
+def test_nothing_writes_into_an_ended_session(store: Store, clock: FakeClock) -> None:
+    session = bare_session()
+    store.start_session(session, holder="window-a")
+    session.ended_at = clock.now()
+    store.write_run(session, "window-a")  # the save that ends it
+    session.feedback = "after the end"
+    with pytest.raises(SessionEnded):
+        store.write_run(session, "window-a")
+    assert store.load_session(session.id).feedback == ""
+
+
+def test_deleting_a_session_takes_its_answers_and_lease_along(store: Store) -> None:
+    session = sample_session(reviewed=True, objectives=2)
+    store.start_session(session, holder="w")
+    assert store.delete_session(session.id)
+    counts = store.db.read(
+        lambda c: [c.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("answers", "follow_ups", "objectives", "leases")]
+    )
+    assert counts == [0, 0, 0, 0]
+    assert not store.delete_session(session.id)
 
 
 def test_unknown_session_raises_session_not_found(store: Store) -> None:
@@ -166,7 +228,7 @@ def test_list_sessions_gives_light_summaries_newest_first(store: Store) -> None:
     sessions = [
         sample_session("Alice", seed=n, started_at=start + timedelta(days=n)) for n in range(5)
     ]
-    sessions[0].answers[0].skipped = True
+    sessions[0].answers[0].status = AnswerStatus.SKIPPED
     for session in sessions:
         store.save_session(session)
     store.save_session(sample_session("Bob", seed=9))
@@ -174,6 +236,7 @@ def test_list_sessions_gives_light_summaries_newest_first(store: Store) -> None:
     assert [s.id for s in summaries] == [s.id for s in reversed(sessions)]
     oldest = summaries[-1]
     assert oldest.answered == len(sessions[0].answers) - 1
+    assert oldest.planned == len(sessions[0].plan)
     assert oldest.total_time == pytest.approx(sessions[0].total_time)
     assert (oldest.student, oldest.project_id, oldest.kind) == ("Alice", "seo-audit", "rehearsal")
     assert oldest.started_at == start
@@ -239,6 +302,6 @@ def test_the_memory_fallback_store_works_the_same(tmp_path: Path) -> None:
 
 
 def test_objectives_in_a_session_keep_their_order(store: Store) -> None:
-    session = bare_session(objectives=[Objective(f"Objective {n}") for n in range(5)])
+    session = bare_session(objectives=[Objective(text=f"Objective {n}") for n in range(5)])
     store.save_session(session)
     assert store.load_session(session.id).objectives == session.objectives

@@ -22,6 +22,7 @@ class HomeScreen(Translated, Screen[None]):
         Binding("m", "mock", "home.mock", id="mock"),
         Binding("p", "problems", "home.problems", id="problems"),
         Binding("c", "resume", "home.resume", id="resume"),
+        Binding("h", "history", "home.history", id="history"),
         Binding("e", "banks", "home.banks", id="banks"),
         Binding("t", "mentor", "mentor.key.mentor", id="mentor"),
         Binding("s", "stats", "home.stats", id="stats"),
@@ -53,7 +54,7 @@ class HomeScreen(Translated, Screen[None]):
         grouped = catalog.by_path()
         if not grouped:
             tree.root.add_leaf(Text(t("home.no_projects")), None)
-        last = self.app.services.config.extra.get("last_project")
+        last = self.app.services.config.last_project
         for path_name, entries in grouped.items():
             # Only the path of the last project opens expanded: 500 projects stay cheap to start.
             expand = len(grouped) <= 3 or any(entry.ref == last for entry in entries)
@@ -66,7 +67,7 @@ class HomeScreen(Translated, Screen[None]):
 
     def on_mount(self) -> None:
         tree = self.query_one("#projects", Tree)
-        last = self.app.services.config.extra.get("last_project")
+        last = self.app.services.config.last_project
         leaves = [leaf for branch in tree.root.children for leaf in branch.children if leaf.data is not None]
         target = next((leaf for leaf in leaves if leaf.data.ref == last), leaves[0] if leaves else None)
         if target is not None:
@@ -74,22 +75,26 @@ class HomeScreen(Translated, Screen[None]):
         tree.focus()
         self._look_for_unfinished()
 
-    def _look_for_unfinished(self) -> None:
-        """Once, at start: a session killed or quit midway is offered for resuming."""
+    def _look_for_unfinished(self, *, announce: bool = True) -> None:
+        """A session killed or quit midway is offered for resuming (said once, at start)."""
         student = self.app.services.config.student
-        if not student or self.app.first_request is not None:
+        if not student or (announce and self.app.first_request is not None):
             return  # a session asked for on the command line is starting: it is not "unfinished"
         store = self.app.store
         if store is None:
             return
         try:
-            self.unfinished = store.unfinished_sessions(student)
+            self.unfinished = [s for s in store.unfinished_sessions(student) if s.kind != "live"]
         except Exception:  # noqa: BLE001 - the home screen must open whatever the store says
             self.unfinished = []
-        if self.unfinished:
+        if self.unfinished and announce:
             last = self.unfinished[0]
             self.notify(t("home.unfinished", title=last.project_title), timeout=10, markup=False)
         self.refresh_bindings()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self._look_for_unfinished(announce=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
@@ -118,22 +123,15 @@ class HomeScreen(Translated, Screen[None]):
             self.app.push_screen(StatsScreen(entry, self.app.services.config.student or None))
 
     def action_resume(self) -> None:
-        from soutenance.session.rehearsal import RehearsalRun, RunSettings
-        from soutenance.ui.flows import RehearsalFlow
-        from soutenance.ui.screens.question import QuestionScreen
+        from soutenance.ui.resume import resume_in_app
 
-        if not self.unfinished:
-            return
-        services = self.app.services
-        session = self.app.store.load_session(self.unfinished[0].id)
-        entries = services.catalog.find(f"{session.path_id}/{session.project_id}")
-        if not entries:
-            self.notify(t("home.resume_missing", title=session.project_title), severity="warning", markup=False)
-            return
-        bank = services.catalog.load(entries[0])
-        run = RehearsalRun.resume(session, bank, services.clock, self.app.store, RunSettings())
-        self.unfinished = self.unfinished[1:]
-        self.app.push_screen(QuestionScreen(run, RehearsalFlow()))
+        if self.unfinished:
+            resume_in_app(self, self.unfinished[0].id)
+
+    def action_history(self) -> None:
+        from soutenance.ui.screens.sessions import SessionsScreen
+
+        self.app.push_screen(SessionsScreen(self.app.services.config.student or None))
 
     @property
     def selected(self) -> ProjectEntry | None:

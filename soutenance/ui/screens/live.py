@@ -23,15 +23,11 @@ from textual.widgets import Footer, Header, TextArea
 
 from soutenance.banks.catalog import BankUnavailable, ProjectEntry
 from soutenance.banks.editing import EditError, add_follow_up, ensure_user_copy, is_bundled
-from soutenance.banks.model import Question
+from soutenance.banks.model import Bank, Question
 from soutenance.i18n import t
-from soutenance.session.live import (
-    LiveChallenge,
-    LiveStage,
-    start_live_run,
-)
-from soutenance.session.model import FollowUpAnswer
-from soutenance.session.rehearsal import RehearsalRun
+from soutenance.session.live import LiveChallenge, live_session
+from soutenance.session.model import FollowUpAnswer, Stage
+from soutenance.session.run import SessionRun
 from soutenance.session.timer import AnswerTimer, Thresholds
 from soutenance.store import Student
 from soutenance.ui.screens.follow_up_picker import FollowUpPicker
@@ -43,12 +39,13 @@ from soutenance.ui.screens.question_picker import (
     QuestionPickerScreen,
     student_history,
 )
+from soutenance.ui.screens.run_screen import RunScreen
 from soutenance.ui.translated import Translated
 from soutenance.ui.widgets.key_point_checklist import KeyPointChecklist
 from soutenance.ui.widgets.live_question import LiveQuestion
 from soutenance.ui.widgets.mentor_panel import MentorPanel
 
-__all__ = ["ADD_SECONDS", "KeyPointChecklist", "LiveScreen", "LiveStage", "start_live"]
+__all__ = ["ADD_SECONDS", "KeyPointChecklist", "LiveScreen", "start_live"]
 
 ADD_SECONDS = 30
 
@@ -87,10 +84,12 @@ def _launch(screen: Screen, student: Student, entry: ProjectEntry) -> None:
         return
     config = services.config
     thresholds = Thresholds(amber_at=config.amber_fraction, amber_floor=config.amber_min_seconds)
-    app.push_screen(LiveScreen(start_live_run(student.name, bank, services.clock, thresholds), entry))
+    session = live_session(student.name, bank, services.clock.now(), thresholds)
+    run = SessionRun.start(session, services.clock, app.store)
+    app.push_screen(LiveScreen(run, bank))
 
 
-class LiveScreen(Translated, Screen[None]):
+class LiveScreen(Translated, RunScreen):
     BINDINGS = [
         Binding("d", "draw", "mentor.key.draw", id="draw"),
         Binding("c", "choose", "mentor.key.choose", id="choose"),
@@ -113,12 +112,13 @@ class LiveScreen(Translated, Screen[None]):
         Binding("t", "end", "mentor.key.end", id="end"),
     ]
 
-    def __init__(self, run: RehearsalRun, entry: ProjectEntry, seed: int | None = None) -> None:
-        super().__init__()
-        self.run = run
-        self.challenge = LiveChallenge(run, seed)
-        self.entry = entry
-        self.bank_file: Path = entry.file
+    def __init__(self, run: SessionRun, bank: Bank | None, seed: int | None = None, *, notice: str = "") -> None:
+        super().__init__(run)
+        self.challenge = LiveChallenge(run, bank, seed)
+        self.bank = bank
+        self.bank_file: Path | None = None
+        """The bank's file, where typed follow-ups are saved (found at mount)."""
+        self.notice = notice
         self.panel_visible = False
         self.filters = PickerFilters()
         self._history: QuestionHistory | None = None
@@ -126,20 +126,20 @@ class LiveScreen(Translated, Screen[None]):
         self.panel = MentorPanel(self.challenge, id="mentor-panel")
 
     @property
-    def stage(self) -> LiveStage:
-        return self.challenge.stage
+    def stage(self) -> Stage:
+        return self.run.stage
 
     @property
     def timer(self) -> AnswerTimer | None:
-        return self.challenge.timer
+        return self.run.timer
 
     @property
     def follow_up(self) -> FollowUpAnswer | None:
-        return self.challenge.follow_up
+        return self.run.follow_up
 
     @property
     def has_answer(self) -> bool:
-        return self.stage.has_answer
+        return self.run.answer is not None
 
     @property
     def store(self) -> Any:
@@ -154,6 +154,11 @@ class LiveScreen(Translated, Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = t("mentor.live.title")
+        if self.bank is not None:
+            entries = self.app.services.catalog.find(f"{self.run.session.path_id}/{self.run.session.project_id}")  # type: ignore[attr-defined]
+            self.bank_file = entries[0].file if len(entries) == 1 else None
+        if self.notice:
+            self.notify(self.notice, markup=False, timeout=10)
         self.question_view.show_student()
         self.set_panel(False)
         self.show_question()
@@ -178,7 +183,7 @@ class LiveScreen(Translated, Screen[None]):
         """The follow-up line and the timer's status, then the rest of the panel."""
         self.question_view.show_follow_up()
         self.panel.show_details()
-        self.refresh_bindings()
+        self.after_intent()
 
     # -- bindings -----------------------------------------------------------------------------
 
@@ -193,7 +198,11 @@ class LiveScreen(Translated, Screen[None]):
             return self.panel_visible and self.has_answer
         if action == "leave":
             return self.panel.holds_focus()
-        return self.challenge.allows(action)
+        if action in ("draw", "choose"):
+            return self.bank is not None and self.run.allows("ask")
+        if action == "save_to_bank":
+            return self.bank_file is not None and self.challenge.unsaved_ad_hoc() is not None
+        return self.run.allows(action)
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
@@ -204,7 +213,7 @@ class LiveScreen(Translated, Screen[None]):
     # -- questions ----------------------------------------------------------------------------
 
     def action_draw(self) -> None:
-        if not self.stage.can_ask:
+        if not self.check_action("draw", ()):
             return
         question = self.challenge.draw()
         if question is None:
@@ -213,63 +222,60 @@ class LiveScreen(Translated, Screen[None]):
         self.ask(question)
 
     def action_choose(self) -> None:
-        if not self.stage.can_ask:
+        if not self.check_action("choose", ()) or self.bank is None:
             return
-        run = self.run
+        run, bank = self.run, self.bank
         if self._history is None:  # what happened before this session does not change during it
-            project = run.bank.project
+            project = bank.project
             try:
                 self._history = student_history(
-                    self.store, run.session.student, project.path_id, project.id, run.bank.questions,
+                    self.store, run.session.student, project.path_id, project.id, bank.questions,
                     exclude_session=run.session.id,
                 )  # fmt: skip
             except Exception:  # noqa: BLE001 - without history the list is still useful
                 self._history = QuestionHistory()
         before = self._history
-        history = QuestionHistory(before.asked, before.weak, frozenset(self.challenge.asked_ids()))
+        history = QuestionHistory(before.asked, before.weak, frozenset(run.asked_ids()))
 
         def chosen(question_id: str | None) -> None:
-            question = run.bank.question(question_id) if question_id else None
+            question = bank.question(question_id) if question_id else None
             if question is not None:
                 self.ask(question)
 
-        picker = QuestionPickerScreen(run.bank.questions, history, self.filters, seed=self.challenge.seed())
+        picker = QuestionPickerScreen(bank.questions, history, self.filters, seed=self.challenge.seed())
         self.app.push_screen(picker, chosen)
 
     def ask(self, question: Question) -> None:
         """Put a question to the student: a new answer, and its timer running."""
         self.flush_notes()
-        self.challenge.ask(question, self.store)
+        self.challenge.ask(question)
         self.show_question()
-        self._check_saved()
 
     # -- the timer ----------------------------------------------------------------------------
 
     def action_stop(self) -> None:
-        if self.challenge.stop():
-            self._refresh_details()
-            self._check_saved()
+        self.run.stop()
+        self._refresh_details()
 
     def action_pause(self) -> None:
-        if self.timer is None:
-            return
-        self.timer.toggle_pause()
+        self.run.toggle_pause()
         self.question_view.update_status()
+        self.after_intent()
 
     def action_add_time(self) -> None:
-        if self.timer is None:
-            return
-        self.timer.add_time(ADD_SECONDS)
+        self.run.add_time(ADD_SECONDS)
         self.question_view.refresh_timer()
+        self.after_intent()
 
     # -- follow-ups ---------------------------------------------------------------------------
 
     def action_follow_up(self) -> None:
-        choices = self.run.untaken_follow_ups() if self.has_answer else []
-        if not choices or self.stage is LiveStage.FOLLOW_UP:
+        choices = self.run.untaken_follow_ups()
+        question = self.run.question
+        if not choices or question is None or self.stage is Stage.FOLLOW_UP:
             self.notify(t("q.no_follow_up"), markup=False)
             return
-        follow_ups = self.run.question.follow_ups
+        follow_ups = question.follow_ups
 
         def picked(index: int | None) -> None:
             if index is not None:
@@ -281,7 +287,7 @@ class LiveScreen(Translated, Screen[None]):
             self.app.push_screen(FollowUpPicker([(i, follow_ups[i].text) for i in choices]), picked)
 
     def action_ad_hoc(self) -> None:
-        if not self.stage.can_follow_up:
+        if not self.run.allows("ad_hoc"):
             return
 
         def typed(result: tuple[str, list[str]] | None) -> None:
@@ -291,9 +297,8 @@ class LiveScreen(Translated, Screen[None]):
         self.app.push_screen(AdHocFollowUpModal(), typed)
 
     def start_follow_up(self, text: str, key_points: list[str], *, ad_hoc: bool = False) -> None:
-        self.challenge.start_follow_up(text, key_points, ad_hoc=ad_hoc)
+        self.run.start_follow_up(text, key_points, ad_hoc=ad_hoc)
         self._refresh_details()
-        self._check_saved()
 
     def action_save_to_bank(self) -> None:
         self._save_to_bank()
@@ -302,14 +307,15 @@ class LiveScreen(Translated, Screen[None]):
     async def _save_to_bank(self) -> None:
         """Add the typed follow-up to the project's bank, in the user's copy if it is bundled."""
         follow_up = self.challenge.unsaved_ad_hoc()
-        if follow_up is None:
+        question = self.run.question
+        if follow_up is None or question is None or self.bank_file is None or self.bank is None:
             return
-        question_id = self.run.question.id
+        question_id = question.id
         try:
             if is_bundled(self.bank_file):
                 from soutenance.ui.screens.question_form import ConfirmModal, copy_body
 
-                body = copy_body(self.run.bank.project.title)
+                body = copy_body(self.bank.project.title)
                 modal = ConfirmModal(body, title=t("be.copy_title"), yes=t("be.copy"), no=t("be.cancel"))
                 if not await self.app.push_screen_wait(modal):
                     return
@@ -353,18 +359,20 @@ class LiveScreen(Translated, Screen[None]):
 
     def action_end(self) -> None:
         self.flush_notes()
+        self.ask_to_end(t("mentor.live.confirm_end"), self._end)
+
+    def _end(self) -> None:
+        self.flush_notes()
         if self.timer is not None:
             self.action_stop()
-        session = self.run.finish()
-        self._check_saved()
         try:
-            carried = self.store.roster.open_objectives(session.student)
+            carried = self.store.roster.open_objectives(self.run.session.student)
         except Exception:  # noqa: BLE001 - nothing to carry over then
             carried = []
-        self.app.switch_screen(ObjectivesScreen(session, carried))
+        self.hand_over(ObjectivesScreen(self.run, carried))
+
+    def became_read_only(self) -> None:
+        self.panel.notes.read_only = True
 
     def on_unmount(self) -> None:
         self.flush_notes()
-
-    def _check_saved(self) -> None:
-        self.panel.check_saved()

@@ -18,9 +18,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from soutenance.banks.catalog import Catalog
+from soutenance.exports.importing import ImportResult, import_session
+from soutenance.exports.reading import InvalidExport
 from soutenance.i18n import t
 from soutenance.session.model import Session
-from soutenance.store import ImportResult, InvalidExport, StoreError, import_session
+from soutenance.store import StoreError
 from soutenance.ui.translated import Translated
 
 # InvalidExport.reason -> the message shown; unknown reasons get the store's own message.
@@ -32,6 +34,8 @@ ERROR_KEYS = {
     "unknown_version": "mentor.import.unknown_version",
     "missing_field": "mentor.import.damaged",
     "bad_field": "mentor.import.damaged",
+    "too_large": "mentor.import.damaged",
+    "duplicate_id": "mentor.import.damaged",
 }
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,27 +10,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from soutenance.i18n import t
-from soutenance.session.model import MARK_SCALES, Answer
+from soutenance.session.model import MARK_SCALES, Marks
 from soutenance.ui.translated import Translated
 
 MARK_VALUES = (1, 2, 3, 4)
 
 
-def marks_line(marks: dict[str, int]) -> Text:
+def marks_line(marks: Marks) -> Text:
     """The marks on one line, such as: Justification 3 · Clarity — · Posture 2."""
-    parts = [f"{t('mentor.scale.' + scale)} {marks.get(scale, '—')}" for scale in MARK_SCALES]
+    given = marks.given()
+    parts = [f"{t('mentor.scale.' + scale)} {given.get(scale, '—')}" for scale in MARK_SCALES]
     return Text(" · ".join(parts))
 
 
-def apply_marks(store: Any, answer: Answer, marks: dict[str, int]) -> None:
-    """Store the scales that changed (a cleared scale is deleted), then keep them on the answer."""
-    for scale in MARK_SCALES:
-        if marks.get(scale) != answer.marks.get(scale):
-            store.roster.set_mark(answer.id, scale, marks.get(scale))
-    answer.marks = {scale: marks[scale] for scale in MARK_SCALES if scale in marks}
-
-
-class MarksModal(Translated, ModalScreen[dict[str, int] | None]):
+class MarksModal(Translated, ModalScreen[Marks | None]):
     """Three scales of four values: keys 1-4 mark the current scale and move to the next one."""
 
     BINDINGS = [
@@ -47,9 +38,9 @@ class MarksModal(Translated, ModalScreen[dict[str, int] | None]):
         Binding("escape", "cancel", "be.cancel", id="cancel"),
     ]
 
-    def __init__(self, marks: dict[str, int], title: str = "") -> None:
+    def __init__(self, marks: Marks, title: str = "") -> None:
         super().__init__()
-        self.marks = dict(marks)
+        self.marks = marks.given()
         self.heading = title
         self.row = 0
 
@@ -111,7 +102,7 @@ class MarksModal(Translated, ModalScreen[dict[str, int] | None]):
                 self.action_mark(int(value))
 
     def action_save(self) -> None:
-        self.dismiss(dict(self.marks))
+        self.dismiss(Marks.model_validate(self.marks))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

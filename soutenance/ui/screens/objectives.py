@@ -15,7 +15,8 @@ from textual.widgets import Footer, Header, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from soutenance.i18n import t
-from soutenance.session.model import Objective, Session
+from soutenance.session.model import Objective
+from soutenance.session.run import SessionRun
 from soutenance.ui.translated import Translated
 
 
@@ -26,9 +27,10 @@ class ObjectivesScreen(Translated, Screen[None]):
         Binding("escape", "skip", "mentor.key.skip_objectives", id="skip-objectives"),
     ]
 
-    def __init__(self, session: Session, carried_over: list[Objective] | None = None) -> None:
+    def __init__(self, run: SessionRun, carried_over: list[Objective] | None = None) -> None:
         super().__init__()
-        self.session = session
+        self.run = run
+        self.session = run.session
         self.texts: list[str] = [o.text for o in carried_over or []]
         self.carried = set(self.texts)
 
@@ -96,16 +98,22 @@ class ObjectivesScreen(Translated, Screen[None]):
         chosen = self.chosen()
         known = {o.text for o in self.session.objectives}
         self.session.objectives.extend(Objective(text=text) for text in chosen if text not in known)
-        try:
-            self.app.store.save_session(self.session)  # type: ignore[attr-defined]
-        except Exception as error:  # noqa: BLE001 - say it and let the mentor try again
+        self.run.finish()
+        if self.run.save_error or self.run.read_only:
+            error = self.run.save_error or self.run.read_only
             self.notify(t("mentor.save_failed", error=str(error)), severity="error", markup=False)
             return
-        self.notify(t("mentor.objectives.saved", count=len(chosen), student=self.session.student), markup=False)
+        if self.run.discarded:
+            self.notify(t("run.discarded"), markup=False)
+        else:
+            self.notify(t("mentor.objectives.saved", count=len(chosen), student=self.session.student), markup=False)
         self.dismiss(None)
 
     def action_skip(self) -> None:
         if isinstance(self.focused, Input) and self.focused.value:
             self.focused.value = ""
             return
+        self.run.finish()
+        if self.run.discarded:
+            self.notify(t("run.discarded"), markup=False)
         self.dismiss(None)

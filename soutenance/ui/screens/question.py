@@ -1,43 +1,35 @@
-"""The question screen: the evaluator's question, the answer timer, then confidence, key points, notes."""
+"""The question screen: the evaluator's question, the answer timer, then confidence, key points,
+notes and follow-ups. It renders the run's stage and turns keys into intents on the run; the
+rules (what comes after what, what is saved) live in soutenance.session.run."""
 
 from __future__ import annotations
-
-from enum import Enum
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from soutenance.banks.model import format_duration
 from soutenance.i18n import t
-from soutenance.session.model import FollowUpAnswer
-from soutenance.session.rehearsal import RehearsalRun
-from soutenance.session.timer import AnswerTimer, Level, TimerState
-from soutenance.ui.flows import Flow
+from soutenance.session.model import AnswerStatus, SessionKind, Stage
+from soutenance.session.reasons import reason_label
+from soutenance.session.timer import Level, TimerState
 from soutenance.ui.screens.follow_up_picker import FollowUpPicker
+from soutenance.ui.screens.run_screen import RunScreen
 from soutenance.ui.translated import Translated
 from soutenance.ui.widgets.notes_saver import NotesSaver
 from soutenance.ui.widgets.timer_display import TimerDisplay
 
 
-class Stage(Enum):
-    ANSWERING = "answering"
-    CONFIDENCE = "confidence"
-    REVIEW = "review"
-    FOLLOW_UP = "follow_up"
-
-
-class QuestionScreen(Translated, Screen[None]):
+class QuestionScreen(Translated, RunScreen):
     BINDINGS = [
-        Binding("space", "done", "key.done", id="done"),
+        Binding("space", "primary", "key.done", id="done"),
         Binding("p", "pause", "key.pause", id="pause"),
         Binding("s", "skip", "key.skip", id="skip"),
         *[
-            Binding(str(n), f"confidence({n})", "key.confidence", key_display="1-5", show=n == 1, id=f"confidence-{n}")
+            Binding(str(n), f"rate({n})", "key.confidence", key_display="1-5", show=n == 1, id=f"confidence-{n}")
             for n in range(1, 6)
         ],
         Binding("r", "follow_up", "key.follow_up", id="follow-up"),
@@ -45,21 +37,21 @@ class QuestionScreen(Translated, Screen[None]):
         Binding("b", "previous", "key.previous", id="previous"),
         Binding("e", "write", "key.notes", id="write"),
         Binding("escape", "leave_notes", "key.leave_notes", id="leave-notes"),
-        Binding("t", "finish", "key.finish", id="finish"),
+        Binding("t", "end", "key.finish", id="finish"),
+        Binding("x", "export_copy", "run.export_copy", id="export-copy"),
     ]
 
-    def __init__(self, run: RehearsalRun, flow: Flow) -> None:
-        super().__init__()
-        self.run = run
-        self.flow = flow
-        self.stage = Stage.ANSWERING
-        self.timer: AnswerTimer | None = None
-        self.follow_up: FollowUpAnswer | None = None
+    def __init__(self, run, notice: str = "") -> None:  # noqa: ANN001 - a SessionRun
+        super().__init__(run)
+        self.notice = notice
         self.notes_saver = NotesSaver(self, self._save_notes)
+        self._shown: tuple[int, str | None] | None = None
+        """The question and follow-up on screen, to reload the widgets only when they change."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="question-body"):
+            yield Static(id="run-notice", markup=False)
             yield Static(id="role", markup=False)
             yield Static(id="progress", markup=False)
             yield Static(id="question-text", markup=False)
@@ -80,55 +72,108 @@ class QuestionScreen(Translated, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.show_question()
+        notice = self.notice or (t("run.resumed_paused") if self.run.resumed and self.run.paused else "")
+        self.query_one("#run-notice", Static).update(notice)
+        self.query_one("#run-notice", Static).display = bool(notice)
+        self.render_state()
+        if self.run.stage is Stage.NOTES:
+            self.action_write()
+
+    @property
+    def stage(self) -> Stage:
+        return self.run.stage
+
+    @property
+    def follow_up(self):  # noqa: ANN201 - the run's current FollowUpAnswer, if any
+        return self.run.follow_up
 
     # -- display ------------------------------------------------------------------------------
 
-    def show_question(self) -> None:
+    def render_state(self) -> None:
+        """Show the run as it is now: the question, the stage's parts, the focus."""
         run = self.run
         question, answer = run.question, run.answer
-        self.follow_up = None
-        self.query_one("#role", Static).update(self.flow.role_line(run))
-        self.query_one("#progress", Static).update(self.flow.progress_line(run))
+        if question is None or answer is None:
+            return
+        shown = (run.index, run.session.follow_up_id)
+        if self._shown is None or self._shown[0] != run.index:
+            self._load_question()
+        if self._shown != shown:
+            self._load_follow_up()
+        self._shown = shown
+        stage = run.stage
+        self.set_class(stage is Stage.RATING, "-confidence")
+        self.set_class(stage.reveals_key_points, "-revealed")
+        follow_up = run.follow_up
+        self.set_class(follow_up is not None, "-follow-up")
+        self.set_class(
+            stage.reveals_key_points and follow_up is not None and bool(follow_up.key_points), "-follow-up-review"
+        )
+        self.query_one("#progress", Static).update(self._progress_line())
+        self._update_status()
+        self.after_intent()
+        if stage in (Stage.ANSWERING, Stage.PREPARING, Stage.RATING, Stage.FOLLOW_UP, Stage.SKIPPED):
+            if not isinstance(self.focused, TextArea):
+                self.set_focus(None)
+        elif stage is Stage.KEY_POINTS and question.key_points and not isinstance(self.focused, TextArea):
+            self.query_one("#key-points", SelectionList).focus()
+
+    def _load_question(self) -> None:
+        run = self.run
+        question, answer = run.question, run.answer
+        assert question is not None and answer is not None
+        self.query_one("#role", Static).update(t("q.role", role=run.session.evaluator_role))
         self.query_one("#question-text", Static).update(question.text)
         notes = self.query_one("#notes", TextArea)
         with notes.prevent(TextArea.Changed):
             notes.load_text(answer.notes or t("q.notes_template"))
         points = self.query_one("#key-points", SelectionList)
-        points.clear_options()
-        points.add_options(Selection(Text(kp), i, i in answer.covered) for i, kp in enumerate(question.key_points))
-        if answer.elapsed is None and not answer.skipped:
-            self.timer = run.answer_timer()
-            self.timer.start()
-            self.set_stage(Stage.ANSWERING)
-        else:
-            self.timer = None
-            self.set_stage(Stage.REVIEW)
+        with points.prevent(SelectionList.SelectedChanged):
+            points.clear_options()
+            points.add_options(
+                Selection(Text(kp), i, i in answer.covered) for i, kp in enumerate(question.key_points)
+            )
 
-    def set_stage(self, stage: Stage) -> None:
-        self.stage = stage
-        self.set_class(stage is Stage.CONFIDENCE, "-confidence")
-        revealed = stage is Stage.REVIEW or (stage is Stage.FOLLOW_UP and self.follow_up is not None)
-        self.set_class(revealed, "-revealed")
-        self.set_class(self.follow_up is not None, "-follow-up")
-        self.set_class(stage is Stage.REVIEW and self.follow_up is not None and bool(self.follow_up.key_points), "-follow-up-review")
-        if self.follow_up is not None:
-            self.query_one("#follow-up-text", Static).update(t("q.follow_up", text=self.follow_up.text))
-        self._update_status()
-        self.refresh_bindings()
-        if stage in (Stage.ANSWERING, Stage.CONFIDENCE, Stage.FOLLOW_UP):
-            self.set_focus(None)
-        elif stage is Stage.REVIEW and self.run.question.key_points:
-            self.query_one("#key-points", SelectionList).focus()
+    def _load_follow_up(self) -> None:
+        follow_up = self.run.follow_up
+        self.query_one("#follow-up-text", Static).update(t("q.follow_up", text=follow_up.text) if follow_up else "")
+        points = self.query_one("#follow-up-points", SelectionList)
+        with points.prevent(SelectionList.SelectedChanged):
+            points.clear_options()
+            if follow_up is not None:
+                points.add_options(
+                    Selection(Text(kp), i, i in follow_up.covered) for i, kp in enumerate(follow_up.key_points)
+                )
+
+    def _progress_line(self) -> str:
+        run = self.run
+        question = run.question
+        assert question is not None
+        limit = format_duration(question.time_limit)
+        if run.kind is SessionKind.MOCK and run.defense is not None:
+            left = max(0.0, run.defense.remaining())
+            return t("q.progress_mock", number=run.index + 1, difficulty=question.difficulty, limit=limit,
+                     left=format_duration(left))  # fmt: skip
+        line = t("q.progress", number=run.index + 1, total=run.total, difficulty=question.difficulty, limit=limit)
+        if question.reason is not None:
+            line += "\n" + t("q.reason", reason=reason_label(question.reason))
+        return line
 
     def _reading(self) -> tuple[str, Level]:
-        if self.timer is None:
-            elapsed = self.run.answer.elapsed or 0.0
-            limit = self.run.answer.time_limit
-            over = elapsed - limit
-            text = f"+{format_duration(over)}" if over > 0 else format_duration(elapsed)
-            return text, (Level.RED if over > 0 else Level.GREEN) if self.run.answer.elapsed is not None else Level.NEUTRAL
-        reading = self.timer.reading()
+        run = self.run
+        run.sync_stage()
+        if run.kind is SessionKind.MOCK:  # the discussion's countdown moves while a question runs
+            for progress in self.query("#progress").results(Static):
+                progress.update(self._progress_line())
+        timer = run.timer
+        if timer is None:
+            answer = run.answer
+            if answer is None or answer.status is not AnswerStatus.ANSWERED:
+                return format_duration(0), Level.NEUTRAL
+            over = (answer.elapsed or 0.0) - answer.limit
+            text = f"+{format_duration(over)}" if over > 0 else format_duration(answer.elapsed or 0.0)
+            return text, Level.RED if over > 0 else Level.GREEN
+        reading = timer.reading()
         self._update_status(reading.state, reading.paused)
         return reading.display, reading.level
 
@@ -137,14 +182,17 @@ class QuestionScreen(Translated, Screen[None]):
         if not found:
             return  # a last timer tick while the screen is being taken down
         status = found.first(Static)
-        answer = self.run.answer
-        if self.timer is not None and self.timer.state is not TimerState.STOPPED:
-            state = state or self.timer.state
-            label = t("q.paused") if paused or self.timer.paused else t("q.prep") if state is TimerState.PREP else t("q.running")
-        elif answer.skipped:
-            label = t("q.skipped")
-        elif answer.elapsed is not None:
-            label = t("q.stopped", elapsed=format_duration(answer.elapsed), limit=format_duration(answer.time_limit))
+        run, answer = self.run, self.run.answer
+        timer = run.timer
+        if answer is None:
+            label = ""
+        elif timer is not None and timer.state is not TimerState.STOPPED:
+            state = state or timer.state
+            label = t("q.paused") if paused or run.paused else t("q.prep") if state is TimerState.PREP else t("q.running")
+        elif answer.status is AnswerStatus.SKIPPED:
+            label = t("q.skipped_answer_now")
+        elif answer.status is AnswerStatus.ANSWERED and answer.elapsed is not None:
+            label = t("q.stopped", elapsed=format_duration(answer.elapsed), limit=format_duration(answer.limit))
             if answer.overtime > 0:
                 label += " · " + t("q.overtime", overtime="+" + format_duration(answer.overtime))
         else:
@@ -155,19 +203,24 @@ class QuestionScreen(Translated, Screen[None]):
     # -- bindings -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        stage = self.stage
-        allowed = {
-            "done": stage in (Stage.ANSWERING, Stage.FOLLOW_UP),
-            "pause": stage in (Stage.ANSWERING, Stage.FOLLOW_UP),
-            "skip": stage is Stage.ANSWERING,
-            "confidence": stage is Stage.CONFIDENCE,
-            "follow_up": stage is Stage.REVIEW and bool(self.run.untaken_follow_ups()) and not self.run.answer.skipped,
-            "next": stage is Stage.REVIEW,
-            "previous": self.run.index > 0 and stage in (Stage.REVIEW, Stage.ANSWERING),
-            "write": not isinstance(self.focused, TextArea),
-            "leave_notes": isinstance(self.focused, TextArea),
+        if not self.is_mounted:
+            return True
+        typing = isinstance(self.focused, TextArea)
+        if action == "write":
+            return not typing
+        if action == "leave_notes":
+            return typing
+        if action == "export_copy":
+            return bool(self.run.read_only)
+        if typing:
+            return False  # letters and space go to the notes; Escape leaves them
+        intents = {
+            "primary": self.run.allows("stop") or self.run.allows("answer_now"),
+            "rate": self.run.allows("rate"),
+            "previous": self.run.allows("previous"),
+            "follow_up": self.run.allows("follow_up"),
         }
-        return allowed.get(action, True)
+        return intents.get(action, self.run.allows(action))
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
@@ -175,95 +228,73 @@ class QuestionScreen(Translated, Screen[None]):
     def on_descendant_blur(self) -> None:
         self.refresh_bindings()
 
-    def action_done(self) -> None:
-        if self.timer is None:
-            return
-        elapsed = self.timer.stop()
-        if self.stage is Stage.FOLLOW_UP and self.follow_up is not None:
-            self.run.record_follow_up(self.follow_up, elapsed)
-            self.timer = None
-            self._load_follow_up_points()
-            self.set_stage(Stage.REVIEW)
+    def action_primary(self) -> None:
+        if self.run.allows("answer_now"):
+            self.run.answer_now()
         else:
-            self.run.record_time(elapsed)
-            self.timer = None
-            self.set_stage(Stage.CONFIDENCE)
-        self._check_saved()
+            self.run.stop()
+        self.render_state()
 
     def action_pause(self) -> None:
-        if self.timer is None:
-            return
-        self.timer.toggle_pause()
-        self._update_status()
+        self.run.toggle_pause()
+        self.render_state()
 
-    def action_confidence(self, value: int) -> None:
-        if self.stage is not Stage.CONFIDENCE:
-            return
-        self.run.set_confidence(value)
-        self.set_stage(Stage.REVIEW)
-        self._check_saved()
+    def action_rate(self, value: int) -> None:
+        self.run.rate(value)
+        self.render_state()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.has_class("confidence"):
-            self.action_confidence(int(str(event.button.label)))
+            self.action_rate(int(str(event.button.label)))
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
-        if event.selection_list.id == "key-points":
-            self.run.set_covered(event.selection_list.selected)
-        elif self.follow_up is not None and self.follow_up.elapsed is not None:
-            self.run.record_follow_up(self.follow_up, self.follow_up.elapsed, event.selection_list.selected)
-        self._check_saved()
+        follow_up = event.selection_list.id == "follow-up-points"
+        self.run.tick(event.selection_list.selected, follow_up=follow_up)
+        self.after_intent()
 
     def action_skip(self) -> None:
-        if self.timer is not None:
-            self.timer.stop()
-        self.timer = None
-        self.run.skip()
-        self.action_next()
+        self.flush_notes()
+        moved = self.run.skip()
+        if not moved:
+            self._offer_end()
+        self.render_state()
 
     def action_follow_up(self) -> None:
         choices = self.run.untaken_follow_ups()
-        if not choices:
+        question = self.run.question
+        if not choices or question is None:
             self.notify(t("q.no_follow_up"))
             return
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                chosen = question.follow_ups[index]
+                self.run.start_follow_up(chosen.text, chosen.key_points)
+                self.render_state()
+
         if len(choices) == 1:
-            self._start_follow_up(choices[0])
+            picked(choices[0])
         else:
-            options = [(i, self.run.question.follow_ups[i].text) for i in choices]
-            self.app.push_screen(FollowUpPicker(options), self._start_follow_up)
-
-    def _start_follow_up(self, index: int | None) -> None:
-        if index is None:
-            return
-        chosen = self.run.question.follow_ups[index]
-        self.follow_up = self.run.start_follow_up(chosen.text, chosen.key_points)
-        self.timer = AnswerTimer(self.run.clock, self.follow_up.time_limit, thresholds=self.run.settings.thresholds)
-        self.timer.start()
-        self.set_stage(Stage.FOLLOW_UP)
-
-    def _load_follow_up_points(self) -> None:
-        points = self.query_one("#follow-up-points", SelectionList)
-        points.clear_options()
-        if self.follow_up is not None:
-            points.add_options(Selection(Text(kp), i, False) for i, kp in enumerate(self.follow_up.key_points))
+            self.app.push_screen(FollowUpPicker([(i, question.follow_ups[i].text) for i in choices]), picked)
 
     def action_next(self) -> None:
         self.flush_notes()
-        if not self.flow.next_question(self):
-            self.action_finish()
-            return
-        self.show_question()
+        if self.run.next():
+            self.render_state()
+        elif self.run.stage is Stage.DEBRIEFING:
+            self._go_to_debrief()
+        else:
+            self._offer_end()
 
     def action_previous(self) -> None:
-        if self.stage is Stage.ANSWERING and self.timer is not None:
-            self.timer.pause()
         self.flush_notes()
-        if self.run.go_previous():
-            self.show_question()
+        if self.run.previous():
+            self.render_state()
 
     def action_write(self) -> None:
         notes = self.query_one("#notes", TextArea)
         notes.focus()
+        self.run.write_notes()
         if notes.text == t("q.notes_template"):
             notes.move_cursor((1, 0))  # under "What I answered:", where writing starts
         else:
@@ -271,18 +302,61 @@ class QuestionScreen(Translated, Screen[None]):
 
     def action_leave_notes(self) -> None:
         self.flush_notes()
+        self.run.leave_notes()
         self.set_focus(None)
+        self.render_state()
 
-    def action_finish(self) -> None:
+    # -- the end ------------------------------------------------------------------------------
+
+    def _offer_end(self) -> None:
+        """The last question is behind: answer the skipped ones, end, or stay."""
+        skipped = self.run.skipped_positions()
+        if not skipped:
+            self._finish()
+            return
+        from soutenance.ui.modals.choice import ChoiceModal
+
+        def chosen(choice: str | None) -> None:
+            if choice == "skipped":
+                self.run.go_to(skipped[0])
+                self.render_state()
+            elif choice == "end":
+                self._finish()
+
+        message = t("run.skipped_left", count=len(skipped))
+        choices = [(t("run.stay"), "stay"), (t("run.answer_skipped"), "skipped"), (t("run.end_yes"), "end")]
+        self.app.push_screen(ChoiceModal(message, choices, default="stay"), chosen)
+
+    def action_end(self) -> None:
         self.flush_notes()
-        if self.timer is not None and self.timer.state is not TimerState.STOPPED:
-            elapsed = self.timer.stop()
-            if self.stage is Stage.FOLLOW_UP and self.follow_up is not None:
-                self.run.record_follow_up(self.follow_up, elapsed)
-            else:
-                self.run.record_time(elapsed)
-            self.timer = None
-        self.flow.finish(self)
+        if self.run.kind is SessionKind.MOCK:
+            self.ask_to_end(t("run.confirm_end_discussion"), self._end_discussion)
+            return
+        left = sum(1 for i in range(len(self.run.session.plan)) if self._unanswered(i))
+        self.ask_to_end(t("run.confirm_end", count=left), self._finish)
+
+    def _unanswered(self, index: int) -> bool:
+        answer = self.run.session.answer_at(index)
+        return answer is None or answer.status in (AnswerStatus.PENDING, AnswerStatus.SKIPPED)
+
+    def _end_discussion(self) -> None:
+        self.run.begin_debrief()
+        self._go_to_debrief()
+
+    def _go_to_debrief(self) -> None:
+        from soutenance.ui.screens.mock import DebriefScreen
+
+        self.notify(t("q.time_up"), markup=False)
+        self.hand_over(DebriefScreen(self.run))
+
+    def _finish(self) -> None:
+        from soutenance.ui.screens.summary import show_summary
+
+        self.flush_notes()
+        show_summary(self, self.run.finish(), discarded=self.run.discarded)
+
+    def became_read_only(self) -> None:
+        self.query_one("#notes", TextArea).read_only = True
 
     # -- notes, saved while typing ------------------------------------------------------------
 
@@ -295,10 +369,7 @@ class QuestionScreen(Translated, Screen[None]):
 
     def _save_notes(self, text: str) -> None:
         self.run.set_notes(text)
-        self._check_saved()
+        self.after_intent()
 
     def on_unmount(self) -> None:
         self.flush_notes()
-
-    def _check_saved(self) -> None:
-        self.notes_saver.check_saved(self.run)

@@ -8,9 +8,6 @@ they carry the comments and marks.
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,35 +16,27 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, TextArea
 
-from soutenance import paths
-from soutenance.banks.model import format_duration, slugify
+from soutenance.banks.model import format_duration
+from soutenance.exports.feedback import feedback_markdown
+from soutenance.exports.markdown import session_to_markdown
+from soutenance.exports.session_json import session_to_json_text
 from soutenance.i18n import current_language, format_date, t
-from soutenance.session.model import Answer, Session
-from soutenance.store.export import session_to_json_text
-from soutenance.store.feedback import feedback_markdown
-from soutenance.store.markdown import session_to_markdown
+from soutenance.session.model import Answer, Marks, Session
+from soutenance.ui.exports import deliver_export
 from soutenance.ui.screens.mentor_import import missing_questions
-from soutenance.ui.screens.mentor_marks import MarksModal, apply_marks, marks_line
+from soutenance.ui.screens.mentor_marks import MarksModal, marks_line
 from soutenance.ui.translated import Translated
 
 COMMENT_SAVE_DELAY = 0.3
 
 
-def export_name(session: Session, suffix: str) -> str:
-    """A file name such as 2026-11-02-brief-creatif-camille-1a2b3c4d.json: sortable, says whose."""
-    return f"{session.started_at:%Y-%m-%d}-{session.project_id}-{slugify(session.student, 30)}-{session.id[:8]}{suffix}"
-
-
 def answer_facts(answer: Answer) -> Text:
     """Time against the limit, key points covered, confidence: one line."""
     if answer.skipped:
-        text = Text(t("summary.skipped"), style="bold")
-        if answer.reason:
-            text.append(f" ({answer.reason})")
-        return text
-    if answer.elapsed is None:
+        return Text(t("summary.skipped"), style="bold")
+    if not answer.answered or answer.elapsed is None:
         return Text(t("mentor.review.not_answered"), style="bold")
-    text = Text(t("mentor.review.time", elapsed=format_duration(answer.elapsed), limit=format_duration(answer.time_limit)))
+    text = Text(t("mentor.review.time", elapsed=format_duration(answer.elapsed), limit=format_duration(answer.limit)))
     if answer.overtime > 0:
         text.append(" " + t("mentor.review.overtime", overtime=format_duration(answer.overtime)), style="bold red")
     if answer.key_points:
@@ -229,11 +218,12 @@ class ReviewScreen(Translated, Screen[None]):
         if answer is None:
             return
 
-        def marked(marks: dict[str, int] | None) -> None:
+        def marked(marks: Marks | None) -> None:
             if marks is None:
                 return
             try:
-                apply_marks(self.store, answer, marks)
+                self.store.roster.set_marks(answer.id, marks)
+                answer.marks = marks
             except Exception as error:  # noqa: BLE001 - say it; nothing else to do
                 self.notify(t("mentor.save_failed", error=str(error)), severity="error", markup=False)
             self.show_answer()
@@ -274,27 +264,10 @@ class ReviewScreen(Translated, Screen[None]):
         session = self.store.load_session(self.session_id)  # as stored: comments and marks included
         language = current_language()
         if kind == "json":
-            content, name = session_to_json_text(session), export_name(session, ".json")
+            deliver_export(self, session, session_to_json_text(session), ".json")
         elif kind == "md":
-            content, name = session_to_markdown(session, lang=language), export_name(session, ".md")
+            deliver_export(self, session, session_to_markdown(session, lang=language), ".md")
         else:
-            content, name = feedback_markdown(session, lang=language), export_name(session, "-feedback.md")
+            content = feedback_markdown(session, lang=language)
             self.app.copy_to_clipboard(content)
-        target = self.write_export(content, name)
-        if target is not None:
-            key = "mentor.review.feedback_exported" if kind == "feedback" else "summary.exported"
-            self.notify(t(key, file=str(target)), markup=False, timeout=10)
-
-    def write_export(self, content: str, name: str) -> Path | None:
-        if self.app.is_web:
-            self.app.deliver_text(io.StringIO(content), save_filename=name)
-            return None
-        try:
-            folder = paths.data_dir() / "exports"
-            folder.mkdir(parents=True, exist_ok=True)
-            target = folder / name
-            target.write_text(content, encoding="utf-8")
-        except OSError as error:
-            self.notify(t("summary.export_failed", error=error.strerror or error), severity="error", markup=False)
-            return None
-        return target
+            deliver_export(self, session, content, "-feedback.md", done_key="mentor.review.feedback_exported")

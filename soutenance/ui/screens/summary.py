@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import tempfile
-from pathlib import Path
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,13 +9,13 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from soutenance import paths
 from soutenance.banks.model import format_duration
+from soutenance.exports.markdown import session_to_markdown
+from soutenance.exports.session_json import session_to_json_text
 from soutenance.i18n import current_language, format_date, t
 from soutenance.session.model import Session
 from soutenance.session.summary import summarize
-from soutenance.store.export import session_to_json_text
-from soutenance.store.markdown import session_to_markdown
+from soutenance.ui.exports import deliver_export
 from soutenance.ui.translated import Translated
 
 WORK_KEYS = {"overtime": "work.overtime", "key_points": "work.coverage", "low_confidence": "work.confidence", "skipped": "work.skipped"}
@@ -49,7 +45,7 @@ class SummaryScreen(Translated, Screen[None]):
             yield Static(t("summary.title"), classes="title")
             when = format_date(self.session.started_at)
             yield Static(f"{self.session.project_title} · {self.session.student} · {when}", id="summary-heading", markup=False)
-            if self.session.presentation_seconds is not None:
+            if self.session.mock is not None:
                 yield Static(self._presentation_line(), id="presentation-result", markup=False)
             yield DataTable(id="answers", cursor_type="row", zebra_stripes=True)
             yield Static(
@@ -57,6 +53,7 @@ class SummaryScreen(Translated, Screen[None]):
                     "summary.totals",
                     answered=totals.answered,
                     skipped=totals.skipped,
+                    not_reached=totals.not_reached,
                     total=format_duration(totals.total_time),
                     coverage=percent(totals.mean_coverage),
                     overtime=totals.overtime_count,
@@ -83,10 +80,11 @@ class SummaryScreen(Translated, Screen[None]):
             t("summary.coverage"), t("summary.confidence"), t("summary.notes"),
         )
         for line in self.summary.lines:
-            skipped = line.skipped or line.elapsed is None
+            skipped = line.elapsed is None
+            time = t(f"summary.{line.status}") if skipped else f"{format_duration(line.elapsed or 0)} / {format_duration(line.time_limit)}"
             table.add_row(
                 Text(line.question_text[:36] + ("…" if len(line.question_text) > 36 else "")),
-                Text(t("summary.skipped") if skipped else f"{format_duration(line.elapsed or 0)} / {format_duration(line.time_limit)}"),
+                Text(time),
                 Text(f"+{format_duration(line.overtime)}" if line.overtime > 0 else "", style="red"),
                 Text(f"{line.covered}/{line.total_key_points}" if line.total_key_points and not skipped else "—"),
                 Text(f"{line.confidence}/5" if line.confidence else "—"),
@@ -104,35 +102,20 @@ class SummaryScreen(Translated, Screen[None]):
         return text
 
     def action_export(self, fmt: str) -> None:
-        language = current_language()
         if fmt == "md":
-            content = session_to_markdown(self.session, lang=language)
+            content = session_to_markdown(self.session, lang=current_language())
         else:
             content = session_to_json_text(self.session)
-        name = f"{self.session.started_at:%Y-%m-%d}-{self.session.project_id}-{self.session.id[:8]}.{fmt}"
-        if self.app.is_web:
-            self.app.deliver_text(io.StringIO(content), save_filename=name)
-            return
-        try:
-            target = write_export(name, content)
-        except OSError as error:
-            self.notify(t("summary.export_failed", error=error.strerror or error), severity="error", markup=False)
-            return
-        self.notify(t("summary.exported", file=str(target)), markup=False, timeout=10)
+        deliver_export(self, self.session, content, f".{fmt}")
 
     def action_home(self) -> None:
         self.app.pop_screen()
 
 
-def write_export(name: str, content: str) -> Path:
-    """Write an export where it can be written: the data dir first, else the working or home folder."""
-    failure: OSError | None = None
-    for folder in (paths.data_dir() / "exports", Path.cwd(), Path.home(), Path(tempfile.gettempdir())):
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            target = folder / name
-            target.write_text(content, encoding="utf-8")
-            return target
-        except OSError as error:
-            failure = failure or error
-    raise failure or OSError("no writable folder")
+def show_summary(screen: Screen, session: Session, verdict: str = "", *, discarded: bool = False) -> None:
+    """After a session ends: its summary, or back home when there was nothing in it."""
+    if discarded:
+        screen.notify(t("run.discarded"), markup=False)
+        screen.app.pop_screen()
+        return
+    screen.app.switch_screen(SummaryScreen(session, verdict))

@@ -34,27 +34,27 @@ class LiveQuestion(VerticalScroll):
             yield Static(id="live-status", markup=False)
 
     def show_student(self) -> None:
-        run = self.challenge.run
-        line = t("mentor.live.student", student=run.session.student, project=run.bank.project.title)
+        session = self.challenge.run.session
+        line = t("mentor.live.student", student=session.student, project=session.project_title)
         self.query_one("#live-student", Static).update(line)
 
     def show_question(self) -> None:
         """The current question (or the invitation to draw one)."""
         progress = self.query_one("#live-progress", Static)
         question_box = self.query_one("#live-question", Static)
-        if not self.challenge.stage.has_answer:
+        run = self.challenge.run
+        question = run.question
+        if question is None or run.answer is None:
             progress.update(t("mentor.live.waiting"))
             question_box.update(t("mentor.live.first_question"))
             return
-        run = self.challenge.run
-        question = run.question
         limit = format_duration(question.time_limit)
         progress.update(t("mentor.live.progress", number=run.index + 1, difficulty=question.difficulty, limit=limit))
         question_box.update(question.text)
 
     def show_follow_up(self) -> None:
         """The follow-up line (hidden without one), and the timer's status."""
-        follow_up = self.challenge.follow_up
+        follow_up = self.challenge.run.follow_up
         line = self.query_one("#live-follow-up", Static)
         line.update(t("q.follow_up", text=follow_up.text) if follow_up else "")
         line.display = follow_up is not None
@@ -66,7 +66,7 @@ class LiveQuestion(VerticalScroll):
         self.update_status()
 
     def _reading(self) -> tuple[str, Level]:
-        timer = self.challenge.timer
+        timer = self.challenge.run.timer
         if timer is not None:
             reading = timer.reading()
             self.update_status(reading.paused)

@@ -13,7 +13,8 @@ from textual.widgets import Static, TextArea
 
 from soutenance.i18n import t
 from soutenance.session.live import LiveChallenge
-from soutenance.ui.screens.mentor_marks import MarksModal, apply_marks, marks_line
+from soutenance.session.model import Marks
+from soutenance.ui.screens.mentor_marks import MarksModal, marks_line
 from soutenance.ui.widgets.key_point_checklist import KeyPointChecklist
 from soutenance.ui.widgets.notes_saver import NotesSaver
 
@@ -55,20 +56,22 @@ class MentorPanel(VerticalScroll):
 
     def load_answer(self) -> None:
         """The key points and notes of the question just asked (empty before the first one)."""
-        answer = self.challenge.answer
+        run = self.challenge.run
+        answer, question = run.answer, run.question
         notes = self.notes
-        if answer is None:
+        if answer is None or question is None:
             self.key_points.load([], [])
             text = ""
         else:
-            self.key_points.load(list(self.challenge.run.question.key_points), answer.covered)
+            self.key_points.load(list(question.key_points), answer.covered)
             text = answer.mentor_notes
         with notes.prevent(TextArea.Changed):
             notes.load_text(text)
 
     def show_details(self) -> None:
         """The follow-up's key points, the bank's follow-ups (✓ once asked), typed ones, and the marks."""
-        follow_up = self.challenge.follow_up
+        run = self.challenge.run
+        follow_up = run.follow_up
         fu_points = self.follow_up_points
         fu_points.load(follow_up.key_points if follow_up else [], follow_up.covered if follow_up else [])
         shown = follow_up is not None and bool(follow_up.key_points)
@@ -76,9 +79,9 @@ class MentorPanel(VerticalScroll):
         self.query_one("#live-follow-up-points-label").display = shown
         bank_list = Text()
         marks = Text()
-        answer = self.challenge.answer
-        if answer is not None:
-            question, saved = self.challenge.run.question, self.challenge.saved_to_bank
+        answer, question = run.answer, run.question
+        if answer is not None and question is not None:
+            saved = self.challenge.saved_to_bank
             taken = {f.text for f in answer.follow_ups}
             if question.follow_ups:
                 bank_list.append(t("mentor.live.bank_follow_ups") + "\n", style="underline")
@@ -116,43 +119,34 @@ class MentorPanel(VerticalScroll):
 
     def ask_marks(self) -> None:
         """Ask for the current answer's marks, store them (a failure is said), and show them."""
-        answer = self.challenge.answer
+        run = self.challenge.run
+        answer = run.answer
         if answer is None:
             return
 
-        def marked(marks: dict[str, int] | None) -> None:
-            if marks is None:
-                return
-            try:
-                apply_marks(self.app.store, answer, marks)  # type: ignore[attr-defined]
-            except Exception as error:  # noqa: BLE001 - say it; the marks stay on the answer
-                self.notify(t("mentor.save_failed", error=str(error)), severity="warning", markup=False)
-                answer.marks = dict(marks)
-            self.show_details()
+        def marked(marks: Marks | None) -> None:
+            if marks is not None:
+                run.set_marks(marks)
+                self.check_saved()
+                self.show_details()
 
         self.app.push_screen(MarksModal(answer.marks, answer.question_text), marked)
 
     def on_key_point_checklist_changed(self, event: KeyPointChecklist.Changed) -> None:
         """A key point ticked (by key or click): recorded on the answer, or the follow-up."""
-        if not self.challenge.stage.has_answer:
-            return
-        self.challenge.tick(event.checklist.selected, follow_up=event.checklist.id != "live-key-points")
+        self.challenge.run.tick(event.checklist.selected, follow_up=event.checklist.id != "live-key-points")
         self.check_saved()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if event.text_area.id == "mentor-notes" and self.challenge.stage.has_answer:
+        if event.text_area.id == "mentor-notes" and self.challenge.run.answer is not None:
             self.notes_saver.changed(event.text_area.text)
 
     def flush_notes(self) -> None:
         self.notes_saver.flush()
 
     def _save_notes(self, text: str) -> None:
-        answer = self.challenge.run.answer
-        answer.mentor_notes = text
-        try:
-            self.app.store.roster.set_mentor_notes(answer.id, text)  # type: ignore[attr-defined]
-        except Exception as error:  # noqa: BLE001 - the notes stay in memory and are saved at the end
-            self.notes_saver.warn(str(error))
+        self.challenge.run.set_mentor_notes(text)
+        self.check_saved()
 
     def check_saved(self) -> None:
         """Warn (once) if the run could not save what was just recorded."""

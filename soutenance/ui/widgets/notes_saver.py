@@ -13,7 +13,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from soutenance.i18n import t
-from soutenance.session.rehearsal import RehearsalRun
+from soutenance.session.run import SessionRun
 
 NOTES_SAVE_DELAY = 0.3
 
@@ -45,7 +45,7 @@ class NotesSaver:
             text, self._pending = self._pending, None
             self.save(text)
 
-    def check_saved(self, run: RehearsalRun) -> None:
+    def check_saved(self, run: SessionRun) -> None:
         """Warn (once) if the run could not save what was just recorded."""
         if run.save_error:
             self.warn(run.save_error)

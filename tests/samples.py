@@ -1,4 +1,4 @@
-"""Deterministic sample sessions, for tests, snapshots and the store benchmark."""
+"""Deterministic sample sessions, for tests, snapshots and the store benchmark (not shipped)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,15 @@ from datetime import UTC, datetime, timedelta
 from soutenance.session.model import (
     MARK_SCALES,
     Answer,
+    AnswerStatus,
     FollowUpAnswer,
+    Marks,
+    MockState,
     Objective,
+    QuestionSnapshot,
     Session,
     SessionKind,
+    Stage,
 )
 
 SAMPLE_QUESTIONS = (
@@ -68,7 +73,10 @@ def sample_session(
         started_at=start,
         kind=kind,
         seed=seed,
-        presentation_seconds=round(rng.uniform(600, 900), 1),
+        mock=MockState(presentation_seconds=round(rng.uniform(600, 900), 1), phase="done")
+        if kind is SessionKind.MOCK
+        else None,
+        stage=Stage.ENDED if ended else Stage.KEY_POINTS,
         id=_uid(rng),
     )
     moment = start
@@ -82,6 +90,7 @@ def sample_session(
             key_points=list(key_points),
             time_limit=120,
             position=position,
+            status=AnswerStatus.ANSWERED,
             elapsed=elapsed,
             confidence=rng.randint(1, 4),
             covered=sorted(rng.sample(range(len(key_points)), rng.randint(0, len(key_points)))),
@@ -103,8 +112,9 @@ def sample_session(
         if reviewed:
             answer.mentor_comment = f"Good structure on question {position + 1}; cite figures."
             answer.mentor_notes = "Hesitated at the start."
-            answer.marks = {scale: rng.randint(1, 4) for scale in MARK_SCALES}
+            answer.marks = Marks(**{scale: rng.randint(1, 4) for scale in MARK_SCALES})
         session.answers.append(answer)
+        session.plan.append(QuestionSnapshot(id=question_id, text=text, key_points=list(key_points), time_limit=120))
     session.objectives = [
         Objective(text=f"Objective {n + 1} for {student}", id=_uid(rng)) for n in range(objectives)
     ]

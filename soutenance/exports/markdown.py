@@ -6,8 +6,7 @@ texts from the banks (questions, key points) are written as they are.
 
 from __future__ import annotations
 
-from soutenance.session.model import MARK_SCALES, Answer, FollowUpAnswer, Session
-from soutenance.store.labels import (
+from soutenance.exports.labels import (
     clock_time,
     display_date,
     escape_inline,
@@ -15,6 +14,8 @@ from soutenance.store.labels import (
     labels,
     overtime_text,
 )
+from soutenance.session.model import Answer, FollowUpAnswer, Session
+from soutenance.session.reasons import reason_label
 
 
 def session_to_markdown(
@@ -41,9 +42,9 @@ def _colon(lang: str) -> str:
     return labels(lang)["colon"]
 
 
-def _time_line(elapsed: float | None, limit: int, skipped: bool, t: dict[str, str]) -> str:
-    if skipped:
-        return t["skipped"]
+def _time_line(elapsed: float | None, limit: float, status: str, t: dict[str, str]) -> str:
+    if status in ("skipped", "not_reached"):
+        return t[status]
     if elapsed is None:
         return f"— / {clock_time(limit)} ({t['not_timed']})"
     line = f"{clock_time(elapsed)} / {clock_time(limit)}"
@@ -70,17 +71,15 @@ def _answer_section(
 ) -> list[str]:
     c = _colon(lang)
     facts = [
-        f"- **{t['time']}{c}** {_time_line(answer.elapsed, answer.time_limit, answer.skipped, t)}"
+        f"- **{t['time']}{c}** {_time_line(answer.elapsed, answer.limit, answer.status, t)}"
     ]
-    if answer.skipped and answer.reason:
-        facts.append(f"- **{t['reason']}{c}** {escape_inline(answer.reason)}")
+    if answer.reason is not None and (why := reason_label(answer.reason)):
+        facts.append(f"- **{t['reason']}{c}** {escape_inline(why)}")
     if answer.confidence is not None:
         facts.append(f"- **{t['confidence']}{c}** {answer.confidence}")
-    if answer.marks:
+    if given := answer.marks.given():
         marks = ", ".join(
-            f"{t[scale]} {answer.marks[scale]}/4 ({t['mark_' + str(answer.marks[scale])]})"
-            for scale in MARK_SCALES
-            if scale in answer.marks
+            f"{t[scale]} {value}/4 ({t['mark_' + str(value)]})" for scale, value in given.items()
         )
         facts.append(f"- **{t['marks']}{c}** {marks}")
     parts = [f"## {t['question']} {number}", answer.question_text.strip(), "\n".join(facts)]
@@ -103,7 +102,7 @@ def _follow_up_section(
     title = f"### {t['follow_up']} {label}"
     if follow_up.ad_hoc:
         title += f" ({t['ad_hoc']})"
-    time_line = _time_line(follow_up.elapsed, follow_up.time_limit, False, t)
+    time_line = _time_line(follow_up.elapsed, follow_up.time_limit, "answered", t)
     parts = [title, follow_up.text.strip(), f"- **{t['time']}{c}** {time_line}"]
     parts.extend(_key_points(follow_up.key_points, follow_up.covered, t))
     if follow_up.notes:
@@ -115,9 +114,12 @@ def _totals(session: Session, t: dict[str, str], lang: str) -> list[str]:
     c = _colon(lang)
     answers = session.answers
     skipped = sum(1 for a in answers if a.skipped)
+    not_reached = sum(1 for a in answers if a.status == "not_reached")
     answered = f"{len(session.answered)} / {len(answers)}"
     if skipped:
         answered += f" ({skipped} {t['skipped']})"
+    if not_reached:
+        answered += f" ({not_reached} {t['not_reached']})"
     overtime = [a for a in answers if a.overtime > 0]
     points = sum(len(a.key_points) for a in answers if not a.skipped)
     hit = sum(

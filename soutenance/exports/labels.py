@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from soutenance.banks.model import format_duration
+
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
         "title": "Soutenance",
@@ -20,6 +22,7 @@ LABELS: dict[str, dict[str, str]] = {
         "time": "Temps",
         "not_timed": "non chronométrée",
         "skipped": "passée",
+        "not_reached": "pas atteinte",
         "reason": "Raison",
         "confidence": "Confiance",
         "covered": "Points clés couverts",
@@ -75,6 +78,7 @@ LABELS: dict[str, dict[str, str]] = {
         "time": "Time",
         "not_timed": "not timed",
         "skipped": "skipped",
+        "not_reached": "not reached",
         "reason": "Reason",
         "confidence": "Confidence",
         "covered": "Key points covered",
@@ -126,9 +130,8 @@ def labels(lang: str) -> dict[str, str]:
 
 
 def clock_time(seconds: float) -> str:
-    """Seconds as m:ss, e.g. 102.4 -> "1:42"."""
-    total = int(round(seconds))
-    return f"{total // 60}:{total % 60:02d}"
+    """Seconds as m:ss, e.g. 102.9 -> "1:42": the one rule of every screen and export."""
+    return format_duration(seconds)
 
 
 def overtime_text(seconds: float) -> str:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from soutenance.session.model import MARK_SCALES, Answer, Session
-from soutenance.store.labels import (
+from soutenance.exports.labels import (
     clock_time,
     display_date,
     escape_inline,
@@ -18,6 +17,7 @@ from soutenance.store.labels import (
     one_line,
     overtime_text,
 )
+from soutenance.session.model import Answer, Session
 
 
 @dataclass
@@ -58,22 +58,20 @@ def feedback_markdown(session: Session, lang: str = "fr") -> str:
 def _observe(answer: Answer, t: dict[str, str]) -> _Observation:
     seen = _Observation()
     if answer.skipped:
-        reason = f" ({escape_inline(one_line(answer.reason))})" if answer.reason else ""
-        seen.improvements.append(t["skipped"] + reason)
+        seen.improvements.append(t["skipped"])
         return seen
-    if answer.elapsed is None:
+    if not answer.answered:
         seen.improvements.append(t["not_answered"])
         return seen
     _observe_coverage(answer, t, seen)
-    limit = clock_time(answer.time_limit)
+    limit = clock_time(answer.limit)
     if answer.overtime > 0:
         seen.improvements.append(
             f"{t['over_time']} {overtime_text(answer.overtime)} ({t['limit']} {limit})"
         )
     elif answer.coverage is None or answer.coverage >= 0.5:
         seen.strengths.append(f"{t['within_time']} ({clock_time(answer.elapsed)} / {limit})")
-    for scale in MARK_SCALES:
-        value = answer.marks.get(scale)
+    for scale, value in answer.marks.given().items():
         if value is not None:
             words = f"{t[scale]} {t['mark_' + str(value)]} ({value}/4)"
             (seen.strengths if value >= 3 else seen.improvements).append(words)

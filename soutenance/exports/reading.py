@@ -1,0 +1,218 @@
+"""Reading a session export: bounded, parsed without surprises, upgraded, validated whole.
+
+Every problem is an `InvalidExport` whose message is one line naming where in the file it is
+(`session.answers[2].elapsed: …`). Nothing here touches the store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from soutenance.exports.session_json import EXPORT_FORMAT, READABLE_VERSIONS, SessionExport
+from soutenance.files import FileTooLarge, NotARegularFile, read_regular
+from soutenance.session.model import Session
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 64
+"""A session export nests about eight levels deep; anything far deeper is not one."""
+
+ExportSource = Mapping[str, Any] | bytes | str | os.PathLike[str]
+
+
+class InvalidExport(ValueError):
+    """An export that cannot be imported; `reason` is a stable code, str() a one-line message."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+def read_export(source: ExportSource, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Session:
+    """The session in an export given as parsed JSON, raw bytes, or a file path."""
+    if isinstance(source, Mapping):
+        return session_from_export(source)
+    if isinstance(source, bytes):
+        if len(source) > max_bytes:
+            raise InvalidExport("too_large", _too_large(max_bytes))
+        return session_from_export(parse_json(source))
+    path = Path(source)
+    try:
+        raw = read_regular(path, max_bytes)
+    except FileTooLarge:
+        raise InvalidExport("too_large", _too_large(max_bytes)) from None
+    except NotARegularFile:
+        raise InvalidExport("unreadable", f"{path} is not a regular file.") from None
+    except OSError as exc:
+        raise InvalidExport("unreadable", f"Cannot read {path}: {exc.strerror or exc}.") from None
+    return session_from_export(parse_json(raw))
+
+
+def _too_large(max_bytes: int) -> str:
+    return f"This file is larger than {max_bytes // (1024 * 1024)} MB, the limit for an export."
+
+
+def _refuse_constant(name: str) -> Any:
+    raise InvalidExport("bad_field", f"The file holds {name}, which is not a number JSON allows.")
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of arrays and objects, strings left out: checked before parsing."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    return deepest
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def parse_json(raw: bytes | str) -> Any:
+    """Decode and parse, telling a truncated file from one that is not JSON at all."""
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise InvalidExport("not_json", "This file is not JSON text (it is not UTF-8).") from exc
+    if not text.strip():
+        raise InvalidExport("not_json", "This file is empty.")
+    if _depth(text) > MAX_DEPTH:
+        raise InvalidExport("not_json", f"This file nests deeper than {MAX_DEPTH} levels: not an export.")
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except InvalidExport:
+        raise
+    except json.JSONDecodeError as exc:
+        stripped = text.rstrip()
+        if exc.pos >= len(stripped) or exc.msg.startswith("Unterminated string"):
+            raise InvalidExport(
+                "truncated", "This export is truncated: the file ends in the middle of the JSON."
+            ) from exc
+        raise InvalidExport(
+            "not_json", f"This file is not valid JSON (line {exc.lineno}, column {exc.colno})."
+        ) from exc
+    except ValueError as exc:  # an integer of thousands of digits
+        raise InvalidExport("bad_field", f"The file holds a number too long to read ({exc}).") from None
+
+
+def session_from_export(data: Any) -> Session:
+    """Check the envelope, upgrade an older version, and validate every field of the session."""
+    if not isinstance(data, Mapping) or data.get("format") != EXPORT_FORMAT:
+        raise InvalidExport("wrong_format", "This file is not a soutenance session export.")
+    version = data.get("version")
+    if type(version) is not int or version not in READABLE_VERSIONS:
+        raise InvalidExport(
+            "unknown_version",
+            f"This export has format version {version!r}; this soutenance reads versions "
+            f"{', '.join(map(str, READABLE_VERSIONS))}. Update soutenance to import it.",
+        )
+    if version == 1:
+        data = upgrade_v1(data)
+    try:
+        envelope = SessionExport.model_validate(data)
+    except ValidationError as exc:
+        missing = exc.errors(include_url=False)[0]["type"] == "missing"
+        raise InvalidExport("missing_field" if missing else "bad_field", _first_error(exc)) from None
+    session = envelope.session
+    _refuse_duplicate_ids(session)
+    return session
+
+
+def json_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for step in loc:
+        path += f"[{step}]" if isinstance(step, int) else (f".{step}" if path else str(step))
+    return path or "the export"
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors(include_url=False)[0]
+    loc = tuple(step for step in error["loc"] if not (isinstance(step, str) and "[" in step))
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "missing":
+        return f"The export is missing {json_path(loc)}."
+    return f"{json_path(loc)}: {message}."
+
+
+def _refuse_duplicate_ids(session: Session) -> None:
+    seen: dict[str, str] = {}
+    items: list[tuple[str, str]] = []
+    for i, answer in enumerate(session.answers):
+        items.append((answer.id, f"session.answers[{i}].id"))
+        items.extend(
+            (f.id, f"session.answers[{i}].follow_ups[{j}].id") for j, f in enumerate(answer.follow_ups)
+        )
+    items.extend((o.id, f"session.objectives[{i}].id") for i, o in enumerate(session.objectives))
+    for item_id, where in [(session.id, "session.id"), *items]:
+        if item_id in seen:
+            raise InvalidExport(
+                "duplicate_id", f"{where}: the id {item_id} is already used at {seen[item_id]}."
+            )
+        seen[item_id] = where
+
+
+def upgrade_v1(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A version 1 export as version 2: statuses from the old flags, the marks, the reasons
+    (kept as their old text), the plan from the answers and the mock's presentation time."""
+    upgraded = dict(data)
+    upgraded["version"] = 2
+    session = data.get("session")
+    if not isinstance(session, Mapping):
+        return upgraded
+    session = dict(session)
+    ended = session.get("ended_at") is not None
+    answers = session.get("answers")
+    if isinstance(answers, list):
+        session["answers"] = [_upgrade_answer(a, ended) for a in answers]
+        session["plan"] = [_planned(a) for a in answers if isinstance(a, Mapping)]
+    if session.get("kind") == "mock":
+        seconds = session.get("presentation_seconds")
+        session["mock"] = {"phase": "done" if ended else "discussion"}
+        if seconds is not None:
+            session["mock"]["presentation_seconds"] = seconds
+    session.pop("presentation_seconds", None)
+    session["stage"] = "ended" if ended else "key_points"
+    upgraded["session"] = session
+    return upgraded
+
+
+def _planned(answer: Mapping[str, Any]) -> dict[str, Any]:
+    question = {k: answer.get(a) for k, a in (("id", "question_id"), ("text", "question_text"))}
+    question["time_limit"] = answer.get("time_limit")
+    if answer.get("key_points") is not None:
+        question["key_points"] = answer["key_points"]
+    return question
+
+
+def _upgrade_answer(answer: Any, ended: bool) -> Any:
+    if not isinstance(answer, Mapping):
+        return answer
+    answer = dict(answer)
+    skipped = answer.pop("skipped", False)
+    if skipped is True:
+        answer["status"] = "skipped"
+    elif answer.get("elapsed") is not None:
+        answer["status"] = "answered"
+    else:
+        answer["status"] = "not_reached" if ended else "pending"
+    reason = answer.get("reason")
+    answer["reason"] = {"code": "legacy", "params": {"text": reason}} if reason else None
+    return answer
