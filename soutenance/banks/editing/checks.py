@@ -85,7 +85,7 @@ def _classify(err: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
     if kind == "int_parsing":
         return "number", "expected a whole number", {}
     message = str(err["msg"]).removeprefix("Value error, ").replace("Input should", "should")
-    return ("duration" if err["loc"][0] == "time_limit" else ""), message, {}
+    return ("duration" if err["loc"][:1] == ("time_limit",) else ""), message, {}
 
 
 def _describe_error(err: Mapping[str, Any]) -> str:

@@ -36,6 +36,7 @@ class QuestionDraft:
     time_limit: int | str | None = None
     tags: list[str] = field(default_factory=list)
     id: str | None = None
+    text_generic: str | None = None  # kept so a question with {facts} still validates when edited
 
     @classmethod
     def from_question(cls, question: Question) -> QuestionDraft:
@@ -47,6 +48,7 @@ class QuestionDraft:
             time_limit=question.time_limit,
             tags=list(question.tags),
             id=question.id,
+            text_generic=question.text_generic,
         )
 
     @classmethod
@@ -100,6 +102,7 @@ class QuestionDraft:
             time_limit=time_limit,
             tags=tags,
             id=(self.id or "").strip() or None,
+            text_generic=self.text_generic,
         )
 
     def to_data(self, question_id: str) -> dict[str, Any]:
@@ -112,6 +115,7 @@ class QuestionDraft:
             "difficulty": DEFAULT_DIFFICULTY if self.difficulty is None else self.difficulty,
             "time_limit": DEFAULT_TIME_LIMIT if self.time_limit is None else self.time_limit,
             "tags": list(self.tags),
+            **({"text_generic": self.text_generic} if self.text_generic is not None else {}),
         }
 
 
