@@ -210,3 +210,30 @@ def test_plan_then_add_gives_the_planned_ids(tmp_path: Path) -> None:
     doc.save()
     bank = BankDocument.open(bank_path).bank
     assert bank is not None and len(bank.questions) == 4 + len(ids)
+
+
+def test_import_into_a_bank_with_hints_and_facts_keeps_them(tmp_path: Path) -> None:
+    bank_path = tmp_path / "facts.yaml"
+    shutil.copy(AUTHORING / "facts.yaml", bank_path)
+    before = bank_path.read_bytes()
+    doc = BankDocument.open(bank_path)
+    source = (
+        "- Avec le budget dont vous disposez, pourquoi avoir choisi Instagram plutôt que TikTok ?\n"
+        "  - Un coût comparé\n"
+        "- Quelle fréquence de publication tenez-vous ?\n"
+        "  - Un rythme chiffré par semaine\n"
+        "  - Relance : Et pendant les soldes ?\n"
+        "    - Un pic de publications daté\n"
+    )
+    plan = plan_import(parse_markdown(source, "q.md"), doc.bank)
+    assert [s.of_id for s in plan.skipped] == ["choix-canal"]  # near its generic-free text: skipped
+    for item in plan.added:
+        doc.add_question(item.draft)
+    doc.save()
+    after = bank_path.read_bytes()
+    assert after.startswith(before)  # the hints, facts and follow-up key points above: byte for byte
+    bank = BankDocument.open(bank_path).bank
+    assert bank.project.facts["budget"] == "Budget total de la campagne (en euros)"
+    assert bank.questions[0].key_points[1].hints == ("Médiamétrie", "DataReportal", "source")
+    added = bank.questions[-1]
+    assert added.follow_ups[0].key_points == ["Un pic de publications daté"]

@@ -22,7 +22,13 @@ from soutenance.banks.editing.checks import (
     check_draft,
     similar_questions,
 )
-from soutenance.banks.editing.drafts import QuestionDraft, _with_defaults, new_question_id
+from soutenance.banks.editing.drafts import (
+    _IDENTIFIER,
+    FollowUpDraft,
+    QuestionDraft,
+    _with_defaults,
+    new_question_id,
+)
 from soutenance.banks.editing.errors import (
     BankChanged,
     BankWriteError,
@@ -33,13 +39,14 @@ from soutenance.banks.editing.errors import (
     QuestionNotFound,
     _write_problem,
 )
+from soutenance.banks.editing.facts import remove_fact_text, set_fact_text
 from soutenance.banks.editing.layout import _analyze
 from soutenance.banks.editing.locations import is_bundled
 from soutenance.banks.editing.render import _apply, _load_item, _render
 from soutenance.banks.editing.splice import _delete_item, _insert_item, _splice
 from soutenance.banks.lint import bank_warnings
 from soutenance.banks.loader import BankFile, parse_bank, read_bank
-from soutenance.banks.model import Bank, Question
+from soutenance.banks.model import Bank, Question, placeholders
 from soutenance.files import Fingerprint, atomic_write
 
 BOM = "\ufeff"
@@ -177,6 +184,37 @@ class BankDocument:
         self._commit(new_text, new_id)
         return True
 
+    def add_follow_up(self, question_id: str, follow_up: FollowUpDraft) -> bool:
+        """Append a follow-up to a question; False (nothing changed) when it has one of that text."""
+        draft = QuestionDraft.from_question(self.question(question_id))
+        if any(item.text == follow_up.text.strip() for item in draft.follow_ups):
+            return False
+        draft.follow_ups.append(follow_up)
+        return self.update_question(question_id, draft)
+
+    def set_fact(self, name: str, label: str) -> bool:
+        """Declare fact `name` of the project with its label (what the student fills in); False if unchanged."""
+        name, label = name.strip(), " ".join(label.split())
+        if not _IDENTIFIER.match(name):
+            raise InvalidEdit(f"the fact name {name!r} may only hold lowercase letters, digits, '-' and '_'")
+        if not label:
+            raise InvalidEdit(f"give the fact `{name}` a label: what the student fills in")
+        if self._valid_bank().project.facts.get(name) == label:
+            return False
+        self._commit(set_fact_text(self._layout, name, label), None)
+        return True
+
+    def remove_fact(self, name: str) -> bool:
+        """Remove fact `name` of the project, unless a question uses it; False when there was none."""
+        bank = self._valid_bank()
+        if name not in bank.project.facts:
+            return False
+        users = [q.id for q in bank.questions if name in placeholders(q.text)]
+        if users:
+            raise InvalidEdit(f"`{{{name}}}` is used by {', '.join(f'`{u}`' for u in users)}: change them first")
+        self._commit(remove_fact_text(self._layout, name), None)
+        return True
+
     def duplicate_question(self, question_id: str) -> str:
         """A copy right after the original, with a new id; returns that id."""
         draft = QuestionDraft.from_question(self.question(question_id))
@@ -274,7 +312,8 @@ class BankDocument:
 
     def _check_values(self, draft: QuestionDraft, question_id: str) -> None:
         if errors := _validation_errors(draft, question_id):
-            problems = [f"{'.'.join(str(s) for s in e['loc'])}: {_describe_error(e)}" for e in errors]
+            where = [".".join(str(step) for step in e["loc"]) for e in errors]
+            problems = [f"{w}: {_describe_error(e)}" if w else _describe_error(e) for w, e in zip(where, errors, strict=True)]
             raise InvalidEdit("the question is not valid: " + "; ".join(problems))
 
     def _validate(self, text: str) -> BankFile:

@@ -79,6 +79,7 @@ class _Layout:
     items: list[_Span]
     region_end: int  # first line after the questions (the next top-level key, or the end)
     style: _Style
+    project: yaml.Node | None = None  # the value of `project`
 
 
 def _last_line(node: yaml.Node, lines: list[str]) -> int:
@@ -165,7 +166,7 @@ def _analyze(text: str) -> _Layout:
         elif isinstance(value, yaml.MappingNode):
             raise NotABank("`questions` must be a list of questions")
     _detect_style(style, items, lines)
-    return _Layout(lines, key_line, value, items, region_end, style)
+    return _Layout(lines, key_line, value, items, region_end, style, project)
 
 
 def _detect_style(style: _Style, items: list[_Span], lines: list[str]) -> None:

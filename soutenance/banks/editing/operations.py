@@ -11,6 +11,7 @@ from soutenance.banks.editing.document import BankDocument, Deletion, SaveResult
 from soutenance.banks.editing.drafts import (
     _IDENTIFIER,
     FollowUpDraft,
+    Hints,
     QuestionDraft,
     new_question_id,
 )
@@ -18,7 +19,7 @@ from soutenance.banks.editing.errors import BankWriteError, BundledBank, CopyExi
 from soutenance.banks.editing.layout import _body, split_lines
 from soutenance.banks.editing.locations import user_copy_path
 from soutenance.banks.model import slugify
-from soutenance.banks.templates import MODELINE_PREFIX, bank_template, schema_reference
+from soutenance.banks.templates import MODELINE_PREFIX, bank_template, modeline, refresh_user_schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,8 @@ def move_question(
 def copy_to_user(path: Path) -> Path:
     """Copy a project (bundled or not) into the user bank folder, where it shadows the original.
 
-    The copy is byte for byte, except the schema modeline, which is pointed at the schema again.
+    The copy is byte for byte, except the schema modeline, which is pointed at the schema copy at
+    the top of the user bank folder (written or refreshed now).
     Raises CopyExists when the user folder already has this project's file.
     """
     source = BankDocument.open(path)
@@ -69,12 +71,14 @@ def copy_to_user(path: Path) -> Path:
     destination = user_copy_path(bank)
     if destination.exists():
         raise CopyExists(f"{destination} already exists: edit that copy", destination)
+    _make_folder(destination.parent)
+    refresh_user_schema(destination.parent)
     lines = split_lines(source.text)
     if lines and lines[0].startswith(MODELINE_PREFIX):
         ending = lines[0][len(_body(lines[0])) :]
-        lines[0] = MODELINE_PREFIX + schema_reference(destination.parent) + ending
+        first = modeline(destination.parent)
+        lines[0:1] = [first + ending] if first else []
     copy = BankDocument(destination, "".join(lines), fingerprint=None, bom=source._bom)
-    _make_folder(destination.parent)
     copy._saved_text = None
     copy.save()
     return destination
@@ -120,6 +124,7 @@ def create_bank(
     destination = folder / f"{project_id}.yaml"
     if destination.exists():
         raise InvalidEdit(f"{destination} already exists")
+    refresh_user_schema(folder)
     text = bank_template(
         project_id=project_id,
         title=title,
@@ -138,17 +143,16 @@ def create_bank(
     return destination
 
 
-def add_follow_up(path: Path, question_id: str, text: str, key_points: list[str]) -> None:
-    """Add a follow-up to a question of a bank file, unless one has the same text.
+def add_follow_up(path: Path, question_id: str, text: str, key_points: list[str], hints: Hints | None = None) -> bool:
+    """Add a follow-up to a question of a bank file, unless one has the same text (then False).
 
     Raises `EditError` when the file cannot be read, the question is not found, or the file written.
     """
     document = BankDocument.open(path)
-    draft = QuestionDraft.from_question(document.question(question_id))
-    if all(item.text != text for item in draft.follow_ups):
-        draft.follow_ups.append(FollowUpDraft(text, list(key_points)))
-        document.update_question(question_id, draft)
-        document.save()
+    if not document.add_follow_up(question_id, FollowUpDraft(text, list(key_points), dict(hints or {}))):
+        return False
+    document.save()
+    return True
 
 
 def ensure_user_copy(path: Path) -> Path:

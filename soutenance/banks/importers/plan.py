@@ -32,7 +32,10 @@ def plan_import(parsed: Parsed, bank: Bank | None, *, threshold: float = NEAR_DU
     """Which drafts are added (with their ids) and which are skipped as duplicates or invalid."""
     plan = ImportPlan(problems=list(parsed.problems))
     known: list[tuple[str, str, frozenset[str], str, bool]] = [
-        (q.id, q.text, words(q.text), fold(q.text), False) for q in (bank.questions if bank else [])
+        (q.id, text, words(text), fold(text), False)
+        for q in (bank.questions if bank else [])
+        for text in (q.text, q.text_generic)  # a question with {facts} reads as its generic wording too
+        if text
     ]
     taken = {entry[0] for entry in known}
     for item in parsed.questions:
