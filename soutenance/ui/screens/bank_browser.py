@@ -50,9 +50,20 @@ def _fold(text: str) -> str:
 
 
 def matches(question: Question, query: str) -> bool:
-    """Every word of the query appears in the question's text, key points or tags (accents ignored)."""
-    haystack = _fold(" ".join([question.text, *question.key_points, *question.tags]))
+    """Every word of the query appears in the question's texts, key points, follow-ups or tags (accents ignored)."""
+    follow_ups = [part for f in question.follow_ups for part in (f.text, *f.key_points)]
+    texts = [question.text, question.text_generic or "", *question.key_points, *follow_ups, *question.tags]
+    haystack = _fold(" ".join(texts))
     return all(word in haystack for word in _fold(query).split())
+
+
+def _key_point(text: Text, point: str, indent: str) -> None:
+    """One key point, with its hints when it has some (they are what the transcript matching looks for)."""
+    text.append(f"{indent}• {point}")
+    hints = getattr(point, "hints", ())
+    if hints:
+        text.append("  " + t("be.hints", hints=", ".join(hints)), style="dim")
+    text.append("\n")
 
 
 class ProjectPicker(Translated, ModalScreen[str | None]):
@@ -156,6 +167,7 @@ class BankBrowserScreen(Translated, Screen[None]):
         super().__init__()
         self.initial = project
         self.banks: dict[str, Bank | None] = {}
+        self._catalog_shown = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -187,12 +199,18 @@ class BankBrowserScreen(Translated, Screen[None]):
         if select is None and (item := self.selected) is not None:
             select = (item.entry.ref, item.question_id)
         self.banks = {}
+        self._catalog_shown = self.catalog
         for entry in self.catalog.projects:
             try:
                 self.banks[entry.ref] = self.catalog.load(entry)
             except BankUnavailable:
                 self.banks[entry.ref] = None
         self._build_tree(select)
+
+    async def banks_changed(self) -> None:
+        """The app reloaded the banks (a file changed on disk): show them, unless already shown."""
+        if self.catalog is not self._catalog_shown:
+            self.refresh_banks()
 
     def _build_tree(self, select: tuple[str | None, str | None] | None) -> None:
         tree = self.query_one("#bank-tree", Tree)
@@ -264,15 +282,20 @@ class BankBrowserScreen(Translated, Screen[None]):
             text.append(summary.path_name + "\n\n", style="dim")
             text.append(t("be.questions", count=summary.question_count) + "\n")
         else:
-            text = Text(question.text + "\n\n", style="bold")
+            text = Text(question.text + "\n", style="bold")
+            if question.text_generic:
+                text.append(t("be.generic", text=question.text_generic) + "\n", style="italic dim")
+            text.append("\n")
             if question.key_points:
                 text.append(t("be.key_points") + "\n", style="underline")
                 for point in question.key_points:
-                    text.append(f"  • {point}\n")
+                    _key_point(text, point, "  ")
             if question.follow_ups:
                 text.append(t("be.follow_ups") + "\n", style="underline")
                 for follow_up in question.follow_ups:
                     text.append(f"  ↳ {follow_up.text}\n")
+                    for point in follow_up.key_points:
+                        _key_point(text, point, "      ")
             text.append("\n" + t("be.meta", difficulty=question.difficulty, limit=format_duration(question.time_limit)) + "\n")
             if question.tags:
                 text.append(t("be.tags", tags=", ".join(question.tags)) + "\n")

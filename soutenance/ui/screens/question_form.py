@@ -19,17 +19,21 @@ from soutenance.banks.editing import (
     DraftCheck,
     EditError,
     FieldProblem,
+    FollowUpLines,
     QuestionDraft,
     copy_to_user,
-    follow_ups_from_lines,
+    dropped_hints,
+    follow_ups_text,
     is_bundled,
+    kept_hints,
+    parse_follow_ups,
 )
 from soutenance.banks.model import parse_duration
 from soutenance.i18n import t
 from soutenance.ui.translated import Translated
 
-FIELDS = ("text", "key_points", "follow_ups", "difficulty", "time_limit", "tags")
-_LIST_FIELDS = ("key_points", "follow_ups", "tags")
+FIELDS = ("text", "text_generic", "key_points", "follow_ups", "difficulty", "time_limit", "tags")
+_LIST_FIELDS = ("key_points", "tags")
 
 
 def say(problem: FieldProblem) -> str:
@@ -103,6 +107,7 @@ class QuestionFormScreen(Translated, Screen[str | None]):
         self.original = QuestionDraft.from_question(question) if question else QuestionDraft(text="")
         self._accepted_similar: set[str] = set()
         self.last_check: DraftCheck | None = None
+        self.follow_up_lines = FollowUpLines()
 
     # Layout
 
@@ -118,11 +123,16 @@ class QuestionFormScreen(Translated, Screen[str | None]):
             yield Label(t("be.form.text"))
             yield TextArea(original.text, id="form-text", soft_wrap=True, tab_behavior="focus")
             yield Static(id="error-text", classes="field-error")
+            yield Label(t("be.form.text_generic"))
+            yield Input(original.text_generic or "", id="form-text_generic")
+            yield Static(self._facts_line(), id="form-facts", classes="form-note")
+            yield Static(id="error-text_generic", classes="field-error")
             yield Label(t("be.form.key_points"))
             yield TextArea("\n".join(original.key_points), id="form-key_points", tab_behavior="focus")
+            yield Static(id="form-hints", classes="form-note")
             yield Static(id="error-key_points", classes="field-error")
             yield Label(t("be.form.follow_ups"))
-            yield TextArea("\n".join(f.text for f in original.follow_ups), id="form-follow_ups", tab_behavior="focus")
+            yield TextArea(follow_ups_text(original.follow_ups), id="form-follow_ups", tab_behavior="focus")
             yield Static(id="error-follow_ups", classes="field-error")
             with Horizontal(id="form-numbers"):
                 with Vertical():
@@ -141,6 +151,13 @@ class QuestionFormScreen(Translated, Screen[str | None]):
             yield Static(id="form-errors")
         yield Footer()
 
+    def _facts_line(self) -> Text:
+        bank = self.document.bank
+        facts = bank.project.facts if bank else {}
+        if not facts:
+            return Text(t("be.form.no_facts"))
+        return Text(t("be.form.facts", facts=" · ".join(f"{{{name}}} {label}" for name, label in facts.items())))
+
     def on_mount(self) -> None:
         self.validate()
         self.query_one("#form-text", TextArea).focus()
@@ -148,13 +165,18 @@ class QuestionFormScreen(Translated, Screen[str | None]):
     # Reading and checking the form
 
     def draft(self) -> QuestionDraft:
-        """The question as currently typed."""
-        lines = self.query_one("#form-follow_ups", TextArea).text.splitlines()
+        """The question as currently typed; key points and follow-ups keep their hints by text."""
+        self.follow_up_lines = parse_follow_ups(
+            self.query_one("#form-follow_ups", TextArea).text, self.original.follow_ups
+        )
+        key_points = [line.strip() for line in self.query_one("#form-key_points", TextArea).text.splitlines()]
         difficulty = self.query_one("#form-difficulty", Select).value
         return QuestionDraft(
             text=self.query_one("#form-text", TextArea).text,
-            key_points=self.query_one("#form-key_points", TextArea).text.splitlines(),
-            follow_ups=follow_ups_from_lines(lines, self.original.follow_ups),
+            text_generic=self.query_one("#form-text_generic", Input).value,
+            key_points=key_points,
+            hints=kept_hints(key_points, self.original.hints),
+            follow_ups=self.follow_up_lines.follow_ups,
             difficulty=difficulty if isinstance(difficulty, int) else None,
             time_limit=self.query_one("#form-time_limit", Input).value,
             tags=self.query_one("#form-tags", Input).value.split(","),
@@ -168,26 +190,58 @@ class QuestionFormScreen(Translated, Screen[str | None]):
 
     def validate(self) -> DraftCheck:
         """Show each field's problems under it, as lint would report them."""
-        check = self.document.check(self.draft(), editing=self.question_id)
+        draft = self.draft()
+        check = self.document.check(draft, editing=self.question_id)
+        orphans = self.follow_up_lines.orphans
+        if orphans:  # a key point line above every follow-up: the form alone can say so
+            message = t("be.err.orphan_key_point")
+            check.errors += [FieldProblem("follow_ups", message, code="orphan_key_point") for _ in orphans]
         self.last_check = check
+        pending = list(orphans)
         for name in FIELDS:
             problems = [p for p in check.errors if p.field == name]
-            lines = [
-                t("be.form.line", line=p.index + 1, message=say(p)) if p.index is not None and name in _LIST_FIELDS else say(p)
-                for p in problems
-            ]
+            lines = [self._located(p, pending) for p in problems]
             self.query_one(f"#error-{name}", Static).update(Text("\n".join(lines)))
             self.query_one(f"#form-{name}").set_class(bool(problems), "-invalid")
         key = "be.form.id" if self.question_id else "be.form.id_new"
         self.query_one("#form-id", Static).update(Text(t(key, id=check.question_id)))
-        warnings = [say(w) for w in check.warnings]
+        warnings = [say(w) for w in check.warnings] + self._dropped_hints(draft)
         self.query_one("#form-warnings", Static).update(Text("\n".join(warnings)))
+        self._show_hints(draft)
         return check
+
+    def _located(self, problem: FieldProblem, orphans: list[int]) -> str:
+        """A problem with the line it is on, for the fields written one item per line."""
+        line = None
+        if problem.code == "orphan_key_point":
+            line = orphans.pop(0) if orphans else None
+        elif problem.field == "follow_ups":
+            line = self.follow_up_lines.line_of(problem.index, problem.sub_index)
+        elif problem.field in _LIST_FIELDS:
+            line = problem.index
+        return say(problem) if line is None else t("be.form.line", line=line + 1, message=say(problem))
+
+    def _dropped_hints(self, draft: QuestionDraft) -> list[str]:
+        pool = {point: words for f in self.original.follow_ups for point, words in f.hints.items()}
+        points = [point for f in draft.follow_ups for point in f.key_points]
+        dropped = dropped_hints(self.original.hints, draft.key_points) + dropped_hints(pool, points)
+        return [t("be.form.hints_dropped", point=point, hints=", ".join(words)) for point, words in dropped]
+
+    def _show_hints(self, draft: QuestionDraft) -> None:
+        lines = [
+            t("be.form.hint_line", point=point, hints=", ".join(draft.hints[point]))
+            for point in draft.key_points
+            if draft.hints.get(point)
+        ]
+        note = self.query_one("#form-hints", Static)
+        note.update(Text("\n".join([t("be.form.hints"), *lines]) if lines else ""))
+        note.display = bool(lines)
 
     def changed_fields(self) -> set[str]:
         """The fields the mentor changed since the form opened."""
         now, before = self.draft().cleaned(), self.original.cleaned()
-        changed = {name for name in ("text", "key_points", "follow_ups", "tags") if getattr(now, name) != getattr(before, name)}
+        names = ("text", "text_generic", "key_points", "follow_ups", "tags")
+        changed = {name for name in names if getattr(now, name) != getattr(before, name)}
         if int(now.difficulty or 2) != int(before.difficulty or 2):
             changed.add("difficulty")
         try:
@@ -265,6 +319,8 @@ class QuestionFormScreen(Translated, Screen[str | None]):
                 current = QuestionDraft.from_question(document.question(self.question_id))
                 for name in self.changed_fields():
                     setattr(current, name, getattr(draft, name))
+                    if name == "key_points":  # hints changed on disk meanwhile win over the form's
+                        current.hints = kept_hints(draft.key_points, draft.hints | current.hints)
                 document.update_question(self.question_id, current)
                 saved_id = self.question_id
             result = document.save()
