@@ -48,7 +48,14 @@ _COPY_HELP = "If the bank is bundled, copy the project to your bank folder first
 
 def register(bank_group: click.Group) -> None:
     """Add the authoring commands to `soutenance bank`."""
-    commands = (new_command, add_command, edit_command, add_follow_up_command, fact_command, rm_command)
+    commands = (
+        new_command,
+        add_command,
+        edit_command,
+        add_follow_up_command,
+        fact_command,
+        rm_command,
+    )
     for command in (*commands, copy_command, import_command):
         bank_group.add_command(command)
 
@@ -121,17 +128,23 @@ def _save(document: BankDocument) -> SaveResult:
         result = document.save()
     for question_id, similar in result.similar.items():
         for close in similar[:1]:
-            echo_err(f"warning: `{question_id}` is nearly the same as `{close.question_id}`: {close.text}")
+            echo_err(
+                f"warning: `{question_id}` is nearly the same as `{close.question_id}`: {close.text}"
+            )
     return result
 
 
-def _numbered(values: tuple[str, ...], option: str, count: int, what: str) -> Iterator[tuple[int, str]]:
+def _numbered(
+    values: tuple[str, ...], option: str, count: int, what: str
+) -> Iterator[tuple[int, str]]:
     """(0-based index, value) of each `N=VALUE` given to `option`, N counting `what` from 1."""
     for given in values:
         number, sep, value = given.partition("=")
         if not sep or not number.strip().isdigit() or not 1 <= int(number) <= count:
             where = f"N from 1 to {count}" if count else f"there is no {what}"
-            raise click.BadParameter(f"{given!r}: write N=…, the {what} number ({where})", param_hint=option)
+            raise click.BadParameter(
+                f"{given!r}: write N=…, the {what} number ({where})", param_hint=option
+            )
         yield int(number) - 1, value.strip()
 
 
@@ -171,12 +184,17 @@ class _QuestionOptions:
         if self.text_generic is not None:
             draft.text_generic = self.text_generic or None
         if self.key_points:
-            draft.key_points, draft.hints = list(self.key_points), kept_hints(self.key_points, draft.hints)
+            draft.key_points, draft.hints = (
+                list(self.key_points),
+                kept_hints(self.key_points, draft.hints),
+            )
         _set_hints(draft.key_points, draft.hints, self.hints)
         if self.follow_ups:
             draft.follow_ups = follow_ups_from_lines(self.follow_ups, draft.follow_ups)
         chosen: dict[int, list[str]] = {}
-        numbered = _numbered(self.follow_up_key_points, "--follow-up-key-point", len(draft.follow_ups), "follow-up")
+        numbered = _numbered(
+            self.follow_up_key_points, "--follow-up-key-point", len(draft.follow_ups), "follow-up"
+        )
         for index, point in numbered:
             chosen.setdefault(index, []).extend([point] if point else [])
         for index, points in chosen.items():
@@ -211,7 +229,9 @@ def _question_options(text_help: str) -> Callable[[Callable[..., Any]], Callable
             help="What the answer must contain: a figure, a threshold, a source… (repeatable).",
         ),
         click.option("--hint", "hints", multiple=True, metavar="N=WORDS", help=_HINT_HELP),
-        click.option("--follow-up", "follow_ups", multiple=True, help="A follow-up challenge (repeatable)."),
+        click.option(
+            "--follow-up", "follow_ups", multiple=True, help="A follow-up challenge (repeatable)."
+        ),
         click.option(
             "--follow-up-key-point",
             "follow_up_key_points",
@@ -244,8 +264,16 @@ def _question_options(text_help: str) -> Callable[[Callable[..., Any]], Callable
 @click.command("new")
 @click.argument("reference", metavar="PATH_ID/PROJECT_ID")
 @click.option("--title", required=True, help="The project's title.")
-@click.option("--language", type=click.Choice(["fr", "en"]), required=True, help="The language of the questions.")
-@click.option("--path-name", help='The learning path\'s name, e.g. "Community Manager" (default: from PATH_ID).')
+@click.option(
+    "--language",
+    type=click.Choice(["fr", "en"]),
+    required=True,
+    help="The language of the questions.",
+)
+@click.option(
+    "--path-name",
+    help='The learning path\'s name, e.g. "Community Manager" (default: from PATH_ID).',
+)
 @click.option("--evaluator-role", help="The role the evaluator plays during the questions.")
 @click.option("--description", help="A short description of the project's case.")
 @click.option(
@@ -268,7 +296,9 @@ def new_command(
     """Create a new project bank from a template, with commented guidance."""
     if path_name is None:
         path_id = reference.strip("/").partition("/")[0]
-        known = {entry.summary.path_id: entry.summary.path_name for entry in load_catalog(banks).projects}
+        known = {
+            entry.summary.path_id: entry.summary.path_name for entry in load_catalog(banks).projects
+        }
         path_name = known.get(path_id)
     with _refusals():
         created = create_bank(
@@ -354,7 +384,9 @@ def _json_of(stream: TextIO) -> Any:
 def _json_object(stream: TextIO) -> dict[str, Any]:
     data = _json_of(stream)
     if not isinstance(data, dict):
-        raise click.BadParameter("expected one JSON object with the keys to change", param_hint="--from-json")
+        raise click.BadParameter(
+            "expected one JSON object with the keys to change", param_hint="--from-json"
+        )
     return data
 
 
@@ -425,7 +457,12 @@ def edit_command(
 @click.argument("target", metavar="FILE")
 @click.argument("question_id", metavar="QUESTION_ID")
 @click.argument("text", metavar="TEXT")
-@click.option("--key-point", "key_points", multiple=True, help="What the answer to it must contain (repeatable).")
+@click.option(
+    "--key-point",
+    "key_points",
+    multiple=True,
+    help="What the answer to it must contain (repeatable).",
+)
 @click.option("--hint", "hints", multiple=True, metavar="N=WORDS", help=_HINT_HELP)
 @click.option("--copy", is_flag=True, help=_COPY_HELP)
 @banks_option
@@ -458,11 +495,18 @@ def add_follow_up_command(
 @click.argument("target", metavar="FILE")
 @click.argument("name", required=False)
 @click.argument("label", required=False)
-@click.option("--remove", is_flag=True, help="Remove the fact NAME (refused while a question uses it).")
+@click.option(
+    "--remove", is_flag=True, help="Remove the fact NAME (refused while a question uses it)."
+)
 @click.option("--copy", is_flag=True, help=_COPY_HELP)
 @banks_option
 def fact_command(
-    target: str, name: str | None, label: str | None, remove: bool, copy: bool, banks: tuple[Path, ...]
+    target: str,
+    name: str | None,
+    label: str | None,
+    remove: bool,
+    copy: bool,
+    banks: tuple[Path, ...],
 ) -> None:
     """List the project's facts, declare one (NAME LABEL), or remove one (NAME --remove).
 
@@ -511,7 +555,9 @@ def store_history_checker() -> Callable[[str], bool] | None:
 @click.option("--yes", "-y", is_flag=True, help="Do not ask, even when the question has history.")
 @click.option("--copy", is_flag=True, help=_COPY_HELP)
 @banks_option
-def rm_command(target: str, question_id: str, yes: bool, copy: bool, banks: tuple[Path, ...]) -> None:
+def rm_command(
+    target: str, question_id: str, yes: bool, copy: bool, banks: tuple[Path, ...]
+) -> None:
     """Delete a question. Its history stays readable (answers keep the text they were given with)."""
     document = _open(target, banks, copy=copy)
     checker = store_history_checker()
@@ -521,8 +567,14 @@ def rm_command(target: str, question_id: str, yes: bool, copy: bool, banks: tupl
         if not deletion.deleted:
             reason = "has answers in the history" if checker else "may have answers in the history"
             if not sys.stdin.isatty():
-                raise click.ClickException(f"`{question_id}` {reason}: add --yes to delete it anyway")
-            click.confirm(f"`{question_id}` {reason} (kept, readable). Delete the question?", abort=True, err=True)
+                raise click.ClickException(
+                    f"`{question_id}` {reason}: add --yes to delete it anyway"
+                )
+            click.confirm(
+                f"`{question_id}` {reason} (kept, readable). Delete the question?",
+                abort=True,
+                err=True,
+            )
             deletion = document.delete_question(question_id, confirmed=True)
     result = _save(document)
     echo_err(f"deleted `{question_id}` from {result.path}")
@@ -547,12 +599,24 @@ def copy_command(target: str, banks: tuple[Path, ...]) -> None:
 @click.command("import")
 @click.argument("source", metavar="SOURCE")
 @click.option("--into", "target", required=True, metavar="FILE", help=_TARGET_HELP)
-@click.option("--format", "format_", type=click.Choice(FORMATS), help="Default: from the file name and content.")
-@click.option("--dry-run", is_flag=True, help="Show what would be added and skipped; write nothing.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(FORMATS),
+    help="Default: from the file name and content.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Show what would be added and skipped; write nothing."
+)
 @click.option("--copy", is_flag=True, help=_COPY_HELP)
 @banks_option
 def import_command(
-    source: str, target: str, format_: str | None, dry_run: bool, copy: bool, banks: tuple[Path, ...]
+    source: str,
+    target: str,
+    format_: str | None,
+    dry_run: bool,
+    copy: bool,
+    banks: tuple[Path, ...],
 ) -> None:
     """Import questions from CSV, Anki text (notes in plain text) or a Markdown list.
 
@@ -576,7 +640,9 @@ def import_command(
         click.echo(f"skipped {_plural(len(plan.skipped), 'duplicate')}")
     for skipped in plan.skipped:
         sign = "=" if skipped.reason == "duplicate" else "~"
-        where = "an earlier imported question" if skipped.earlier_import else "the existing question"
+        where = (
+            "an earlier imported question" if skipped.earlier_import else "the existing question"
+        )
         click.echo(
             f"  {sign} {_one_line(skipped.item.draft.text)}  ({skipped.item.where})\n"
             f"      {skipped.reason} of {where} `{skipped.of_id}`: {_one_line(skipped.of_text)}"

@@ -111,9 +111,10 @@ class SoutenanceApp(Translated, App[None]):
         """Reload the banks when a file was created, changed or deleted since the last look, say
         which files no longer load, and let the screens showing banks (`banks_changed`) update."""
         services = self.services
-        on_disk = await asyncio.to_thread(_bank_file_stats, services.banks)  # the screen never waits on disks
+        # In a thread: the screen never waits on a slow disk.
+        on_disk = await asyncio.to_thread(_bank_file_stats, services.banks)
         looked, self._banks_on_disk = self._banks_on_disk, on_disk
-        known = {summary.file: (summary.size, summary.mtime_ns) for summary in services.catalog.files}
+        known = {s.file: (s.size, s.mtime_ns) for s in services.catalog.files}
         if on_disk != looked and on_disk != known:
             broken = {summary.file for summary in services.catalog.problems}
             for summary in services.reload_catalog().problems:
@@ -121,7 +122,7 @@ class SoutenanceApp(Translated, App[None]):
                     first = next((str(d) for d in summary.diagnostics if d.is_error), "")
                     message = t("be.reload.problem", file=summary.file, error=first)
                     self.notify(message, severity="error", timeout=15, markup=False)
-        if services.catalog is not self._shown_catalog:  # reloaded here, or by a screen after an edit
+        if services.catalog is not self._shown_catalog:  # reloaded here, or after an edit
             self._shown_catalog = services.catalog
             for screen in list(self.screen_stack):
                 if (update := getattr(screen, "banks_changed", None)) is not None:

@@ -407,9 +407,17 @@ def edited(path: Path, question_id: str, *options: str, stdin: str | None = None
 
 def test_edit_follow_up_with_the_same_text_keeps_its_key_points_and_hints(tmp_path: Path) -> None:
     path = facts_bank(tmp_path)
-    options = ("--follow-up", "Et si le budget était divisé par deux ?", "--follow-up", "Et avec un influenceur ?")
+    options = (
+        "--follow-up",
+        "Et si le budget était divisé par deux ?",
+        "--follow-up",
+        "Et avec un influenceur ?",
+    )
     kept, new = edited(path, "choix-canal", *options).follow_ups
-    assert kept.key_points == ["Ce qui est coupé en premier, chiffré", "Le canal conservé et pourquoi"]
+    assert kept.key_points == [
+        "Ce qui est coupé en premier, chiffré",
+        "Le canal conservé et pourquoi",
+    ]
     assert kept.key_points[1].hints == ("garder", "priorité")
     assert (new.text, new.key_points) == ("Et avec un influenceur ?", [])
     unchanged = invoke("bank", "edit", path, "choix-canal", *options)
@@ -492,11 +500,29 @@ def test_text_generic_is_required_with_a_fact_and_can_be_set(tmp_path: Path) -> 
     text = "Pour {cible}, quel indicateur regardez-vous d'abord ?"
     refused = invoke("bank", "edit", path, "mesure-succes", "--text", text)
     assert refused.exit_code == 1 and "needs a `text_generic` wording" in refused.stderr
-    unknown = invoke("bank", "edit", path, "mesure-succes", "--text", "Avec {marge} ?", "--text-generic", "Avec ?")
+    unknown = invoke(
+        "bank",
+        "edit",
+        path,
+        "mesure-succes",
+        "--text",
+        "Avec {marge} ?",
+        "--text-generic",
+        "Avec ?",
+    )
     assert unknown.exit_code == 1 and "`{marge}` is not a fact of the project" in unknown.stderr
     assert path.read_bytes() == before
-    question = edited(path, "mesure-succes", "--text", text, "--text-generic", "Pour votre cible, quel indicateur ?")
-    assert question.render({"cible": "les 18-25 ans de Lille"}).startswith("Pour les 18-25 ans de Lille,")
+    question = edited(
+        path,
+        "mesure-succes",
+        "--text",
+        text,
+        "--text-generic",
+        "Pour votre cible, quel indicateur ?",
+    )
+    assert question.render({"cible": "les 18-25 ans de Lille"}).startswith(
+        "Pour les 18-25 ans de Lille,"
+    )
     assert question.render({}) == "Pour votre cible, quel indicateur ?"
     dropped = edited(path, "choix-canal", "--text", "Pourquoi Instagram ?", "--text-generic", "")
     assert dropped.text_generic is None
@@ -505,7 +531,10 @@ def test_text_generic_is_required_with_a_fact_and_can_be_set(tmp_path: Path) -> 
 def test_edit_from_json_sets_hints_and_follow_up_key_points(tmp_path: Path) -> None:
     path = facts_bank(tmp_path)
     payload = {
-        "key_points": ["Un indicateur et son seuil", {"text": "Le lien avec l'objectif", "hints": ["objectif", "but"]}],
+        "key_points": [
+            "Un indicateur et son seuil",
+            {"text": "Le lien avec l'objectif", "hints": ["objectif", "but"]},
+        ],
         "follow_ups": [
             "Et s'il est sous le seuil ?",
             {"text": "Qui décide ?", "key_points": [{"text": "Le gérant", "hints": ["gérant"]}]},
@@ -513,9 +542,13 @@ def test_edit_from_json_sets_hints_and_follow_up_key_points(tmp_path: Path) -> N
     }
     question = edited(path, "mesure-succes", "--from-json", "-", stdin=json.dumps(payload))
     assert question.key_points[1].hints == ("objectif", "but")
-    assert question.follow_ups[0].key_points == ["Une action corrective datée"]  # given by its text: kept
+    assert question.follow_ups[0].key_points == [
+        "Une action corrective datée"
+    ]  # given by its text: kept
     assert question.follow_ups[1].key_points[0].hints == ("gérant",)
-    both = invoke("bank", "edit", path, "mesure-succes", "--text", "x", "--from-json", "-", stdin="{}")
+    both = invoke(
+        "bank", "edit", path, "mesure-succes", "--text", "x", "--from-json", "-", stdin="{}"
+    )
     assert both.exit_code == 2 and "not both" in both.stderr
 
 

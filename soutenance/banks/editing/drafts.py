@@ -14,7 +14,16 @@ from typing import Any
 
 from soutenance.banks.model import FollowUp, Question, parse_duration, slugify
 
-FIELDS = ("id", "text", "text_generic", "key_points", "follow_ups", "difficulty", "time_limit", "tags")
+FIELDS = (
+    "id",
+    "text",
+    "text_generic",
+    "key_points",
+    "follow_ups",
+    "difficulty",
+    "time_limit",
+    "tags",
+)
 DEFAULT_DIFFICULTY = 2
 DEFAULT_TIME_LIMIT = 90
 _IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -29,7 +38,9 @@ def hints_of(points: Iterable[str]) -> Hints:
 
 
 def kept_hints(
-    points: Iterable[str], previous: Mapping[str, Sequence[str]], given: Mapping[str, Sequence[str]] | None = None
+    points: Iterable[str],
+    previous: Mapping[str, Sequence[str]],
+    given: Mapping[str, Sequence[str]] | None = None,
 ) -> Hints:
     """Hints for `points`: those `given` for a key point, else those its text had before."""
     given = given or {}
@@ -37,15 +48,21 @@ def kept_hints(
     return {p: words for p, words in chosen.items() if words}
 
 
-def points_with_hints(points: Sequence[str], hints: Mapping[str, Sequence[str]]) -> list[tuple[str, tuple[str, ...]]]:
+def points_with_hints(
+    points: Sequence[str], hints: Mapping[str, Sequence[str]]
+) -> list[tuple[str, tuple[str, ...]]]:
     """Each key point with its hints: what differs when a key point or its hints change."""
     return [(str(p), tuple(hints.get(p, ()))) for p in points]
 
 
-def _clean_points(points: Sequence[str], hints: Mapping[str, Sequence[str]]) -> tuple[list[str], Hints]:
+def _clean_points(
+    points: Sequence[str], hints: Mapping[str, Sequence[str]]
+) -> tuple[list[str], Hints]:
     texts = [k.strip() for k in points if k.strip()]
     stripped = {k.strip(): words for k, words in hints.items()}
-    cleaned = {k: list(dict.fromkeys(w.strip() for w in stripped.get(k, ()) if w.strip())) for k in texts}
+    cleaned = {
+        k: list(dict.fromkeys(w.strip() for w in stripped.get(k, ()) if w.strip())) for k in texts
+    }
     return texts, {k: words for k, words in cleaned.items() if words}
 
 
@@ -61,7 +78,9 @@ class FollowUpDraft:
 
     @classmethod
     def from_follow_up(cls, follow_up: FollowUp) -> FollowUpDraft:
-        return cls(follow_up.text, [str(k) for k in follow_up.key_points], hints_of(follow_up.key_points))
+        return cls(
+            follow_up.text, [str(k) for k in follow_up.key_points], hints_of(follow_up.key_points)
+        )
 
     def cleaned(self) -> FollowUpDraft:
         return FollowUpDraft(self.text.strip(), *_clean_points(self.key_points, self.hints))
@@ -135,7 +154,10 @@ class QuestionDraft:
             draft.hints = kept_hints(draft.key_points, self.hints, given)
         if "follow_ups" in data:
             known = {f.text: f for f in self.follow_ups}
-            draft.follow_ups = [_parse_follow_up(item, known) for item in _list_of(data, "follow_ups", (str, Mapping))]
+            draft.follow_ups = [
+                _parse_follow_up(item, known)
+                for item in _list_of(data, "follow_ups", (str, Mapping))
+            ]
         if "tags" in data:
             draft.tags = [str(k) for k in _list_of(data, "tags", (str,))]
         for name in ("difficulty", "time_limit"):
@@ -205,16 +227,22 @@ def _parse_points(data: Mapping[str, Any], key: str) -> tuple[list[str], Hints]:
     return texts, given
 
 
-def _parse_follow_up(item: str | Mapping[str, Any], known: Mapping[str, FollowUpDraft]) -> FollowUpDraft:
+def _parse_follow_up(
+    item: str | Mapping[str, Any], known: Mapping[str, FollowUpDraft]
+) -> FollowUpDraft:
     """A follow-up as text (keeping the key points a follow-up of that text had) or an object."""
     if isinstance(item, str):
         previous = known.get(item)
-        return FollowUpDraft(item, *((list(previous.key_points), dict(previous.hints)) if previous else ()))
+        return FollowUpDraft(
+            item, *((list(previous.key_points), dict(previous.hints)) if previous else ())
+        )
     if sorted(set(item) - {"text", "key_points"}) or not isinstance(item.get("text"), str):
         raise ValueError("a follow-up is text, or an object with `text` and `key_points`")
     points, given = _parse_points(item, "key_points")
     previous = known.get(item["text"])
-    return FollowUpDraft(item["text"], points, kept_hints(points, previous.hints if previous else {}, given))
+    return FollowUpDraft(
+        item["text"], points, kept_hints(points, previous.hints if previous else {}, given)
+    )
 
 
 def _list_of(data: Mapping[str, Any], key: str, kinds: tuple[type, ...]) -> list[Any]:
@@ -235,9 +263,14 @@ def _scalar(data: Mapping[str, Any], key: str) -> int | str | None:
     raise ValueError(f"`{key}` must be a number or text")
 
 
-def follow_ups_from_lines(lines: Iterable[str], previous: Sequence[FollowUp | FollowUpDraft] = ()) -> list[FollowUpDraft]:
+def follow_ups_from_lines(
+    lines: Iterable[str], previous: Sequence[FollowUp | FollowUpDraft] = ()
+) -> list[FollowUpDraft]:
     """Follow-ups typed one per line; a line equal to an existing follow-up keeps its key points."""
-    known = {f.text: f if isinstance(f, FollowUpDraft) else FollowUpDraft.from_follow_up(f) for f in previous}
+    known = {
+        f.text: f if isinstance(f, FollowUpDraft) else FollowUpDraft.from_follow_up(f)
+        for f in previous
+    }
     return [_parse_follow_up(line.strip(), known) for line in lines if line.strip()]
 
 
@@ -273,7 +306,9 @@ _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 def new_question_id(text: str, taken: Iterable[str] = (), *, max_words: int = 4) -> str:
     """A stable id from a question's significant words, unique among `taken` (-2, -3… if needed)."""
     parts = [w for w in slugify(text, max_length=400).split("-") if w]
-    significant = [w for w in parts if w not in _STOPWORDS and len(w) > 2] or [w for w in parts if len(w) > 1]
+    significant = [w for w in parts if w not in _STOPWORDS and len(w) > 2] or [
+        w for w in parts if len(w) > 1
+    ]
     base = "-".join(significant[:max_words])[:48].strip("-") or "question"
     if not _IDENTIFIER.match(base):
         base = "question"

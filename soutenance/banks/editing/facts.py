@@ -18,19 +18,28 @@ from soutenance.banks.editing.splice import _splice
 
 
 def _facts_node(project: yaml.MappingNode) -> tuple[yaml.Node, yaml.Node] | None:
-    return next(((k, v) for k, v in project.value if isinstance(k, yaml.ScalarNode) and k.value == "facts"), None)
+    return next(
+        ((k, v) for k, v in project.value if isinstance(k, yaml.ScalarNode) and k.value == "facts"),
+        None,
+    )
 
 
 def _project(layout: _Layout) -> yaml.MappingNode:
     project = layout.project
     if not isinstance(project, yaml.MappingNode) or project.flow_style or not project.value:
-        raise NotEditable("the project's facts can only be edited in a block-style `project:` mapping")
+        raise NotEditable(
+            "the project's facts can only be edited in a block-style `project:` mapping"
+        )
     return project
 
 
 def _load_facts(layout: _Layout, key: yaml.Node, value: yaml.Node) -> tuple[CommentedMap, int, int]:
     """The `facts:` key and its value as ruamel reads them, and the lines [first, stop) they span."""
-    first, stop, column = key.start_mark.line, _last_line(value, layout.lines) + 1, key.start_mark.column
+    first, stop, column = (
+        key.start_mark.line,
+        _last_line(value, layout.lines) + 1,
+        key.start_mark.column,
+    )
     block = "".join(_body(line)[column:] + "\n" for line in layout.lines[first:stop])
     loaded = _ruamel(layout.style).load(block)
     if not isinstance(loaded.get("facts"), CommentedMap):

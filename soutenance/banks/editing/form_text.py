@@ -26,7 +26,9 @@ class FollowUpLines:
     """The follow-ups read from the text, and where each item was (0-based line numbers)."""
 
     follow_ups: list[FollowUpDraft] = field(default_factory=list)
-    lines: list[tuple[int, list[int]]] = field(default_factory=list)  # a follow-up's, its key points'
+    lines: list[tuple[int, list[int]]] = field(
+        default_factory=list
+    )  # a follow-up's, its key points'
     orphans: list[int] = field(default_factory=list)  # key point lines with no follow-up above
 
     def line_of(self, index: int | None, sub_index: int | None = None) -> int | None:
@@ -41,7 +43,8 @@ class FollowUpLines:
 
 def follow_ups_text(follow_ups: Sequence[FollowUpDraft]) -> str:
     return "\n".join(
-        "\n".join([f.text, *(KEY_POINT_PREFIX + point for point in f.key_points)]) for f in follow_ups
+        "\n".join([f.text, *(KEY_POINT_PREFIX + point for point in f.key_points)])
+        for f in follow_ups
     )
 
 

@@ -46,7 +46,9 @@ def move_question(
     question = source.question(question_id)
     for document in (source, target):
         if document.bundled:
-            raise BundledBank(f"{document.path} is a bundled bank: copy the project to your bank folder first")
+            raise BundledBank(
+                f"{document.path} is a bundled bank: copy the project to your bank folder first"
+            )
     if source.needs_confirmation(question_id, has_history) and not confirmed:
         return Deletion(question_id, deleted=False, needs_confirmation=True)
     draft = QuestionDraft.from_question(question)
@@ -90,7 +92,9 @@ def _make_folder(folder: Path) -> None:
     except FileExistsError:
         raise BankWriteError(f"cannot create the folder {folder}: a file has that name") from None
     except NotADirectoryError:
-        raise BankWriteError(f"cannot create the folder {folder}: part of that path is a file") from None
+        raise BankWriteError(
+            f"cannot create the folder {folder}: part of that path is a file"
+        ) from None
     except OSError as exc:
         raise BankWriteError(f"cannot create the folder {folder}: {exc.strerror or exc}") from None
 
@@ -108,10 +112,14 @@ def create_bank(
     """Create PATH_ID/PROJECT_ID from the template; the default folder is <user banks>/<path-id>/."""
     path_id, sep, project_id = reference.strip().strip("/").partition("/")
     if not sep or "/" in project_id:
-        raise InvalidEdit(f"{reference!r}: name the project as PATH_ID/PROJECT_ID, e.g. community-manager/veille")
+        raise InvalidEdit(
+            f"{reference!r}: name the project as PATH_ID/PROJECT_ID, e.g. community-manager/veille"
+        )
     for label, value in (("path id", path_id), ("project id", project_id)):
         if not _IDENTIFIER.match(value):
-            raise InvalidEdit(f"the {label} {value!r} may only hold lowercase letters, digits, '-' and '_'")
+            raise InvalidEdit(
+                f"the {label} {value!r} may only hold lowercase letters, digits, '-' and '_'"
+            )
     if language not in ("fr", "en"):
         raise InvalidEdit(f"language {language!r}: fr or en")
     path_name = (path_name or path_id.replace("-", " ").replace("_", " ").capitalize()).strip()
@@ -143,13 +151,17 @@ def create_bank(
     return destination
 
 
-def add_follow_up(path: Path, question_id: str, text: str, key_points: list[str], hints: Hints | None = None) -> bool:
+def add_follow_up(
+    path: Path, question_id: str, text: str, key_points: list[str], hints: Hints | None = None
+) -> bool:
     """Add a follow-up to a question of a bank file, unless one has the same text (then False).
 
     Raises `EditError` when the file cannot be read, the question is not found, or the file written.
     """
     document = BankDocument.open(path)
-    if not document.add_follow_up(question_id, FollowUpDraft(text, list(key_points), dict(hints or {}))):
+    if not document.add_follow_up(
+        question_id, FollowUpDraft(text, list(key_points), dict(hints or {}))
+    ):
         return False
     document.save()
     return True

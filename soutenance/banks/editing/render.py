@@ -33,7 +33,9 @@ from soutenance.banks.editing.drafts import (
 from soutenance.banks.editing.layout import _body, _Layout, _Span, _Style
 from soutenance.banks.model import Question, parse_duration
 
-_YAML11_TRAPS = re.compile(r"(?i)(y|n|yes|no|on|off|true|false|null|~|[-+]?[0-9][0-9_.:]*(e[-+]?[0-9]+)?)")
+_YAML11_TRAPS = re.compile(
+    r"(?i)(y|n|yes|no|on|off|true|false|null|~|[-+]?[0-9][0-9_.:]*(e[-+]?[0-9]+)?)"
+)
 _SCALAR_CLASSES = {
     '"': DoubleQuotedScalarString,
     "'": SingleQuotedScalarString,
@@ -86,7 +88,14 @@ def _text_of(node: Any) -> Any:
     return node.get("text") if isinstance(node, CommentedMap) else node
 
 
-def _text_item(text: str, more: Sequence[Any], node: Any, sample: Any, fallback: str | None, order: Sequence[str]) -> Any:
+def _text_item(
+    text: str,
+    more: Sequence[Any],
+    node: Any,
+    sample: Any,
+    fallback: str | None,
+    order: Sequence[str],
+) -> Any:
     """An item written as its text alone while it has nothing `more`, else as a mapping with a `text`.
 
     `node` (the item replaced, or None) is updated in place; a new item is styled like `sample`.
@@ -101,22 +110,37 @@ def _text_item(text: str, more: Sequence[Any], node: Any, sample: Any, fallback:
     return node
 
 
-def _key_point_node(value: tuple[str, tuple[str, ...]], node: Any, sample: Any, style: _Style) -> Any:
+def _key_point_node(
+    value: tuple[str, tuple[str, ...]], node: Any, sample: Any, style: _Style
+) -> Any:
     """A key point as text, or as `{text, hints}` when it has hints."""
     text, hints = value
     node = _text_item(text, hints, node, sample, style.key_point_style, ("text", "hints"))
     if hints and list(node.get("hints") or []) != list(hints):
-        _set_key(node, "hints", _seq((_styled(h, style.tag_style) for h in hints), True), order=("text", "hints"))
+        _set_key(
+            node,
+            "hints",
+            _seq((_styled(h, style.tag_style) for h in hints), True),
+            order=("text", "hints"),
+        )
     return node
 
 
 def _points_of(node: Any) -> list[tuple[str, tuple[str, ...]]]:
     """The key points written under `node` (a follow-up mapping), with their hints."""
     items = node.get("key_points") if isinstance(node, CommentedMap) else None
-    return [(str(_text_of(item)), tuple(item.get("hints") or ()) if isinstance(item, CommentedMap) else ()) for item in items or []]
+    return [
+        (
+            str(_text_of(item)),
+            tuple(item.get("hints") or ()) if isinstance(item, CommentedMap) else (),
+        )
+        for item in items or []
+    ]
 
 
-def _follow_up_node(value: tuple[str, Sequence[tuple[str, tuple[str, ...]]]], node: Any, sample: Any, style: _Style) -> Any:
+def _follow_up_node(
+    value: tuple[str, Sequence[tuple[str, tuple[str, ...]]]], node: Any, sample: Any, style: _Style
+) -> Any:
     """A follow-up as text, or as `{text, key_points}` when it has key points."""
     text, points = value
     node = _text_item(text, points, node, sample, style.follow_up_style, ("text", "key_points"))
@@ -194,7 +218,13 @@ def _text_value(previous: Any, text: str, old: Question | None, style: _Style) -
     return _styled(text, style.text_style, multiline_ok=True)
 
 
-def _apply(mapping: CommentedMap, old: Question | None, draft: QuestionDraft, question_id: str, style: _Style) -> None:
+def _apply(
+    mapping: CommentedMap,
+    old: Question | None,
+    draft: QuestionDraft,
+    question_id: str,
+    style: _Style,
+) -> None:
     """Write the draft's values into a question mapping, touching only what differs from `old`."""
     if old is None or question_id != old.id:
         _set_key(mapping, "id", _styled(question_id, None))
@@ -221,10 +251,14 @@ def _apply(mapping: CommentedMap, old: Question | None, draft: QuestionDraft, qu
         lambda value, node, sample: _follow_up_node(value, node, sample, style),
         style.follow_ups_flow,
     )
-    difficulty = DEFAULT_DIFFICULTY if draft.difficulty is None and old is None else draft.difficulty
+    difficulty = (
+        DEFAULT_DIFFICULTY if draft.difficulty is None and old is None else draft.difficulty
+    )
     if difficulty is not None and (old is None or int(difficulty) != old.difficulty):
         _set_key(mapping, "difficulty", int(difficulty))
-    time_limit = DEFAULT_TIME_LIMIT if draft.time_limit is None and old is None else draft.time_limit
+    time_limit = (
+        DEFAULT_TIME_LIMIT if draft.time_limit is None and old is None else draft.time_limit
+    )
     if time_limit is not None and (old is None or parse_duration(time_limit) != old.time_limit):
         _set_key(mapping, "time_limit", parse_duration(time_limit))
     _update_list(
@@ -232,7 +266,9 @@ def _apply(mapping: CommentedMap, old: Question | None, draft: QuestionDraft, qu
         "tags",
         old.tags if old else [],
         draft.tags,
-        lambda value, node, sample: _like(node if node is not None else sample, value, style.tag_style),
+        lambda value, node, sample: _like(
+            node if node is not None else sample, value, style.tag_style
+        ),
         style.tags_flow,
     )
 

@@ -53,7 +53,9 @@ class ConfirmModal(Translated, ModalScreen[bool]):
         Binding("n", "answer(False)", "be.no", id="no", show=False),
     ]
 
-    def __init__(self, message: str, *, title: str = "", yes: str | None = None, no: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, title: str = "", yes: str | None = None, no: str | None = None
+    ) -> None:
         super().__init__()
         self.message, self.heading = message, title
         self.yes_label, self.no_label = yes or t("be.yes"), no or t("be.no")
@@ -96,7 +98,9 @@ class QuestionFormScreen(Translated, Screen[str | None]):
         Binding("escape", "cancel", "be.cancel", id="cancel"),
     ]
 
-    def __init__(self, path: Path, question_id: str | None = None, *, after: str | None = None) -> None:
+    def __init__(
+        self, path: Path, question_id: str | None = None, *, after: str | None = None
+    ) -> None:
         super().__init__()
         self.path = Path(path)
         self.question_id = question_id
@@ -104,7 +108,9 @@ class QuestionFormScreen(Translated, Screen[str | None]):
         self.document = BankDocument.open(self.path)
         self._base = self.document.fingerprint
         question = self.document.question(question_id) if question_id else None
-        self.original = QuestionDraft.from_question(question) if question else QuestionDraft(text="")
+        self.original = (
+            QuestionDraft.from_question(question) if question else QuestionDraft(text="")
+        )
         self._accepted_similar: set[str] = set()
         self.last_check: DraftCheck | None = None
         self.follow_up_lines = FollowUpLines()
@@ -115,7 +121,9 @@ class QuestionFormScreen(Translated, Screen[str | None]):
         original = self.original
         bank = self.document.bank
         project = bank.project.title if bank else self.path.name
-        heading = t("be.form.title_edit" if self.question_id else "be.form.title_new", project=project)
+        heading = t(
+            "be.form.title_edit" if self.question_id else "be.form.title_new", project=project
+        )
         yield Header()
         with VerticalScroll(id="question-form"):
             yield Static(Text(heading), classes="title")
@@ -128,17 +136,30 @@ class QuestionFormScreen(Translated, Screen[str | None]):
             yield Static(self._facts_line(), id="form-facts", classes="form-note")
             yield Static(id="error-text_generic", classes="field-error")
             yield Label(t("be.form.key_points"))
-            yield TextArea("\n".join(original.key_points), id="form-key_points", tab_behavior="focus")
+            yield TextArea(
+                "\n".join(original.key_points), id="form-key_points", tab_behavior="focus"
+            )
             yield Static(id="form-hints", classes="form-note")
             yield Static(id="error-key_points", classes="field-error")
             yield Label(t("be.form.follow_ups"))
-            yield TextArea(follow_ups_text(original.follow_ups), id="form-follow_ups", tab_behavior="focus")
+            yield TextArea(
+                follow_ups_text(original.follow_ups), id="form-follow_ups", tab_behavior="focus"
+            )
             yield Static(id="error-follow_ups", classes="field-error")
             with Horizontal(id="form-numbers"):
                 with Vertical():
                     yield Label(t("be.form.difficulty"))
-                    options = [(t("be.form.easy"), 1), (t("be.form.usual"), 2), (t("be.form.hard"), 3)]
-                    yield Select(options, value=int(original.difficulty or 2), allow_blank=False, id="form-difficulty")
+                    options = [
+                        (t("be.form.easy"), 1),
+                        (t("be.form.usual"), 2),
+                        (t("be.form.hard"), 3),
+                    ]
+                    yield Select(
+                        options,
+                        value=int(original.difficulty or 2),
+                        allow_blank=False,
+                        id="form-difficulty",
+                    )
                     yield Static(id="error-difficulty", classes="field-error")
                 with Vertical():
                     yield Label(t("be.form.time_limit"))
@@ -156,7 +177,12 @@ class QuestionFormScreen(Translated, Screen[str | None]):
         facts = bank.project.facts if bank else {}
         if not facts:
             return Text(t("be.form.no_facts"))
-        return Text(t("be.form.facts", facts=" · ".join(f"{{{name}}} {label}" for name, label in facts.items())))
+        return Text(
+            t(
+                "be.form.facts",
+                facts=" · ".join(f"{{{name}}} {label}" for name, label in facts.items()),
+            )
+        )
 
     def on_mount(self) -> None:
         self.validate()
@@ -169,7 +195,9 @@ class QuestionFormScreen(Translated, Screen[str | None]):
         self.follow_up_lines = parse_follow_ups(
             self.query_one("#form-follow_ups", TextArea).text, self.original.follow_ups
         )
-        key_points = [line.strip() for line in self.query_one("#form-key_points", TextArea).text.splitlines()]
+        key_points = [
+            line.strip() for line in self.query_one("#form-key_points", TextArea).text.splitlines()
+        ]
         difficulty = self.query_one("#form-difficulty", Select).value
         return QuestionDraft(
             text=self.query_one("#form-text", TextArea).text,
@@ -195,7 +223,9 @@ class QuestionFormScreen(Translated, Screen[str | None]):
         orphans = self.follow_up_lines.orphans
         if orphans:  # a key point line above every follow-up: the form alone can say so
             message = t("be.err.orphan_key_point")
-            check.errors += [FieldProblem("follow_ups", message, code="orphan_key_point") for _ in orphans]
+            check.errors += [
+                FieldProblem("follow_ups", message, code="orphan_key_point") for _ in orphans
+            ]
         self.last_check = check
         pending = list(orphans)
         for name in FIELDS:
@@ -219,13 +249,18 @@ class QuestionFormScreen(Translated, Screen[str | None]):
             line = self.follow_up_lines.line_of(problem.index, problem.sub_index)
         elif problem.field in _LIST_FIELDS:
             line = problem.index
-        return say(problem) if line is None else t("be.form.line", line=line + 1, message=say(problem))
+        return (
+            say(problem) if line is None else t("be.form.line", line=line + 1, message=say(problem))
+        )
 
     def _dropped_hints(self, draft: QuestionDraft) -> list[str]:
         pool = {point: words for f in self.original.follow_ups for point, words in f.hints.items()}
         points = [point for f in draft.follow_ups for point in f.key_points]
         dropped = dropped_hints(self.original.hints, draft.key_points) + dropped_hints(pool, points)
-        return [t("be.form.hints_dropped", point=point, hints=", ".join(words)) for point, words in dropped]
+        return [
+            t("be.form.hints_dropped", point=point, hints=", ".join(words))
+            for point, words in dropped
+        ]
 
     def _show_hints(self, draft: QuestionDraft) -> None:
         lines = [
@@ -266,7 +301,9 @@ class QuestionFormScreen(Translated, Screen[str | None]):
             if close.question_id in self._accepted_similar:
                 continue
             message = t("be.similar_confirm", id=close.question_id, text=close.text)
-            if not await self.app.push_screen_wait(ConfirmModal(message, yes=t("be.save_anyway"), no=t("be.cancel"))):
+            if not await self.app.push_screen_wait(
+                ConfirmModal(message, yes=t("be.save_anyway"), no=t("be.cancel"))
+            ):
                 return
             self._accepted_similar.add(close.question_id)
         if is_bundled(self.path) and not await self._copy_first():
@@ -276,7 +313,9 @@ class QuestionFormScreen(Translated, Screen[str | None]):
     async def _copy_first(self) -> bool:
         bank = self.document.bank
         title = bank.project.title if bank else self.path.name
-        modal = ConfirmModal(copy_body(title), title=t("be.copy_title"), yes=t("be.copy"), no=t("be.cancel"))
+        modal = ConfirmModal(
+            copy_body(title), title=t("be.copy_title"), yes=t("be.copy"), no=t("be.cancel")
+        )
         if not await self.app.push_screen_wait(modal):
             return False
         try:
@@ -308,7 +347,12 @@ class QuestionFormScreen(Translated, Screen[str | None]):
             # Someone else changed the file: write nothing now. The next save applies the mentor's
             # changed fields on top of that new version, so neither change is lost.
             self.document, self._base = document, document.fingerprint
-            self.notify(t("be.changed_on_disk", file=str(self.path)), severity="error", timeout=20, markup=False)
+            self.notify(
+                t("be.changed_on_disk", file=str(self.path)),
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
             self.validate()
             return
         draft = self.draft().cleaned()
@@ -326,7 +370,12 @@ class QuestionFormScreen(Translated, Screen[str | None]):
             result = document.save()
         except BankChanged as error:
             self._base = None
-            self.notify(t("be.changed_on_disk", file=str(self.path)), severity="error", timeout=20, markup=False)
+            self.notify(
+                t("be.changed_on_disk", file=str(self.path)),
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
             self._show_error(error, notify=False)
             return
         except EditError as error:
@@ -358,7 +407,9 @@ class QuestionFormScreen(Translated, Screen[str | None]):
     @work(exclusive=True, group="question-form")
     async def _cancel(self) -> None:
         if self.changed_fields():
-            modal = ConfirmModal(t("be.form.discard"), yes=t("be.form.discard_yes"), no=t("be.cancel"))
+            modal = ConfirmModal(
+                t("be.form.discard"), yes=t("be.form.discard_yes"), no=t("be.cancel")
+            )
             if not await self.app.push_screen_wait(modal):
                 return
         self.dismiss(None)
