@@ -7,9 +7,12 @@ import os
 from pathlib import Path
 
 from soutenance import paths
+from soutenance.banks.schema import schema_text
+from soutenance.files import atomic_write, read_regular
 
 SCHEMA_FILE = "bank.schema.json"
 MODELINE_PREFIX = "# yaml-language-server: $schema="
+MAX_SCHEMA_BYTES = 1 << 20
 
 DEFAULT_EVALUATOR = {
     "fr": "Un membre du jury, dans le rôle du client du projet",
@@ -24,11 +27,15 @@ _GUIDANCE = {
 #
 # Chaque question :
 #   - id: identifiant-stable     # ne le changez plus : l'historique des réponses y est attaché
-#     text: "La question posée par l'évaluateur ?"
-#     key_points:                # ce qu'une bonne réponse couvre, une courte phrase chacun
-#       - Premier point attendu
-#     follow_ups:                # relances possibles
-#       - "Et si … ?"
+#     text: "Avec {{budget}}, pourquoi ce canal ?"   # {{budget}} : un fait du projet (facts, ci-dessous)
+#     text_generic: "Avec votre budget, pourquoi ce canal ?"   # tant que le fait n'est pas rempli
+#     key_points:                # ce que la réponse doit contenir : un chiffre, un seuil, une source…
+#       - Un coût par contact chiffré
+#       - text: Une source nommée
+#         hints: [source, étude]   # mots qui montrent que le point est couvert
+#     follow_ups:                # relances possibles, chacune avec ses points clés
+#       - text: "Et sans ce canal ?"
+#         key_points: [Un plan B chiffré]
 #     difficulty: 2              # 1 facile, 2 habituelle, 3 difficile
 #     time_limit: 90             # secondes, ou 1:30, 90s, 2m
 #     tags: [theme]
@@ -40,15 +47,30 @@ _GUIDANCE = {
 #
 # Each question:
 #   - id: stable-id              # keep it once set: the answers' history is attached to it
-#     text: "The question the evaluator asks?"
-#     key_points:                # what a good answer covers, one short phrase each
-#       - First expected point
-#     follow_ups:                # possible follow-up challenges
-#       - "And what if …?"
+#     text: "With {{budget}}, why this channel?"   # {{budget}}: a fact of the project (facts, below)
+#     text_generic: "With your budget, why this channel?"   # while the fact is not filled in
+#     key_points:                # what the answer must contain: a figure, a threshold, a source…
+#       - A cost per contact, in figures
+#       - text: A named source
+#         hints: [source, study]   # words showing the point was covered
+#     follow_ups:                # possible follow-up challenges, each with its key points
+#       - text: "And without this channel?"
+#         key_points: [A costed plan B]
 #     difficulty: 2              # 1 easy, 2 usual, 3 hard
 #     time_limit: 90             # seconds, or 1:30, 90s, 2m
 #     tags: [theme]
 """,
+}
+
+_FACTS_COMMENT = {
+    "fr": [
+        "# facts:                  # les chiffres de l'étudiant, demandés une fois (fiche projet)",
+        '#   budget: "Budget total de la campagne"',
+    ],
+    "en": [
+        "# facts:                  # the student's own figures, asked once (project card)",
+        '#   budget: "Total campaign budget"',
+    ],
 }
 
 _FORMAT_COMMENT = {
@@ -57,20 +79,52 @@ _FORMAT_COMMENT = {
 }
 
 
-def schema_reference(folder: Path) -> str:
-    """How a bank in `folder` points at the bundled JSON Schema: a short relative path, else a file URI."""
-    schema = (paths.bundled_banks_dir() / SCHEMA_FILE).resolve()
+def schema_reference(folder: Path) -> str | None:
+    """The modeline's path from a bank in `folder` to the nearest schema file, or None.
+
+    The schema is `bank.schema.json` in `folder` or a folder above it, within the git repository
+    holding `folder` (a schema outside it would be missing from the others' clones). The path is
+    relative, so it holds on every machine and after every reinstall; never one into the installed
+    package.
+    """
+    folder = Path(os.path.abspath(folder))
+    for candidate in (folder, *folder.parents):
+        if (candidate / SCHEMA_FILE).is_file():
+            return Path(os.path.relpath(candidate / SCHEMA_FILE, folder)).as_posix()
+        if (candidate / ".git").exists():
+            return None
+    return None
+
+
+def modeline(folder: Path) -> str | None:
+    """The first line of a bank written in `folder`: its schema modeline, or None without a schema."""
+    reference = schema_reference(folder)
+    return None if reference is None else MODELINE_PREFIX + reference
+
+
+def refresh_user_schema(folder: Path) -> None:
+    """Before writing a bank in `folder` under the user bank folder, put the schema at its top.
+
+    That copy is rewritten when it differs from the installed version's, so the modelines of the
+    user's banks always lead to the schema that validates them.
+    """
+    top = paths.user_banks_dir()
     try:
-        relative = Path(os.path.relpath(schema, folder.resolve()))
-    except ValueError:  # another drive on Windows
-        return schema.as_uri()
-    if relative.parts.count("..") <= 2:
-        return relative.as_posix()
-    return schema.as_uri()
-
-
-def modeline(folder: Path) -> str:
-    return MODELINE_PREFIX + schema_reference(folder)
+        Path(os.path.abspath(folder)).relative_to(os.path.abspath(top))
+    except ValueError:
+        return
+    target, wanted = top / SCHEMA_FILE, schema_text().encode("utf-8")
+    try:
+        current = read_regular(target, MAX_SCHEMA_BYTES)
+    except OSError:
+        current = None
+    if current == wanted:
+        return
+    try:
+        top.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, wanted)
+    except OSError:
+        pass  # the bank is written all the same, without a modeline (none is reachable)
 
 
 def _quoted(value: str) -> str:
@@ -91,8 +145,9 @@ def bank_template(
 ) -> str:
     """A new bank's text; callers validate it with the loader before writing it."""
     role = evaluator_role or DEFAULT_EVALUATOR[language]
+    first = modeline(folder)
     lines = [
-        modeline(folder),
+        *([first] if first else []),
         _GUIDANCE[language].format(title=title, file=file_name).rstrip("\n"),
         "",
         "project:",
@@ -105,5 +160,6 @@ def bank_template(
     ]
     if description:
         lines.append(f"  description: {_quoted(description)}")
+    lines += ["  " + line for line in _FACTS_COMMENT[language]]
     lines += ["", "questions: []", ""]
     return "\n".join(lines)

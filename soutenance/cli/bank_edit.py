@@ -23,10 +23,13 @@ from soutenance.banks.editing import (
     CopyExists,
     EditError,
     FollowUpDraft,
+    Hints,
     QuestionDraft,
     SaveResult,
     copy_to_user,
     create_bank,
+    follow_ups_from_lines,
+    kept_hints,
     user_copy_path,
 )
 from soutenance.banks.importers import (
@@ -36,6 +39,7 @@ from soutenance.banks.importers import (
     plan_import,
     read_source,
 )
+from soutenance.banks.templates import SCHEMA_FILE, schema_reference
 from soutenance.cli.common import banks_option, echo_err, load_catalog, resolve_project
 
 _TARGET_HELP = "A bank file, or a project as PATH_ID/PROJECT_ID."
@@ -44,7 +48,15 @@ _COPY_HELP = "If the bank is bundled, copy the project to your bank folder first
 
 def register(bank_group: click.Group) -> None:
     """Add the authoring commands to `soutenance bank`."""
-    for command in (new_command, add_command, edit_command, rm_command, copy_command, import_command):
+    commands = (
+        new_command,
+        add_command,
+        edit_command,
+        add_follow_up_command,
+        fact_command,
+        rm_command,
+    )
+    for command in (*commands, copy_command, import_command):
         bank_group.add_command(command)
 
 
@@ -116,34 +128,78 @@ def _save(document: BankDocument) -> SaveResult:
         result = document.save()
     for question_id, similar in result.similar.items():
         for close in similar[:1]:
-            echo_err(f"warning: `{question_id}` is nearly the same as `{close.question_id}`: {close.text}")
+            echo_err(
+                f"warning: `{question_id}` is nearly the same as `{close.question_id}`: {close.text}"
+            )
     return result
+
+
+def _numbered(
+    values: tuple[str, ...], option: str, count: int, what: str
+) -> Iterator[tuple[int, str]]:
+    """(0-based index, value) of each `N=VALUE` given to `option`, N counting `what` from 1."""
+    for given in values:
+        number, sep, value = given.partition("=")
+        if not sep or not number.strip().isdigit() or not 1 <= int(number) <= count:
+            where = f"N from 1 to {count}" if count else f"there is no {what}"
+            raise click.BadParameter(
+                f"{given!r}: write N=…, the {what} number ({where})", param_hint=option
+            )
+        yield int(number) - 1, value.strip()
+
+
+def _set_hints(points: list[str], hints: Hints, values: tuple[str, ...]) -> None:
+    """Apply --hint N=WORD,WORD… to the key points (N= alone removes the hints of key point N)."""
+    for index, words in _numbered(values, "--hint", len(points), "key point"):
+        chosen = [word.strip() for word in words.split(",") if word.strip()]
+        hints.pop(points[index], None)
+        if chosen:
+            hints[points[index]] = chosen
 
 
 @dataclass(frozen=True, slots=True)
 class _QuestionOptions:
-    """What --text, --key-point, --follow-up, --difficulty, --time-limit and --tag gave."""
+    """What --text, --text-generic, --key-point, --hint, --follow-up… gave."""
 
     text: str | None
+    text_generic: str | None
     key_points: tuple[str, ...]
+    hints: tuple[str, ...]
     follow_ups: tuple[str, ...]
+    follow_up_key_points: tuple[str, ...]
     difficulty: int | None
     time_limit: str | None
     tags: tuple[str, ...]
 
     def given(self) -> bool:
-        return bool(
-            self.text or self.key_points or self.follow_ups or self.difficulty or self.time_limit or self.tags
-        )
+        return any(getattr(self, f.name) not in (None, ()) for f in fields(self))
 
     def apply_to(self, draft: QuestionDraft) -> QuestionDraft:
-        """The draft with each value given replacing its own; the others stay as they are."""
+        """The draft with each value given replacing its own; the others stay as they are.
+
+        A key point or follow-up given with the text it already has keeps its hints or key points.
+        """
         if self.text is not None:
             draft.text = self.text
+        if self.text_generic is not None:
+            draft.text_generic = self.text_generic or None
         if self.key_points:
-            draft.key_points = list(self.key_points)
+            draft.key_points, draft.hints = (
+                list(self.key_points),
+                kept_hints(self.key_points, draft.hints),
+            )
+        _set_hints(draft.key_points, draft.hints, self.hints)
         if self.follow_ups:
-            draft.follow_ups = [FollowUpDraft(f) for f in self.follow_ups]
+            draft.follow_ups = follow_ups_from_lines(self.follow_ups, draft.follow_ups)
+        chosen: dict[int, list[str]] = {}
+        numbered = _numbered(
+            self.follow_up_key_points, "--follow-up-key-point", len(draft.follow_ups), "follow-up"
+        )
+        for index, point in numbered:
+            chosen.setdefault(index, []).extend([point] if point else [])
+        for index, points in chosen.items():
+            follow_up = draft.follow_ups[index]
+            follow_up.key_points, follow_up.hints = points, kept_hints(points, follow_up.hints)
         if self.tags:
             draft.tags = list(self.tags)
         draft.difficulty = self.difficulty if self.difficulty is not None else draft.difficulty
@@ -151,12 +207,39 @@ class _QuestionOptions:
         return draft
 
 
+_HINT_HELP = (
+    "Hints of key point N, as N=WORD,WORD: words or synonyms showing it was covered (repeatable; "
+    "N= alone removes them)."
+)
+
+
 def _question_options(text_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """--text and the question's other options, handed to the command as one `question` argument."""
     options = [
         click.option("--text", help=text_help),
-        click.option("--key-point", "key_points", multiple=True, help="What a good answer covers (repeatable)."),
-        click.option("--follow-up", "follow_ups", multiple=True, help="A follow-up challenge (repeatable)."),
+        click.option(
+            "--text-generic",
+            help="The wording used while a {fact} of the text is not in the student's project card "
+            '("" removes it).',
+        ),
+        click.option(
+            "--key-point",
+            "key_points",
+            multiple=True,
+            help="What the answer must contain: a figure, a threshold, a source… (repeatable).",
+        ),
+        click.option("--hint", "hints", multiple=True, metavar="N=WORDS", help=_HINT_HELP),
+        click.option(
+            "--follow-up", "follow_ups", multiple=True, help="A follow-up challenge (repeatable)."
+        ),
+        click.option(
+            "--follow-up-key-point",
+            "follow_up_key_points",
+            multiple=True,
+            metavar="N=TEXT",
+            help="A key point of follow-up N (repeatable): those given for N replace its key points; "
+            "N= alone removes them.",
+        ),
         click.option("--difficulty", type=click.IntRange(1, 3), help="1 easy, 2 usual, 3 hard."),
         click.option("--time-limit", help="Seconds (90) or 1:30, 90s, 2m."),
         click.option("--tag", "tags", multiple=True, help="A tag (repeatable)."),
@@ -181,8 +264,16 @@ def _question_options(text_help: str) -> Callable[[Callable[..., Any]], Callable
 @click.command("new")
 @click.argument("reference", metavar="PATH_ID/PROJECT_ID")
 @click.option("--title", required=True, help="The project's title.")
-@click.option("--language", type=click.Choice(["fr", "en"]), required=True, help="The language of the questions.")
-@click.option("--path-name", help='The learning path\'s name, e.g. "Community Manager" (default: from PATH_ID).')
+@click.option(
+    "--language",
+    type=click.Choice(["fr", "en"]),
+    required=True,
+    help="The language of the questions.",
+)
+@click.option(
+    "--path-name",
+    help='The learning path\'s name, e.g. "Community Manager" (default: from PATH_ID).',
+)
 @click.option("--evaluator-role", help="The role the evaluator plays during the questions.")
 @click.option("--description", help="A short description of the project's case.")
 @click.option(
@@ -205,7 +296,9 @@ def new_command(
     """Create a new project bank from a template, with commented guidance."""
     if path_name is None:
         path_id = reference.strip("/").partition("/")[0]
-        known = {entry.summary.path_id: entry.summary.path_name for entry in load_catalog(banks).projects}
+        known = {
+            entry.summary.path_id: entry.summary.path_name for entry in load_catalog(banks).projects
+        }
         path_name = known.get(path_id)
     with _refusals():
         created = create_bank(
@@ -219,6 +312,17 @@ def new_command(
         )
     click.echo(str(created))
     echo_err(f'created {created}; add questions with: soutenance bank add {created} --text "…"')
+    _note_missing_schema(created)
+
+
+def _note_missing_schema(bank_file: Path) -> None:
+    if schema_reference(bank_file.parent) is None:
+        echo_err(
+            f"note: no {SCHEMA_FILE} in {bank_file.parent} or above it (within its repository), so no "
+            f"schema modeline was written. Write the schema at the top of your banks (soutenance bank "
+            f"schema -o TOP/{SCHEMA_FILE}): the next `bank new` points at it; for this file, add a first "
+            "line `# yaml-language-server: $schema=` followed by the path from the file to the schema."
+        )
 
 
 # --- add ----------------------------------------------------------------------------------------
@@ -270,11 +374,24 @@ def add_command(
     echo_err(f"added {_plural(len(added), 'question')} to {result.path}")
 
 
-def _drafts_from_json(stream: TextIO) -> list[QuestionDraft]:
+def _json_of(stream: TextIO) -> Any:
     try:
-        data = json.load(stream)
+        return json.load(stream)
     except json.JSONDecodeError as exc:
         raise click.BadParameter(f"not JSON: {exc}", param_hint="--from-json") from None
+
+
+def _json_object(stream: TextIO) -> dict[str, Any]:
+    data = _json_of(stream)
+    if not isinstance(data, dict):
+        raise click.BadParameter(
+            "expected one JSON object with the keys to change", param_hint="--from-json"
+        )
+    return data
+
+
+def _drafts_from_json(stream: TextIO) -> list[QuestionDraft]:
+    data = _json_of(stream)
     items = data if isinstance(data, list) else [data]
     drafts = []
     for index, item in enumerate(items, start=1):
@@ -295,21 +412,122 @@ def _drafts_from_json(stream: TextIO) -> list[QuestionDraft]:
 @click.argument("target", metavar="FILE")
 @click.argument("question_id", metavar="QUESTION_ID")
 @_question_options("The new text (the id stays, so the history stays attached).")
+@click.option(
+    "--from-json",
+    "from_json",
+    type=click.File("r", encoding="utf-8"),
+    help="Read a JSON object with the bank's keys to change, e.g. key points with hints (`-` for stdin).",
+)
 @click.option("--copy", is_flag=True, help=_COPY_HELP)
 @banks_option
 def edit_command(
-    target: str, question_id: str, question: _QuestionOptions, copy: bool, banks: tuple[Path, ...]
+    target: str,
+    question_id: str,
+    question: _QuestionOptions,
+    from_json: TextIO | None,
+    copy: bool,
+    banks: tuple[Path, ...],
 ) -> None:
-    """Change a question; each option given replaces that value, the others stay as they are."""
+    """Change a question; each option given replaces that value, the others stay as they are.
+
+    A key point or a follow-up given again with the same text keeps its hints or key points.
+    """
+    if from_json is not None and question.given():
+        raise click.UsageError("give either --from-json or the question's options, not both")
+    changes = _json_object(from_json) if from_json is not None else None
     document = _open(target, banks, copy=copy)
     with _refusals():
-        draft = question.apply_to(QuestionDraft.from_question(document.question(question_id)))
+        draft = QuestionDraft.from_question(document.question(question_id))
+        try:
+            draft = draft.merged(changes) if changes is not None else question.apply_to(draft)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--from-json") from None
         changed = document.update_question(question_id, draft)
     if not changed:
         echo_err(f"`{question_id}`: nothing to change")
         return
     result = _save(document)
     echo_err(f"updated `{question_id}` in {result.path}")
+
+
+# --- add-follow-up and fact -------------------------------------------------------------------
+
+
+@click.command("add-follow-up")
+@click.argument("target", metavar="FILE")
+@click.argument("question_id", metavar="QUESTION_ID")
+@click.argument("text", metavar="TEXT")
+@click.option(
+    "--key-point",
+    "key_points",
+    multiple=True,
+    help="What the answer to it must contain (repeatable).",
+)
+@click.option("--hint", "hints", multiple=True, metavar="N=WORDS", help=_HINT_HELP)
+@click.option("--copy", is_flag=True, help=_COPY_HELP)
+@banks_option
+def add_follow_up_command(
+    target: str,
+    question_id: str,
+    text: str,
+    key_points: tuple[str, ...],
+    hints: tuple[str, ...],
+    copy: bool,
+    banks: tuple[Path, ...],
+) -> None:
+    """Append one follow-up, with its key points, to a question; the others stay as they are."""
+    follow_up = FollowUpDraft(text, list(key_points))
+    _set_hints(follow_up.key_points, follow_up.hints, hints)
+    document = _open(target, banks, copy=copy)
+    with _refusals():
+        added = document.add_follow_up(question_id, follow_up)
+    if not added:
+        number = 1 + [f.text for f in document.question(question_id).follow_ups].index(text.strip())
+        raise click.ClickException(
+            f"`{question_id}` already has this follow-up (number {number}); change its key points with "
+            f'soutenance bank edit {target} {question_id} --follow-up-key-point {number}="…"'
+        )
+    result = _save(document)
+    echo_err(f"added a follow-up to `{question_id}` in {result.path}")
+
+
+@click.command("fact")
+@click.argument("target", metavar="FILE")
+@click.argument("name", required=False)
+@click.argument("label", required=False)
+@click.option(
+    "--remove", is_flag=True, help="Remove the fact NAME (refused while a question uses it)."
+)
+@click.option("--copy", is_flag=True, help=_COPY_HELP)
+@banks_option
+def fact_command(
+    target: str,
+    name: str | None,
+    label: str | None,
+    remove: bool,
+    copy: bool,
+    banks: tuple[Path, ...],
+) -> None:
+    """List the project's facts, declare one (NAME LABEL), or remove one (NAME --remove).
+
+    A fact is a figure of the student's own project, filled in once in the project card. A question
+    puts it in its text as {NAME}, and gives a `text_generic` wording for when it is not filled in.
+    """
+    if name is None:
+        bank = _open_read_only(target, banks).bank
+        for fact, text in (bank.project.facts if bank else {}).items():
+            click.echo(f"{fact}: {text}")
+        return
+    if remove == (label is not None):
+        raise click.UsageError("give NAME LABEL to declare a fact, or NAME --remove to remove it")
+    document = _open(target, banks, copy=copy)
+    with _refusals():
+        changed = document.remove_fact(name) if remove else document.set_fact(name, label or "")
+    if not changed:
+        echo_err(f"`{name}`: nothing to change")
+        return
+    result = _save(document)
+    echo_err(f"{'removed' if remove else 'declared'} the fact `{name}` in {result.path}")
 
 
 # --- rm -----------------------------------------------------------------------------------------
@@ -337,7 +555,9 @@ def store_history_checker() -> Callable[[str], bool] | None:
 @click.option("--yes", "-y", is_flag=True, help="Do not ask, even when the question has history.")
 @click.option("--copy", is_flag=True, help=_COPY_HELP)
 @banks_option
-def rm_command(target: str, question_id: str, yes: bool, copy: bool, banks: tuple[Path, ...]) -> None:
+def rm_command(
+    target: str, question_id: str, yes: bool, copy: bool, banks: tuple[Path, ...]
+) -> None:
     """Delete a question. Its history stays readable (answers keep the text they were given with)."""
     document = _open(target, banks, copy=copy)
     checker = store_history_checker()
@@ -347,8 +567,14 @@ def rm_command(target: str, question_id: str, yes: bool, copy: bool, banks: tupl
         if not deletion.deleted:
             reason = "has answers in the history" if checker else "may have answers in the history"
             if not sys.stdin.isatty():
-                raise click.ClickException(f"`{question_id}` {reason}: add --yes to delete it anyway")
-            click.confirm(f"`{question_id}` {reason} (kept, readable). Delete the question?", abort=True, err=True)
+                raise click.ClickException(
+                    f"`{question_id}` {reason}: add --yes to delete it anyway"
+                )
+            click.confirm(
+                f"`{question_id}` {reason} (kept, readable). Delete the question?",
+                abort=True,
+                err=True,
+            )
             deletion = document.delete_question(question_id, confirmed=True)
     result = _save(document)
     echo_err(f"deleted `{question_id}` from {result.path}")
@@ -373,12 +599,24 @@ def copy_command(target: str, banks: tuple[Path, ...]) -> None:
 @click.command("import")
 @click.argument("source", metavar="SOURCE")
 @click.option("--into", "target", required=True, metavar="FILE", help=_TARGET_HELP)
-@click.option("--format", "format_", type=click.Choice(FORMATS), help="Default: from the file name and content.")
-@click.option("--dry-run", is_flag=True, help="Show what would be added and skipped; write nothing.")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(FORMATS),
+    help="Default: from the file name and content.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Show what would be added and skipped; write nothing."
+)
 @click.option("--copy", is_flag=True, help=_COPY_HELP)
 @banks_option
 def import_command(
-    source: str, target: str, format_: str | None, dry_run: bool, copy: bool, banks: tuple[Path, ...]
+    source: str,
+    target: str,
+    format_: str | None,
+    dry_run: bool,
+    copy: bool,
+    banks: tuple[Path, ...],
 ) -> None:
     """Import questions from CSV, Anki text (notes in plain text) or a Markdown list.
 
@@ -402,7 +640,9 @@ def import_command(
         click.echo(f"skipped {_plural(len(plan.skipped), 'duplicate')}")
     for skipped in plan.skipped:
         sign = "=" if skipped.reason == "duplicate" else "~"
-        where = "an earlier imported question" if skipped.earlier_import else "the existing question"
+        where = (
+            "an earlier imported question" if skipped.earlier_import else "the existing question"
+        )
         click.echo(
             f"  {sign} {_one_line(skipped.item.draft.text)}  ({skipped.item.where})\n"
             f"      {skipped.reason} of {where} `{skipped.of_id}`: {_one_line(skipped.of_text)}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from textual.screen import Screen
 
 from soutenance import i18n
 from soutenance.banks.catalog import ProjectEntry
+from soutenance.banks.discovery import bank_files, bank_roots
 from soutenance.clock import Clock, SystemClock
 from soutenance.config import Config
 from soutenance.i18n import t
@@ -29,6 +32,8 @@ class SoutenanceApp(Translated, App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "app.quit", id="quit", priority=True),
     ]
+    BANK_CHECK_SECONDS = 2.0
+    """How often the bank files are looked at (one stat each) for changes made outside the app."""
 
     def __init__(self, services: Services, first_screen: Screen | None = None) -> None:
         super().__init__()
@@ -41,6 +46,9 @@ class SoutenanceApp(Translated, App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = t("app.subtitle")
+        self._shown_catalog = self.services.catalog
+        self._banks_on_disk: dict[str, tuple[int, int]] | None = None
+        self.set_interval(self.BANK_CHECK_SECONDS, self.check_banks)
         self.push_screen(HomeScreen())
         if self._first_screen is not None:
             self.push_screen(self._first_screen)
@@ -121,6 +129,27 @@ class SoutenanceApp(Translated, App[None]):
         message = t("run.confirm_quit")
         self.push_screen(confirm(message, yes=t("app.quit"), no=t("run.go_on")), answered)
 
+    async def check_banks(self) -> None:
+        """Reload the banks when a file was created, changed or deleted since the last look, say
+        which files no longer load, and let the screens showing banks (`banks_changed`) update."""
+        services = self.services
+        # In a thread: the screen never waits on a slow disk.
+        on_disk = await asyncio.to_thread(_bank_file_stats, services.banks)
+        looked, self._banks_on_disk = self._banks_on_disk, on_disk
+        known = {s.file: (s.size, s.mtime_ns) for s in services.catalog.files}
+        if on_disk != looked and on_disk != known:
+            broken = {summary.file for summary in services.catalog.problems}
+            for summary in services.reload_catalog().problems:
+                if summary.file not in broken:
+                    first = next((str(d) for d in summary.diagnostics if d.is_error), "")
+                    message = t("be.reload.problem", file=summary.file, error=first)
+                    self.notify(message, severity="error", timeout=15, markup=False)
+        if services.catalog is not self._shown_catalog:  # reloaded here, or after an edit
+            self._shown_catalog = services.catalog
+            for screen in list(self.screen_stack):
+                if (update := getattr(screen, "banks_changed", None)) is not None:
+                    await update()
+
     def action_show_problems(self) -> None:
         self.push_screen(ProblemsScreen())
 
@@ -128,6 +157,17 @@ class SoutenanceApp(Translated, App[None]):
         from soutenance.ui.screens.rehearsal_setup import RehearsalSetupScreen
 
         self.push_screen(RehearsalSetupScreen(entry, mock=mock))
+
+
+def _bank_file_stats(banks: Sequence[Path]) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every bank file, by path: what changes when a file does."""
+    found = {}
+    for root in bank_roots(banks):
+        for path in bank_files(root.path):
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                found[str(path)] = (stat.st_size, stat.st_mtime_ns)
+    return found
 
 
 def store_warning(store: Any) -> str | None:

@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from soutenance.banks.editing import BankDocument, FollowUpDraft, QuestionDraft, move_question
+from soutenance.banks.editing import (
+    BankDocument,
+    FollowUpDraft,
+    InvalidEdit,
+    QuestionDraft,
+    move_question,
+)
 
 AUTHORING = Path(__file__).resolve().parent.parent / "fixtures" / "authoring"
 EXPECTED = AUTHORING / "expected"
@@ -34,7 +40,9 @@ def working_copy(tmp_path: Path, name: str) -> Path:
     return path
 
 
-def unchanged_outside(before: bytes, after: bytes, first_line: int, old_count: int, new_count: int) -> None:
+def unchanged_outside(
+    before: bytes, after: bytes, first_line: int, old_count: int, new_count: int
+) -> None:
     """Lines before `first_line` (1-based) and after the edited block are the same bytes."""
     old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
     start = first_line - 1
@@ -71,7 +79,9 @@ def edit_in_place_keeps_comments(doc: BankDocument) -> None:
 
 
 def duplicate_block_scalar(doc: BankDocument) -> None:
-    assert doc.duplicate_question("supprimer-negatifs") == "simplement-supprimer-commentaires-negatifs"
+    assert (
+        doc.duplicate_question("supprimer-negatifs") == "simplement-supprimer-commentaires-negatifs"
+    )
 
 
 def delete_first(doc: BankDocument) -> None:
@@ -97,15 +107,152 @@ CASES: dict[str, Callable[[BankDocument], None]] = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_edit_matches_golden_file(tmp_path: Path, case: str) -> None:
-    path = working_copy(tmp_path, "commented.yaml")
+# --- facts.yaml: key point hints, follow-ups with key points, facts and generic wordings ----------
+
+
+def hints_changed(doc: BankDocument) -> None:
+    draft = QuestionDraft.from_question(doc.question("choix-canal"))
+    draft.hints["Une source d'audience nommée"] = ["Médiamétrie", "DataReportal", "Kantar"]
+    draft.hints["Un coût par mille ou par clic comparé entre les deux réseaux"] = ["CPM", "CPC"]
+    assert doc.update_question("choix-canal", draft)
+
+
+def follow_up_key_points_changed(doc: BankDocument) -> None:
+    draft = QuestionDraft.from_question(doc.question("choix-canal"))
+    draft.follow_ups[0].key_points.remove("Ce qui est coupé en premier, chiffré")
+    draft.follow_ups[1].key_points = ["Un argument chiffré sur l'audience de la cible"]
+    assert doc.update_question("choix-canal", draft)
+
+
+def generic_wording_changed(doc: BankDocument) -> None:
+    draft = QuestionDraft.from_question(doc.question("mesure-succes"))
+    draft.text = (
+        "Pour toucher {cible}, quel indicateur regardez-vous en premier la première semaine ?"
+    )
+    draft.text_generic = (
+        "Pour toucher votre cible, quel indicateur regardez-vous en premier la première semaine ?"
+    )
+    assert doc.update_question("mesure-succes", draft)
+
+
+def question_with_hints_added(doc: BankDocument) -> None:
+    doc.add_question(
+        QuestionDraft(
+            text="Combien de créations prévoyez-vous pour {budget} ?",
+            text_generic="Combien de créations prévoyez-vous pour votre budget ?",
+            key_points=["Un nombre de visuels par semaine", "La règle de renouvellement"],
+            hints={"La règle de renouvellement": ["fatigue", "fréquence"]},
+            follow_ups=[
+                FollowUpDraft(
+                    "Qui les produit ?",
+                    ["Un coût de production"],
+                    {"Un coût de production": ["devis"]},
+                )
+            ],
+            tags=["création"],
+        )
+    )
+
+
+def only_the_difficulty(doc: BankDocument) -> None:
+    draft = QuestionDraft.from_question(doc.question("choix-canal"))
+    draft.difficulty = 2
+    assert doc.update_question("choix-canal", draft)
+
+
+def fact_added_and_relabelled(doc: BankDocument) -> None:
+    assert doc.set_fact("duree", "Durée de la campagne, en semaines")
+    assert doc.set_fact("cible", "Cible principale : âge, lieu, centre d'intérêt")
+
+
+def fact_removed(doc: BankDocument) -> None:
+    assert doc.remove_fact("cible")
+
+
+FACTS_CASES: dict[str, Callable[[BankDocument], None]] = {
+    "hints_changed": hints_changed,
+    "follow_up_key_points_changed": follow_up_key_points_changed,
+    "generic_wording_changed": generic_wording_changed,
+    "question_with_hints_added": question_with_hints_added,
+    "only_the_difficulty": only_the_difficulty,
+    "fact_added_and_relabelled": fact_added_and_relabelled,
+    "fact_removed": fact_removed,
+}
+
+
+@pytest.mark.parametrize(
+    ("fixture", "case", "edit"),
+    [("commented", name, edit) for name, edit in sorted(CASES.items())]
+    + [("facts", name, edit) for name, edit in sorted(FACTS_CASES.items())],
+)
+def test_edit_matches_golden_file(
+    tmp_path: Path, fixture: str, case: str, edit: Callable[[BankDocument], None]
+) -> None:
+    path = working_copy(tmp_path, f"{fixture}.yaml")
     doc = BankDocument.open(path)
-    CASES[case](doc)
+    edit(doc)
     result = doc.save()
     assert result.written
     assert not [d for d in result.warnings if d.is_error]
-    check_golden(path.read_bytes(), f"commented.{case}.yaml")
+    check_golden(path.read_bytes(), f"{fixture}.{case}.yaml")
+
+
+def test_hints_follow_up_key_points_and_facts_survive_an_unrelated_edit(tmp_path: Path) -> None:
+    path = working_copy(tmp_path, "facts.yaml")
+    before = path.read_bytes()
+    doc = BankDocument.open(path)
+    for question in doc.bank.questions:  # re-saving every question unchanged writes nothing
+        assert not doc.update_question(question.id, QuestionDraft.from_question(question))
+    assert not doc.save().written
+    only_the_difficulty(doc)
+    doc.save()
+    changed = [
+        (a, b)
+        for a, b in zip(before.splitlines(), path.read_bytes().splitlines(), strict=True)
+        if a != b
+    ]
+    assert changed == [(b"    difficulty: 3", b"    difficulty: 2")]
+
+
+def test_edited_hints_and_follow_up_key_points_read_back(tmp_path: Path) -> None:
+    path = working_copy(tmp_path, "facts.yaml")
+    doc = BankDocument.open(path)
+    hints_changed(doc)
+    follow_up_key_points_changed(doc)
+    doc.save()
+    question = BankDocument.open(path).question("choix-canal")
+    assert [(str(k), k.hints) for k in question.key_points] == [
+        ("Un coût par mille ou par clic comparé entre les deux réseaux", ("CPM", "CPC")),
+        ("Une source d'audience nommée", ("Médiamétrie", "DataReportal", "Kantar")),
+        ("Le renoncement assumé", ("renoncer", "au détriment de")),
+    ]
+    kept, given = question.follow_ups
+    assert [(str(k), k.hints) for k in kept.key_points] == [
+        ("Le canal conservé et pourquoi", ("garder", "priorité"))
+    ]
+    assert given.key_points == ["Un argument chiffré sur l'audience de la cible"]
+    assert "  - text: Une source d'audience nommée   # pas « une étude »\n" in path.read_text(
+        encoding="utf-8"
+    )
+
+
+def test_a_fact_in_use_is_not_removed_and_an_undeclared_one_is_refused(tmp_path: Path) -> None:
+    path = working_copy(tmp_path, "facts.yaml")
+    before = path.read_bytes()
+    doc = BankDocument.open(path)
+    with pytest.raises(InvalidEdit, match="is used by `choix-canal`"):
+        doc.remove_fact("budget")
+    draft = QuestionDraft.from_question(doc.question("mesure-succes"))
+    draft.text, draft.text_generic = (
+        "Avec {marge} de marge, que visez-vous ?",
+        "Avec votre marge, que visez-vous ?",
+    )
+    with pytest.raises(InvalidEdit) as refused:
+        doc.update_question("mesure-succes", draft)
+    assert any(
+        "`{marge}` is not a fact of the project" in str(d) for d in refused.value.diagnostics
+    )
+    assert not doc.dirty and path.read_bytes() == before
 
 
 def test_new_question_goes_after_the_comment_that_follows_the_last_one(tmp_path: Path) -> None:
@@ -132,7 +279,10 @@ def test_editing_a_question_changes_only_its_lines(tmp_path: Path) -> None:
     unchanged_outside(before, after, 30, 10, 10)
     text = after.decode("utf-8")
     assert "    # posée par le jury de juin\n" in text
-    assert "key_points: [Délais par canal, Organisation des astreintes, Réponses d'attente personnalisées]" in text
+    assert (
+        "key_points: [Délais par canal, Organisation des astreintes, Réponses d'attente personnalisées]"
+        in text
+    )
 
 
 def test_editing_the_text_keeps_the_id(tmp_path: Path) -> None:

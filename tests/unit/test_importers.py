@@ -32,13 +32,24 @@ def test_excel_style_csv_with_french_headers_bom_and_semicolons() -> None:
     assert parsed.format == "csv"
     first, second, third, fourth, repeat = parsed.questions
     assert first.where.endswith("questions-excel.csv:2")
-    assert first.draft.key_points == ["Cible et âge moyen", "Formats adaptés", "Ressources de production"]
+    assert first.draft.key_points == [
+        "Cible et âge moyen",
+        "Formats adaptés",
+        "Ressources de production",
+    ]
     assert first.draft.follow_ups == [FollowUpDraft("Et si le client insiste pour TikTok ?")]
     assert first.draft.tags == ["réseaux sociaux", "ciblage"]
     assert (first.draft.difficulty, first.draft.time_limit) == (2, 90)
     # a quoted cell keeps its `;`, and its lines are the key points
-    assert second.draft.text == "Comment mesurez-vous le ROI d'une campagne d'influence ; quels KPI suivez-vous ?"
-    assert second.draft.key_points == ["Objectifs SMART", "KPI de notoriété et de conversion", "Codes promo et liens trackés"]
+    assert (
+        second.draft.text
+        == "Comment mesurez-vous le ROI d'une campagne d'influence ; quels KPI suivez-vous ?"
+    )
+    assert second.draft.key_points == [
+        "Objectifs SMART",
+        "KPI de notoriété et de conversion",
+        "Codes promo et liens trackés",
+    ]
     assert (second.draft.difficulty, second.draft.time_limit) == (3, 120)
     assert third.where.endswith(":6") and fourth.draft.difficulty == 1
     assert repeat.where.endswith(":10")
@@ -69,7 +80,9 @@ def test_csv_without_a_question_column_is_refused() -> None:
 
 
 def test_windows_1252_csv_is_read_with_a_note() -> None:
-    text, notes = decode_source("question;points clés\nPourquoi ce réseau ?;Cible\n".encode("cp1252"), "x.csv")
+    text, notes = decode_source(
+        "question;points clés\nPourquoi ce réseau ?;Cible\n".encode("cp1252"), "x.csv"
+    )
     assert "Pourquoi ce réseau ?" in text
     assert [n.message for n in notes] == ["not UTF-8: read as Windows-1252"]
     assert parse_csv(text).questions[0].draft.key_points == ["Cible"]
@@ -89,18 +102,33 @@ def test_anki_export_with_html_quoted_multiline_fields_and_tags_column() -> None
     parsed = read_source(AUTHORING / "anki-notes.txt")
     assert parsed.format == "anki"
     first, second, third = parsed.questions
-    assert first.draft.text == "Quelle est la différence entre modération a priori et a posteriori ?"
+    assert (
+        first.draft.text == "Quelle est la différence entre modération a priori et a posteriori ?"
+    )
     assert first.draft.key_points == [
         "A priori : validation avant publication",
         "A posteriori : suppression après coup",
         "Choix selon le risque & le volume",
     ]
     assert first.draft.tags == ["moderation", "cm::charte"]
-    assert second.draft.text == "Un influenceur publie un contenu non conforme au brief.\nQue faites-vous ?"
-    assert second.draft.key_points == ["Relire le contrat", "Échanger avec l'influenceur", "Demander une correction"]
+    assert (
+        second.draft.text
+        == "Un influenceur publie un contenu non conforme au brief.\nQue faites-vous ?"
+    )
+    assert second.draft.key_points == [
+        "Relire le contrat",
+        "Échanger avec l'influenceur",
+        "Demander une correction",
+    ]
     assert third.where.endswith(":8")
-    assert third.draft.text == "Citez trois indicateurs d'engagement\net dites comment les calculer."
-    assert third.draft.key_points == ["Taux d'engagement = interactions / portée", "Taux de clic", "Partages"]
+    assert (
+        third.draft.text == "Citez trois indicateurs d'engagement\net dites comment les calculer."
+    )
+    assert third.draft.key_points == [
+        "Taux d'engagement = interactions / portée",
+        "Taux de clic",
+        "Partages",
+    ]
     assert [p.message for p in parsed.problems] == ["empty first field: note skipped"]
 
 
@@ -120,9 +148,13 @@ def test_anki_named_columns_global_tags_and_other_separators() -> None:
 
 
 def test_html_is_stripped_to_text() -> None:
-    lines, items = html_lines("Le <b>coût</b>&nbsp;par clic<br/>et {{c1::le CPM::sigle}} [sound:a.mp3]<img src='x.png'>")
+    lines, items = html_lines(
+        "Le <b>coût</b>&nbsp;par clic<br/>et {{c1::le CPM::sigle}} [sound:a.mp3]<img src='x.png'>"
+    )
     assert lines == ["Le coût par clic", "et le CPM"] and items == []
-    _, items = html_lines("<ol><li>un <i>premier</i></li><li>deux &lt;3&gt;</li></ol><script>x()</script>")
+    _, items = html_lines(
+        "<ol><li>un <i>premier</i></li><li>deux &lt;3&gt;</li></ol><script>x()</script>"
+    )
     assert items == ["un premier", "deux <3>"]
     assert html_lines("a < b\nc", is_html=False) == (["a < b", "c"], [])
 
@@ -138,11 +170,16 @@ def test_markdown_list_with_nested_key_points_follow_ups_and_labels() -> None:
     assert first.key_points == ["Compétences et taille d'équipe", "Budget et délais"]
     assert first.follow_ups == [FollowUpDraft("Et si l'agence vous coûte 20 % de plus ?")]
     assert first.tags == ["agence", "budget"]
-    assert second.follow_ups == [FollowUpDraft("What if the agency is a week late?", ["Replanifier les jalons"])]
+    assert second.follow_ups == [
+        FollowUpDraft("What if the agency is a week late?", ["Replanifier les jalons"])
+    ]
     assert (second.difficulty, second.time_limit) == (3, 120)
     assert third.text == "Comment validez-vous les propositions créatives sans brider l'agence ?"
     assert third.key_points == ["Critères définis dans le brief", "Un seul circuit de validation"]
-    assert [f.text for f in third.follow_ups] == ["Qui a le dernier mot ?", "Combien d'allers-retours ?"]
+    assert [f.text for f in third.follow_ups] == [
+        "Qui a le dernier mot ?",
+        "Combien d'allers-retours ?",
+    ]
     assert fourth.text == "Que prévoyez-vous si le client change d'avis en cours de route ?"
     assert parsed.questions[3].where.endswith("questions.md:30")
 
@@ -177,7 +214,9 @@ def test_undetectable_format_asks_for_format() -> None:
 # --- Planning -----------------------------------------------------------------------------------
 
 
-def test_plan_skips_exact_and_near_duplicates_of_the_bank_and_of_earlier_imports(tmp_path: Path) -> None:
+def test_plan_skips_exact_and_near_duplicates_of_the_bank_and_of_earlier_imports(
+    tmp_path: Path,
+) -> None:
     bank_path = tmp_path / "commented.yaml"
     shutil.copy(AUTHORING / "commented.yaml", bank_path)
     doc = BankDocument.open(bank_path)
@@ -210,3 +249,32 @@ def test_plan_then_add_gives_the_planned_ids(tmp_path: Path) -> None:
     doc.save()
     bank = BankDocument.open(bank_path).bank
     assert bank is not None and len(bank.questions) == 4 + len(ids)
+
+
+def test_import_into_a_bank_with_hints_and_facts_keeps_them(tmp_path: Path) -> None:
+    bank_path = tmp_path / "facts.yaml"
+    shutil.copy(AUTHORING / "facts.yaml", bank_path)
+    before = bank_path.read_bytes()
+    doc = BankDocument.open(bank_path)
+    source = (
+        "- Avec le budget dont vous disposez, pourquoi avoir choisi Instagram plutôt que TikTok ?\n"
+        "  - Un coût comparé\n"
+        "- Quelle fréquence de publication tenez-vous ?\n"
+        "  - Un rythme chiffré par semaine\n"
+        "  - Relance : Et pendant les soldes ?\n"
+        "    - Un pic de publications daté\n"
+    )
+    plan = plan_import(parse_markdown(source, "q.md"), doc.bank)
+    assert [s.of_id for s in plan.skipped] == ["choix-canal"]  # near its generic-free text: skipped
+    for item in plan.added:
+        doc.add_question(item.draft)
+    doc.save()
+    after = bank_path.read_bytes()
+    assert after.startswith(
+        before
+    )  # the hints, facts and follow-up key points above: byte for byte
+    bank = BankDocument.open(bank_path).bank
+    assert bank.project.facts["budget"] == "Budget total de la campagne (en euros)"
+    assert bank.questions[0].key_points[1].hints == ("Médiamétrie", "DataReportal", "source")
+    added = bank.questions[-1]
+    assert added.follow_ups[0].key_points == ["Un pic de publications daté"]

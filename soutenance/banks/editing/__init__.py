@@ -10,7 +10,10 @@ The modules, from the outside in:
 
 - `document`: `BankDocument` (open, edit in memory, save with the conflict fingerprint);
 - `operations`: across files: `move_question`, `copy_to_user`, `create_bank`;
-- `drafts`: `QuestionDraft` / `FollowUpDraft` as typed, and `new_question_id`;
+- `drafts`: `QuestionDraft` / `FollowUpDraft` as typed (key point hints by key point text), and
+  `new_question_id`;
+- `form_text`: follow-ups and their key points as the form's one text (`parse_follow_ups`);
+- `facts`: the project's named facts, set or removed;
 - `checks`: `check_draft`, `DraftCheck`, `similar_questions` (lint's rules, field by field);
 - `layout`: where each question sits in the text, and the file's style (indentation, quoting);
 - `render`: one question read and written with ruamel.yaml;
@@ -31,8 +34,11 @@ from soutenance.banks.editing.drafts import (
     DEFAULT_TIME_LIMIT,
     FIELDS,
     FollowUpDraft,
+    Hints,
     QuestionDraft,
     follow_ups_from_lines,
+    hints_of,
+    kept_hints,
     new_question_id,
 )
 from soutenance.banks.editing.errors import (
@@ -45,6 +51,12 @@ from soutenance.banks.editing.errors import (
     NotABank,
     NotEditable,
     QuestionNotFound,
+)
+from soutenance.banks.editing.form_text import (
+    FollowUpLines,
+    dropped_hints,
+    follow_ups_text,
+    parse_follow_ups,
 )
 from soutenance.banks.editing.layout import split_lines
 from soutenance.banks.editing.locations import is_bundled, user_copy_path
@@ -72,6 +84,8 @@ __all__ = [
     "EditError",
     "FieldProblem",
     "FollowUpDraft",
+    "FollowUpLines",
+    "Hints",
     "InvalidEdit",
     "MoveResult",
     "NotABank",
@@ -85,6 +99,11 @@ __all__ = [
     "copy_to_user",
     "ensure_user_copy",
     "create_bank",
+    "dropped_hints",
+    "follow_ups_text",
+    "hints_of",
+    "kept_hints",
+    "parse_follow_ups",
     "follow_ups_from_lines",
     "is_bundled",
     "move_question",

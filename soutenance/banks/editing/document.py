@@ -22,7 +22,13 @@ from soutenance.banks.editing.checks import (
     check_draft,
     similar_questions,
 )
-from soutenance.banks.editing.drafts import QuestionDraft, _with_defaults, new_question_id
+from soutenance.banks.editing.drafts import (
+    _IDENTIFIER,
+    FollowUpDraft,
+    QuestionDraft,
+    _with_defaults,
+    new_question_id,
+)
 from soutenance.banks.editing.errors import (
     BankChanged,
     BankWriteError,
@@ -33,13 +39,14 @@ from soutenance.banks.editing.errors import (
     QuestionNotFound,
     _write_problem,
 )
+from soutenance.banks.editing.facts import remove_fact_text, set_fact_text
 from soutenance.banks.editing.layout import _analyze
 from soutenance.banks.editing.locations import is_bundled
 from soutenance.banks.editing.render import _apply, _load_item, _render
 from soutenance.banks.editing.splice import _delete_item, _insert_item, _splice
 from soutenance.banks.lint import bank_warnings
 from soutenance.banks.loader import BankFile, parse_bank, read_bank
-from soutenance.banks.model import Bank, Question
+from soutenance.banks.model import Bank, Question, placeholders
 from soutenance.files import Fingerprint, atomic_write
 
 BOM = "\ufeff"
@@ -63,7 +70,9 @@ class SaveResult:
 class BankDocument:
     """One bank file being edited: operations change the text in memory, `save()` writes it safely."""
 
-    def __init__(self, path: Path, text: str, *, fingerprint: Fingerprint | None, bom: bool = False) -> None:
+    def __init__(
+        self, path: Path, text: str, *, fingerprint: Fingerprint | None, bom: bool = False
+    ) -> None:
         self.path = Path(path)
         self.fingerprint = fingerprint  # None: a new file, which must still not exist when saved
         self._bom = bom
@@ -93,10 +102,15 @@ class BankDocument:
             text = None
         if text is None or "\x00" in text:
             diagnostics = read_bank(path).errors
-            raise NotABank(f"{path} is not a bank: {diagnostics[0].message if diagnostics else 'not UTF-8 text'}", diagnostics)
+            raise NotABank(
+                f"{path} is not a bank: {diagnostics[0].message if diagnostics else 'not UTF-8 text'}",
+                diagnostics,
+            )
         bom = text.startswith(BOM)
         try:
-            return cls(path, text.removeprefix(BOM), fingerprint=Fingerprint.of_bytes(data), bom=bom)
+            return cls(
+                path, text.removeprefix(BOM), fingerprint=Fingerprint.of_bytes(data), bom=bom
+            )
         except NotABank as exc:
             raise NotABank(f"{path}: {exc.message}", read_bank(path).errors) from None
         except NotEditable as exc:
@@ -131,7 +145,9 @@ class BankDocument:
         found = bank.question(question_id)
         if found is None:
             known = ", ".join(q.id for q in bank.questions) or "none"
-            raise QuestionNotFound(f"no question `{question_id}` in {self.path.name} (questions: {known})")
+            raise QuestionNotFound(
+                f"no question `{question_id}` in {self.path.name} (questions: {known})"
+            )
         return found
 
     def check(self, draft: QuestionDraft, *, editing: str | None = None) -> DraftCheck:
@@ -152,7 +168,9 @@ class BankDocument:
         mapping = CommentedMap()
         _apply(mapping, None, draft, question_id, self._layout.style)
         position = None if after is None else self._index(after)
-        self._commit(_insert_item(self._layout, _render(mapping, self._layout.style), position), question_id)
+        self._commit(
+            _insert_item(self._layout, _render(mapping, self._layout.style), position), question_id
+        )
         return question_id
 
     def update_question(self, question_id: str, draft: QuestionDraft) -> bool:
@@ -173,8 +191,45 @@ class BankDocument:
         else:
             old_for_diff = old
         _apply(mapping, old_for_diff, updated, new_id, self._layout.style)
-        new_text = _splice(self._layout, span.start, span.end + 1, _render(mapping, self._layout.style))
+        new_text = _splice(
+            self._layout, span.start, span.end + 1, _render(mapping, self._layout.style)
+        )
         self._commit(new_text, new_id)
+        return True
+
+    def add_follow_up(self, question_id: str, follow_up: FollowUpDraft) -> bool:
+        """Append a follow-up to a question; False (nothing changed) when it has one of that text."""
+        draft = QuestionDraft.from_question(self.question(question_id))
+        if any(item.text == follow_up.text.strip() for item in draft.follow_ups):
+            return False
+        draft.follow_ups.append(follow_up)
+        return self.update_question(question_id, draft)
+
+    def set_fact(self, name: str, label: str) -> bool:
+        """Declare fact `name` of the project with its label (what the student fills in); False if unchanged."""
+        name, label = name.strip(), " ".join(label.split())
+        if not _IDENTIFIER.match(name):
+            raise InvalidEdit(
+                f"the fact name {name!r} may only hold lowercase letters, digits, '-' and '_'"
+            )
+        if not label:
+            raise InvalidEdit(f"give the fact `{name}` a label: what the student fills in")
+        if self._valid_bank().project.facts.get(name) == label:
+            return False
+        self._commit(set_fact_text(self._layout, name, label), None)
+        return True
+
+    def remove_fact(self, name: str) -> bool:
+        """Remove fact `name` of the project, unless a question uses it; False when there was none."""
+        bank = self._valid_bank()
+        if name not in bank.project.facts:
+            return False
+        users = [q.id for q in bank.questions if name in placeholders(q.text)]
+        if users:
+            raise InvalidEdit(
+                f"`{{{name}}}` is used by {', '.join(f'`{u}`' for u in users)}: change them first"
+            )
+        self._commit(remove_fact_text(self._layout, name), None)
         return True
 
     def duplicate_question(self, question_id: str) -> str:
@@ -183,13 +238,19 @@ class BankDocument:
         draft.id = new_question_id(draft.text, {q.id for q in self._valid_bank().questions})
         return self.add_question(draft, after=question_id)
 
-    def needs_confirmation(self, question_id: str, has_history: Callable[[str], bool] | None) -> bool:
+    def needs_confirmation(
+        self, question_id: str, has_history: Callable[[str], bool] | None
+    ) -> bool:
         """Deleting a question with answers in the history asks the mentor first."""
         self.question(question_id)
         return bool(has_history and has_history(question_id))
 
     def delete_question(
-        self, question_id: str, *, has_history: Callable[[str], bool] | None = None, confirmed: bool = False
+        self,
+        question_id: str,
+        *,
+        has_history: Callable[[str], bool] | None = None,
+        confirmed: bool = False,
     ) -> Deletion:
         """Delete a question, unless it has history and the deletion is not confirmed yet.
 
@@ -200,7 +261,11 @@ class BankDocument:
         self._commit(_delete_item(self._layout, self._index(question_id)), None)
         if question_id in self._touched:
             self._touched.remove(question_id)
-        return Deletion(question_id, deleted=True, needs_confirmation=bool(has_history and has_history(question_id)))
+        return Deletion(
+            question_id,
+            deleted=True,
+            needs_confirmation=bool(has_history and has_history(question_id)),
+        )
 
     # Saving
 
@@ -233,7 +298,9 @@ class BankDocument:
         if current == self.fingerprint:
             return
         if self.fingerprint is None:
-            raise BankChanged(f"{self.path} was created by someone else meanwhile; nothing was written")
+            raise BankChanged(
+                f"{self.path} was created by someone else meanwhile; nothing was written"
+            )
         if current is None:
             raise BankChanged(
                 f"{self.path} was deleted or moved since it was opened; nothing was written (your edit is kept)"
@@ -255,7 +322,9 @@ class BankDocument:
         found = {}
         for question_id in self._touched:
             question = bank.question(question_id)
-            if question is not None and (close := similar_questions(question.text, bank.questions, exclude=[question_id])):
+            if question is not None and (
+                close := similar_questions(question.text, bank.questions, exclude=[question_id])
+            ):
                 found[question_id] = close
         return found
 
@@ -264,7 +333,8 @@ class BankDocument:
     def _valid_bank(self) -> Bank:
         if self.bank is None:
             raise NotABank(
-                f"{self.path} has errors; fix them first (soutenance bank lint {self.path})", self._result.errors
+                f"{self.path} has errors; fix them first (soutenance bank lint {self.path})",
+                self._result.errors,
             )
         return self.bank
 
@@ -274,7 +344,11 @@ class BankDocument:
 
     def _check_values(self, draft: QuestionDraft, question_id: str) -> None:
         if errors := _validation_errors(draft, question_id):
-            problems = [f"{'.'.join(str(s) for s in e['loc'])}: {_describe_error(e)}" for e in errors]
+            where = [".".join(str(step) for step in e["loc"]) for e in errors]
+            problems = [
+                f"{w}: {_describe_error(e)}" if w else _describe_error(e)
+                for w, e in zip(where, errors, strict=True)
+            ]
             raise InvalidEdit("the question is not valid: " + "; ".join(problems))
 
     def _validate(self, text: str) -> BankFile:
@@ -286,7 +360,9 @@ class BankDocument:
     def _commit(self, text: str, touched: str | None) -> None:
         result = self._validate(text)
         if result.errors:
-            raise InvalidEdit(f"{self.path}: the edit would leave a bank lint rejects", result.errors)
+            raise InvalidEdit(
+                f"{self.path}: the edit would leave a bank lint rejects", result.errors
+            )
         layout = _analyze(text)
         self._text, self._result, self._layout = text, result, layout
         if touched is not None and touched not in self._touched:

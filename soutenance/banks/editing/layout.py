@@ -79,6 +79,7 @@ class _Layout:
     items: list[_Span]
     region_end: int  # first line after the questions (the next top-level key, or the end)
     style: _Style
+    project: yaml.Node | None = None  # the value of `project`
 
 
 def _last_line(node: yaml.Node, lines: list[str]) -> int:
@@ -130,11 +131,17 @@ def _analyze(text: str) -> _Layout:
     try:
         root = compose(text)
     except StrictYamlError as exc:
-        raise NotABank(f"invalid YAML at line {exc.line}, column {exc.col}: {exc.message}") from None
+        raise NotABank(
+            f"invalid YAML at line {exc.line}, column {exc.col}: {exc.message}"
+        ) from None
     if not isinstance(root, yaml.MappingNode):
-        raise NotABank("this file is not a bank: a bank is a mapping with `project` and `questions`")
+        raise NotABank(
+            "this file is not a bank: a bank is a mapping with `project` and `questions`"
+        )
     if root.flow_style:
-        raise NotEditable("the bank is written as one flow mapping ({…}); write it in block style to edit it here")
+        raise NotEditable(
+            "the bank is written as one flow mapping ({…}); write it in block style to edit it here"
+        )
     keys = {k.value: (k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)}
     if "project" not in keys and "questions" not in keys:
         raise NotABank("this file is not a bank: it has neither `project` nor `questions`")
@@ -153,7 +160,9 @@ def _analyze(text: str) -> _Layout:
         key_node, value = keys["questions"]
         key_line = key_node.start_mark.line
         later = [k.start_mark.line for k, _ in root.value if k.start_mark.line > key_line]
-        document_end = [i for i in range(key_line + 1, len(lines)) if re.match(r"\.\.\.(\s|$)", lines[i])]
+        document_end = [
+            i for i in range(key_line + 1, len(lines)) if re.match(r"\.\.\.(\s|$)", lines[i])
+        ]
         region_end = min(later + document_end[:1], default=len(lines))
         if isinstance(value, yaml.SequenceNode) and value.flow_style and value.value:
             raise NotEditable(
@@ -165,14 +174,17 @@ def _analyze(text: str) -> _Layout:
         elif isinstance(value, yaml.MappingNode):
             raise NotABank("`questions` must be a list of questions")
     _detect_style(style, items, lines)
-    return _Layout(lines, key_line, value, items, region_end, style)
+    return _Layout(lines, key_line, value, items, region_end, style, project)
 
 
 def _detect_style(style: _Style, items: list[_Span], lines: list[str]) -> None:
     if not items:
         return
     style.dash_col, style.content_col = items[0].dash_col, items[0].content_col
-    gaps = [any(_blank(lines[i]) for i in range(a.end + 1, b.start)) for a, b in zip(items, items[1:], strict=False)]
+    gaps = [
+        any(_blank(lines[i]) for i in range(a.end + 1, b.start))
+        for a, b in zip(items, items[1:], strict=False)
+    ]
     style.blank_between = _majority(gaps, True)
     text_styles, kp_styles, fu_styles, tag_styles = [], [], [], []
     flows: dict[str, list[bool]] = {"key_points": [], "follow_ups": [], "tags": []}
@@ -187,18 +199,29 @@ def _detect_style(style: _Style, items: list[_Span], lines: list[str]) -> None:
             if isinstance(value, yaml.SequenceNode) and name in flows:
                 flows[name].append(bool(value.flow_style))
                 scalars = [v.style or None for v in value.value if isinstance(v, yaml.ScalarNode)]
-                {"key_points": kp_styles, "follow_ups": fu_styles, "tags": tag_styles}[name].extend(scalars)
+                {"key_points": kp_styles, "follow_ups": fu_styles, "tags": tag_styles}[name].extend(
+                    scalars
+                )
                 if nested is None and not value.flow_style and value.value:
                     child = value.value[0]
                     head = _body(lines[child.start_mark.line])[: child.start_mark.column]
                     if head.rstrip().endswith("-"):
                         dash = len(head.rstrip()) - 1
-                        nested = (dash - key.start_mark.column, child.start_mark.column - key.start_mark.column)
+                        nested = (
+                            dash - key.start_mark.column,
+                            child.start_mark.column - key.start_mark.column,
+                        )
     plain_or_quoted = ("|", ">")
     style.text_style = _majority(text_styles, style.text_style)
-    style.key_point_style = _majority([s for s in kp_styles if s not in plain_or_quoted], style.key_point_style)
-    style.follow_up_style = _majority([s for s in fu_styles if s not in plain_or_quoted], style.follow_up_style)
-    style.tag_style = _majority([s for s in tag_styles if s not in plain_or_quoted], style.tag_style)
+    style.key_point_style = _majority(
+        [s for s in kp_styles if s not in plain_or_quoted], style.key_point_style
+    )
+    style.follow_up_style = _majority(
+        [s for s in fu_styles if s not in plain_or_quoted], style.follow_up_style
+    )
+    style.tag_style = _majority(
+        [s for s in tag_styles if s not in plain_or_quoted], style.tag_style
+    )
     style.key_points_flow = _majority(flows["key_points"], style.key_points_flow)
     style.follow_ups_flow = _majority(flows["follow_ups"], style.follow_ups_flow)
     style.tags_flow = _majority(flows["tags"], style.tags_flow)

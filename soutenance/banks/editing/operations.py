@@ -11,6 +11,7 @@ from soutenance.banks.editing.document import BankDocument, Deletion, SaveResult
 from soutenance.banks.editing.drafts import (
     _IDENTIFIER,
     FollowUpDraft,
+    Hints,
     QuestionDraft,
     new_question_id,
 )
@@ -18,7 +19,7 @@ from soutenance.banks.editing.errors import BankWriteError, BundledBank, CopyExi
 from soutenance.banks.editing.layout import _body, split_lines
 from soutenance.banks.editing.locations import user_copy_path
 from soutenance.banks.model import slugify
-from soutenance.banks.templates import MODELINE_PREFIX, bank_template, schema_reference
+from soutenance.banks.templates import MODELINE_PREFIX, bank_template, modeline, refresh_user_schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,9 @@ def move_question(
     question = source.question(question_id)
     for document in (source, target):
         if document.bundled:
-            raise BundledBank(f"{document.path} is a bundled bank: copy the project to your bank folder first")
+            raise BundledBank(
+                f"{document.path} is a bundled bank: copy the project to your bank folder first"
+            )
     if source.needs_confirmation(question_id, has_history) and not confirmed:
         return Deletion(question_id, deleted=False, needs_confirmation=True)
     draft = QuestionDraft.from_question(question)
@@ -61,7 +64,8 @@ def move_question(
 def copy_to_user(path: Path) -> Path:
     """Copy a project (bundled or not) into the user bank folder, where it shadows the original.
 
-    The copy is byte for byte, except the schema modeline, which is pointed at the schema again.
+    The copy is byte for byte, except the schema modeline, which is pointed at the schema copy at
+    the top of the user bank folder (written or refreshed now).
     Raises CopyExists when the user folder already has this project's file.
     """
     source = BankDocument.open(path)
@@ -69,12 +73,14 @@ def copy_to_user(path: Path) -> Path:
     destination = user_copy_path(bank)
     if destination.exists():
         raise CopyExists(f"{destination} already exists: edit that copy", destination)
+    _make_folder(destination.parent)
+    refresh_user_schema(destination.parent)
     lines = split_lines(source.text)
     if lines and lines[0].startswith(MODELINE_PREFIX):
         ending = lines[0][len(_body(lines[0])) :]
-        lines[0] = MODELINE_PREFIX + schema_reference(destination.parent) + ending
+        first = modeline(destination.parent)
+        lines[0:1] = [first + ending] if first else []
     copy = BankDocument(destination, "".join(lines), fingerprint=None, bom=source._bom)
-    _make_folder(destination.parent)
     copy._saved_text = None
     copy.save()
     return destination
@@ -86,7 +92,9 @@ def _make_folder(folder: Path) -> None:
     except FileExistsError:
         raise BankWriteError(f"cannot create the folder {folder}: a file has that name") from None
     except NotADirectoryError:
-        raise BankWriteError(f"cannot create the folder {folder}: part of that path is a file") from None
+        raise BankWriteError(
+            f"cannot create the folder {folder}: part of that path is a file"
+        ) from None
     except OSError as exc:
         raise BankWriteError(f"cannot create the folder {folder}: {exc.strerror or exc}") from None
 
@@ -104,10 +112,14 @@ def create_bank(
     """Create PATH_ID/PROJECT_ID from the template; the default folder is <user banks>/<path-id>/."""
     path_id, sep, project_id = reference.strip().strip("/").partition("/")
     if not sep or "/" in project_id:
-        raise InvalidEdit(f"{reference!r}: name the project as PATH_ID/PROJECT_ID, e.g. community-manager/veille")
+        raise InvalidEdit(
+            f"{reference!r}: name the project as PATH_ID/PROJECT_ID, e.g. community-manager/veille"
+        )
     for label, value in (("path id", path_id), ("project id", project_id)):
         if not _IDENTIFIER.match(value):
-            raise InvalidEdit(f"the {label} {value!r} may only hold lowercase letters, digits, '-' and '_'")
+            raise InvalidEdit(
+                f"the {label} {value!r} may only hold lowercase letters, digits, '-' and '_'"
+            )
     if language not in ("fr", "en"):
         raise InvalidEdit(f"language {language!r}: fr or en")
     path_name = (path_name or path_id.replace("-", " ").replace("_", " ").capitalize()).strip()
@@ -120,6 +132,7 @@ def create_bank(
     destination = folder / f"{project_id}.yaml"
     if destination.exists():
         raise InvalidEdit(f"{destination} already exists")
+    refresh_user_schema(folder)
     text = bank_template(
         project_id=project_id,
         title=title,
@@ -138,17 +151,20 @@ def create_bank(
     return destination
 
 
-def add_follow_up(path: Path, question_id: str, text: str, key_points: list[str]) -> None:
-    """Add a follow-up to a question of a bank file, unless one has the same text.
+def add_follow_up(
+    path: Path, question_id: str, text: str, key_points: list[str], hints: Hints | None = None
+) -> bool:
+    """Add a follow-up to a question of a bank file, unless one has the same text (then False).
 
     Raises `EditError` when the file cannot be read, the question is not found, or the file written.
     """
     document = BankDocument.open(path)
-    draft = QuestionDraft.from_question(document.question(question_id))
-    if all(item.text != text for item in draft.follow_ups):
-        draft.follow_ups.append(FollowUpDraft(text, list(key_points)))
-        document.update_question(question_id, draft)
-        document.save()
+    if not document.add_follow_up(
+        question_id, FollowUpDraft(text, list(key_points), dict(hints or {}))
+    ):
+        return False
+    document.save()
+    return True
 
 
 def ensure_user_copy(path: Path) -> Path:

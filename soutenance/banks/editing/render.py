@@ -28,11 +28,14 @@ from soutenance.banks.editing.drafts import (
     FIELDS,
     FollowUpDraft,
     QuestionDraft,
+    points_with_hints,
 )
 from soutenance.banks.editing.layout import _body, _Layout, _Span, _Style
 from soutenance.banks.model import Question, parse_duration
 
-_YAML11_TRAPS = re.compile(r"(?i)(y|n|yes|no|on|off|true|false|null|~|[-+]?[0-9][0-9_.:]*(e[-+]?[0-9]+)?)")
+_YAML11_TRAPS = re.compile(
+    r"(?i)(y|n|yes|no|on|off|true|false|null|~|[-+]?[0-9][0-9_.:]*(e[-+]?[0-9]+)?)"
+)
 _SCALAR_CLASSES = {
     '"': DoubleQuotedScalarString,
     "'": SingleQuotedScalarString,
@@ -80,24 +83,90 @@ def _seq(values: Iterable[Any], flow: bool) -> CommentedSeq:
     return seq
 
 
-def _follow_up_node(follow_up: FollowUpDraft, style: _Style, reference: Any = None) -> Any:
-    if not follow_up.key_points:
-        return _like(reference, follow_up.text, style.follow_up_style)
-    node = CommentedMap()
-    node["text"] = _styled(follow_up.text, style.follow_up_style)
-    node["key_points"] = _seq((_styled(k, style.key_point_style) for k in follow_up.key_points), style.key_points_flow)
+def _text_of(node: Any) -> Any:
+    """The text scalar of a key point or follow-up, written as a string or as a mapping."""
+    return node.get("text") if isinstance(node, CommentedMap) else node
+
+
+def _text_item(
+    text: str,
+    more: Sequence[Any],
+    node: Any,
+    sample: Any,
+    fallback: str | None,
+    order: Sequence[str],
+) -> Any:
+    """An item written as its text alone while it has nothing `more`, else as a mapping with a `text`.
+
+    `node` (the item replaced, or None) is updated in place; a new item is styled like `sample`.
+    """
+    reference = _text_of(node if node is not None else sample)
+    if not more:
+        return _like(reference, text, fallback)
+    if not isinstance(node, CommentedMap):
+        node = CommentedMap()
+    if node.get("text") != text:
+        _set_key(node, "text", _like(reference, text, fallback), order=order)
     return node
 
 
-def _set_key(mapping: CommentedMap, key: str, value: Any) -> None:
-    """Set `key`, inserting a new key where the bank's usual key order puts it."""
+def _key_point_node(
+    value: tuple[str, tuple[str, ...]], node: Any, sample: Any, style: _Style
+) -> Any:
+    """A key point as text, or as `{text, hints}` when it has hints."""
+    text, hints = value
+    node = _text_item(text, hints, node, sample, style.key_point_style, ("text", "hints"))
+    if hints and list(node.get("hints") or []) != list(hints):
+        _set_key(
+            node,
+            "hints",
+            _seq((_styled(h, style.tag_style) for h in hints), True),
+            order=("text", "hints"),
+        )
+    return node
+
+
+def _points_of(node: Any) -> list[tuple[str, tuple[str, ...]]]:
+    """The key points written under `node` (a follow-up mapping), with their hints."""
+    items = node.get("key_points") if isinstance(node, CommentedMap) else None
+    return [
+        (
+            str(_text_of(item)),
+            tuple(item.get("hints") or ()) if isinstance(item, CommentedMap) else (),
+        )
+        for item in items or []
+    ]
+
+
+def _follow_up_node(
+    value: tuple[str, Sequence[tuple[str, tuple[str, ...]]]], node: Any, sample: Any, style: _Style
+) -> Any:
+    """A follow-up as text, or as `{text, key_points}` when it has key points."""
+    text, points = value
+    node = _text_item(text, points, node, sample, style.follow_up_style, ("text", "key_points"))
+    if not points:
+        return node
+    _update_list(
+        node,
+        "key_points",
+        _points_of(node),
+        points,
+        lambda v, n, ref: _key_point_node(v, n, ref, style),
+        style.key_points_flow,
+        order=("text", "key_points"),
+    )
+    return node
+
+
+def _set_key(mapping: CommentedMap, key: str, value: Any, order: Sequence[str] = FIELDS) -> None:
+    """Set `key`, inserting a new key where the usual key `order` puts it."""
     if key in mapping:
         mapping[key] = value
         return
-    order = {name: index for index, name in enumerate(FIELDS)}
+    rank = {name: index for index, name in enumerate(order)}
     position = 0
     for index, existing in enumerate(mapping):
-        if order.get(existing, len(FIELDS)) < order[key]:
+        if rank.get(existing, len(order)) < rank[key]:
             position = index + 1
     mapping.insert(position, key, value)
 
@@ -107,67 +176,89 @@ def _update_list(
     key: str,
     old: Sequence[Any],
     new: Sequence[Any],
-    make: Callable[[Any, Any], Any],
+    make: Callable[[Any, Any, Any], Any],
     flow: bool,
+    order: Sequence[str] = FIELDS,
 ) -> None:
-    """Apply the smallest change from `old` to `new` to the list under `key`, keeping untouched items."""
+    """Apply the smallest change from `old` to `new` to the list under `key`, keeping untouched items.
+
+    `make(value, node, sample)` gives an item's node: `node` is the one it replaces (None for a new
+    item), `sample` a sibling whose style a new item follows.
+    """
     current = mapping.get(key)
     if not new:
         if key in mapping:
             del mapping[key]
         return
     if not isinstance(current, CommentedSeq) or len(current) != len(old):
-        _set_key(mapping, key, _seq((make(v, None) for v in new), flow))
+        _set_key(mapping, key, _seq((make(v, None, None) for v in new), flow), order)
         return
-    reference = current[0] if len(current) else None
+    sample = current[0] if len(current) else None
     opcodes = difflib.SequenceMatcher(a=list(old), b=list(new), autojunk=False).get_opcodes()
     for tag, i1, i2, j1, j2 in reversed(opcodes):
         if tag == "equal":
             continue
         shared = min(i2 - i1, j2 - j1)
         for offset in range(shared):  # replaced in place: a comment under the item stays there
-            current[i1 + offset] = make(new[j1 + offset], current[i1 + offset])
+            current[i1 + offset] = make(new[j1 + offset], current[i1 + offset], sample)
         for index in reversed(range(i1 + shared, i2)):
             del current[index]
         for offset, value in enumerate(new[j1 + shared : j2]):
-            current.insert(i1 + shared + offset, make(value, reference))
+            current.insert(i1 + shared + offset, make(value, None, sample))
 
 
-def _apply(mapping: CommentedMap, old: Question | None, draft: QuestionDraft, question_id: str, style: _Style) -> None:
+def _text_value(previous: Any, text: str, old: Question | None, style: _Style) -> Any:
+    """A question's text (or generic wording) written like the value it replaces."""
+    if isinstance(previous, FoldedScalarString) and "\n" not in text:
+        return _folded(text, previous)
+    if isinstance(previous, LiteralScalarString) or "\n" in text:
+        return LiteralScalarString(text)
+    if isinstance(previous, str) and old is not None:
+        return _like(previous, text, style.text_style)
+    return _styled(text, style.text_style, multiline_ok=True)
+
+
+def _apply(
+    mapping: CommentedMap,
+    old: Question | None,
+    draft: QuestionDraft,
+    question_id: str,
+    style: _Style,
+) -> None:
     """Write the draft's values into a question mapping, touching only what differs from `old`."""
     if old is None or question_id != old.id:
         _set_key(mapping, "id", _styled(question_id, None))
     if old is None or draft.text != old.text:
-        previous = mapping.get("text")
-        if isinstance(previous, FoldedScalarString) and "\n" not in draft.text:
-            value = _folded(draft.text, previous)
-        elif isinstance(previous, LiteralScalarString) or "\n" in draft.text:
-            value = LiteralScalarString(draft.text)
-        elif isinstance(previous, str) and old is not None:
-            value = _like(previous, draft.text, style.text_style)
-        else:
-            value = _styled(draft.text, style.text_style, multiline_ok=True)
-        _set_key(mapping, "text", value)
+        _set_key(mapping, "text", _text_value(mapping.get("text"), draft.text, old, style))
+    if draft.text_generic is None:
+        mapping.pop("text_generic", None)
+    elif old is None or draft.text_generic != old.text_generic:
+        previous = mapping.get("text_generic", mapping.get("text"))
+        _set_key(mapping, "text_generic", _text_value(previous, draft.text_generic, old, style))
     _update_list(
         mapping,
         "key_points",
-        old.key_points if old else [],
-        draft.key_points,
-        lambda value, ref: _like(ref, value, style.key_point_style),
+        [(str(k), k.hints) for k in old.key_points] if old else [],
+        points_with_hints(draft.key_points, draft.hints),
+        lambda value, node, sample: _key_point_node(value, node, sample, style),
         style.key_points_flow,
     )
     _update_list(
         mapping,
         "follow_ups",
-        [(f.text, tuple(f.key_points)) for f in old.follow_ups] if old else [],
-        [(f.text, tuple(f.key_points)) for f in draft.follow_ups],
-        lambda value, ref: _follow_up_node(FollowUpDraft(value[0], list(value[1])), style, ref),
+        [FollowUpDraft.from_follow_up(f).content() for f in old.follow_ups] if old else [],
+        [f.content() for f in draft.follow_ups],
+        lambda value, node, sample: _follow_up_node(value, node, sample, style),
         style.follow_ups_flow,
     )
-    difficulty = DEFAULT_DIFFICULTY if draft.difficulty is None and old is None else draft.difficulty
+    difficulty = (
+        DEFAULT_DIFFICULTY if draft.difficulty is None and old is None else draft.difficulty
+    )
     if difficulty is not None and (old is None or int(difficulty) != old.difficulty):
         _set_key(mapping, "difficulty", int(difficulty))
-    time_limit = DEFAULT_TIME_LIMIT if draft.time_limit is None and old is None else draft.time_limit
+    time_limit = (
+        DEFAULT_TIME_LIMIT if draft.time_limit is None and old is None else draft.time_limit
+    )
     if time_limit is not None and (old is None or parse_duration(time_limit) != old.time_limit):
         _set_key(mapping, "time_limit", parse_duration(time_limit))
     _update_list(
@@ -175,7 +266,9 @@ def _apply(mapping: CommentedMap, old: Question | None, draft: QuestionDraft, qu
         "tags",
         old.tags if old else [],
         draft.tags,
-        lambda value, ref: _like(ref, value, style.tag_style),
+        lambda value, node, sample: _like(
+            node if node is not None else sample, value, style.tag_style
+        ),
         style.tags_flow,
     )
 

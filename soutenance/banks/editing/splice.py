@@ -11,7 +11,11 @@ from soutenance.banks.editing.layout import _blank, _body, _comment, _Layout
 def _splice(layout: _Layout, start: int, stop: int, new_lines: Sequence[str]) -> str:
     """The text with lines [start, stop) replaced by `new_lines` (given without line endings)."""
     lines = list(layout.lines)
-    if new_lines and 0 < start == len(lines) and not lines[-1].endswith(("\n", "\r", "\x85", "\u2028", "\u2029")):
+    if (
+        new_lines
+        and 0 < start == len(lines)
+        and not lines[-1].endswith(("\n", "\r", "\x85", "\u2028", "\u2029"))
+    ):
         lines[-1] += layout.style.newline  # the file ended without a line break
     replacement = "".join(line + layout.style.newline for line in new_lines)
     return "".join(lines[:start]) + replacement + "".join(lines[stop:])
@@ -28,10 +32,15 @@ def _insert_item(layout: _Layout, item_lines: list[str], after: int | None) -> s
         key_line = _body(lines[layout.key_line])
         value = layout.value
         if value is not None and value.start_mark.line == layout.key_line == value.end_mark.line:
-            before, after_value = key_line[: value.start_mark.column], key_line[value.end_mark.column :]
+            before, after_value = (
+                key_line[: value.start_mark.column],
+                key_line[value.end_mark.column :],
+            )
             key_line = before.rstrip() + (" " + after_value.strip() if after_value.strip() else "")
         elif value is not None and value.end_mark.line != layout.key_line:
-            raise NotEditable("`questions` spreads over several lines without any question; write `questions:`")
+            raise NotEditable(
+                "`questions` spreads over several lines without any question; write `questions:`"
+            )
         return _splice(layout, layout.key_line, layout.key_line + 1, [key_line, *item_lines])
     if after is not None:
         span = layout.items[after]
@@ -40,7 +49,12 @@ def _insert_item(layout: _Layout, item_lines: list[str], after: int | None) -> s
     position = layout.region_end
     at_file_end = position == len(lines)
     while position > layout.items[-1].end + 1 and (
-        _blank(lines[position - 1]) or (not at_file_end and _comment(lines[position - 1]) and not lines[position - 1][:1].isspace())
+        _blank(lines[position - 1])
+        or (
+            not at_file_end
+            and _comment(lines[position - 1])
+            and not lines[position - 1][:1].isspace()
+        )
     ):
         position -= 1
     return _splice(layout, position, position, [*gap, *item_lines])

@@ -17,8 +17,26 @@ from soutenance.banks.importers.common import (
     strip_bullets,
 )
 
-_BLOCKS = {"div", "p", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "pre", "table"}
-_HTML_HINT = re.compile(r"<\s*/?\s*(br|div|p|li|ul|ol|b|i|u|span|em|strong|img|font|sup|sub)\b|&(#\d+|#x[0-9a-f]+|[a-z]+);", re.I)
+_BLOCKS = {
+    "div",
+    "p",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "blockquote",
+    "pre",
+    "table",
+}
+_HTML_HINT = re.compile(
+    r"<\s*/?\s*(br|div|p|li|ul|ol|b|i|u|span|em|strong|img|font|sup|sub)\b|&(#\d+|#x[0-9a-f]+|[a-z]+);",
+    re.I,
+)
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.S)
 _SOUND = re.compile(r"\[sound:[^\]]*\]")
 
@@ -166,7 +184,9 @@ def _add_note(
         parsed.problems.append(Problem(where, "empty first field: note skipped"))
         return
     key_lines, key_items = html_lines(keys_cell, is_html=html)
-    key_points = key_items or [p for line in key_lines for p in (split_items(line) if len(key_lines) == 1 else [line])]
+    key_points = key_items or [
+        p for line in key_lines for p in (split_items(line) if len(key_lines) == 1 else [line])
+    ]
     follow_lines, follow_items = html_lines(follow_cell, is_html=html)
     tags = list(global_tags)
     for index, kind in special.items():

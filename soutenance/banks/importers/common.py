@@ -110,7 +110,9 @@ def _guess_delimiter(text: str, candidates: tuple[str, ...]) -> str:
     return max(candidates, key=lambda d: _count_outside_quotes(first, d))
 
 
-def _csv_rows(text: str, delimiter: str, name: str, what: str, offset: int = 0) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(
+    text: str, delimiter: str, name: str, what: str, offset: int = 0
+) -> Iterator[tuple[int, list[str]]]:
     """(line where it starts, cells) of each row that holds something; `offset` lines precede `text`.
 
     A malformed file raises ImportFailed naming the line and saying it is not a readable `what`.

@@ -53,12 +53,16 @@ def parse_csv(text: str, name: str = "<csv>") -> Parsed:
                 )
             for index, cell in enumerate(row):
                 if index not in columns and cell.strip():
-                    parsed.problems.append(Problem(f"{name}:{start}", f"column {cell.strip()!r} ignored"))
+                    parsed.problems.append(
+                        Problem(f"{name}:{start}", f"column {cell.strip()!r} ignored")
+                    )
             continue
         values = {col: row[i] if i < len(row) else "" for i, col in columns.items()}
         _add_row(parsed, values, f"{name}:{start}")
     if columns is None:
-        raise ImportFailed(f"{name}: empty file: a CSV import needs a header row and one row per question")
+        raise ImportFailed(
+            f"{name}: empty file: a CSV import needs a header row and one row per question"
+        )
     return parsed
 
 

@@ -17,7 +17,9 @@ from soutenance.banks.importers.common import (
 )
 
 _ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d+[.)])[ \t]+(?P<text>.*)$")
-_LABEL = re.compile(r"^\s*(?:\*\*|__)?(?P<label>[^:*_]{2,30}?)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<rest>.*)$")
+_LABEL = re.compile(
+    r"^\s*(?:\*\*|__)?(?P<label>[^:*_]{2,30}?)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<rest>.*)$"
+)
 _LABELS = {
     "relance": "follow_ups", "relances": "follow_ups", "follow up": "follow_ups", "follow ups": "follow_ups",
     "followup": "follow_ups", "followups": "follow_ups",
@@ -75,7 +77,11 @@ def parse_markdown(text: str, name: str = "<markdown>") -> Parsed:
         if match is None:
             current = questions[-1] if questions else None
             indented = line[:1].isspace()
-            if current is not None and (indented or not previous_blank) and not line.lstrip().startswith("#"):
+            if (
+                current is not None
+                and (indented or not previous_blank)
+                and not line.lstrip().startswith("#")
+            ):
                 _continue(current, line.strip())
             previous_blank = False
             continue
@@ -83,7 +89,9 @@ def parse_markdown(text: str, name: str = "<markdown>") -> Parsed:
         indent = len(match["indent"])
         if top is None or indent <= top:
             top, level2 = indent, None
-            questions.append(_MdQuestion(QuestionDraft(text=_inline(match["text"])), f"{name}:{number}"))
+            questions.append(
+                _MdQuestion(QuestionDraft(text=_inline(match["text"])), f"{name}:{number}")
+            )
             continue
         if not questions:
             continue

@@ -28,17 +28,27 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
 
 
-def plan_import(parsed: Parsed, bank: Bank | None, *, threshold: float = NEAR_DUPLICATE) -> ImportPlan:
+def plan_import(
+    parsed: Parsed, bank: Bank | None, *, threshold: float = NEAR_DUPLICATE
+) -> ImportPlan:
     """Which drafts are added (with their ids) and which are skipped as duplicates or invalid."""
     plan = ImportPlan(problems=list(parsed.problems))
     known: list[tuple[str, str, frozenset[str], str, bool]] = [
-        (q.id, q.text, words(q.text), fold(q.text), False) for q in (bank.questions if bank else [])
+        (q.id, text, words(text), fold(text), False)
+        for q in (bank.questions if bank else [])
+        for text in (
+            q.text,
+            q.text_generic,
+        )  # a question with {facts} reads as its generic wording too
+        if text
     ]
     taken = {entry[0] for entry in known}
     for item in parsed.questions:
         draft = item.draft.cleaned()
         if draft.id is not None and draft.id in taken:
-            plan.problems.append(Problem(item.where, f"id `{draft.id}` already used: a new id is given"))
+            plan.problems.append(
+                Problem(item.where, f"id `{draft.id}` already used: a new id is given")
+            )
             draft.id = None
         check = check_draft(draft, None)
         if check.errors:
@@ -50,7 +60,9 @@ def plan_import(parsed: Parsed, bank: Bank | None, *, threshold: float = NEAR_DU
         if duplicate is not None:
             entry, score = duplicate
             reason = "duplicate" if score >= 1.0 else "near-duplicate"
-            plan.skipped.append(Skipped(Imported(draft, item.where), reason, entry[0], entry[1], entry[4], score))
+            plan.skipped.append(
+                Skipped(Imported(draft, item.where), reason, entry[0], entry[1], entry[4], score)
+            )
             continue
         draft.id = draft.id or new_question_id(draft.text, taken)
         taken.add(draft.id)
@@ -60,7 +72,10 @@ def plan_import(parsed: Parsed, bank: Bank | None, *, threshold: float = NEAR_DU
 
 
 def _first_duplicate(
-    known: Sequence[tuple[str, str, frozenset[str], str, bool]], mine: frozenset[str], exact: str, threshold: float
+    known: Sequence[tuple[str, str, frozenset[str], str, bool]],
+    mine: frozenset[str],
+    exact: str,
+    threshold: float,
 ) -> tuple[tuple[str, str, frozenset[str], str, bool], float] | None:
     best = None
     for entry in known:

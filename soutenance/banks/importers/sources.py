@@ -39,7 +39,9 @@ def decode_source(data: bytes, name: str) -> tuple[str, list[Problem]]:
         pass
     if b"\x00" in data:
         raise ImportFailed(f"{name}: binary or UTF-16 file; save it as UTF-8 text")
-    return data.decode("cp1252", errors="replace"), [Problem(name, "not UTF-8: read as Windows-1252")]
+    return data.decode("cp1252", errors="replace"), [
+        Problem(name, "not UTF-8: read as Windows-1252")
+    ]
 
 
 def parse_source(text: str, name: str, format: str | None = None) -> Parsed:

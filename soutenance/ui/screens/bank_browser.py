@@ -50,9 +50,26 @@ def _fold(text: str) -> str:
 
 
 def matches(question: Question, query: str) -> bool:
-    """Every word of the query appears in the question's text, key points or tags (accents ignored)."""
-    haystack = _fold(" ".join([question.text, *question.key_points, *question.tags]))
+    """Every word of the query appears in the question's texts, key points, follow-ups or tags (accents ignored)."""
+    follow_ups = [part for f in question.follow_ups for part in (f.text, *f.key_points)]
+    texts = [
+        question.text,
+        question.text_generic or "",
+        *question.key_points,
+        *follow_ups,
+        *question.tags,
+    ]
+    haystack = _fold(" ".join(texts))
     return all(word in haystack for word in _fold(query).split())
+
+
+def _key_point(text: Text, point: str, indent: str) -> None:
+    """One key point, with its hints when it has some (they are what the transcript matching looks for)."""
+    text.append(f"{indent}• {point}")
+    hints = getattr(point, "hints", ())
+    if hints:
+        text.append("  " + t("be.hints", hints=", ".join(hints)), style="dim")
+    text.append("\n")
 
 
 class ProjectPicker(Translated, ModalScreen[str | None]):
@@ -68,7 +85,8 @@ class ProjectPicker(Translated, ModalScreen[str | None]):
         with Vertical(classes="modal", id="project-picker"):
             yield Static(Text(self.heading), classes="title")
             options = [
-                Option(Text(f"{e.summary.path_name} › {e.summary.title}  ({e.ref})"), id=e.ref) for e in self.entries
+                Option(Text(f"{e.summary.path_name} › {e.summary.title}  ({e.ref})"), id=e.ref)
+                for e in self.entries
             ]
             yield OptionList(*options, id="target-projects")
 
@@ -98,7 +116,12 @@ class NewProjectModal(Translated, ModalScreen[Path | None]):
             yield Label(t("be.np.project"))
             yield Input(id="np-project")
             yield Label(t("be.np.language"))
-            yield Select([("français", "fr"), ("English", "en")], value=self.language, allow_blank=False, id="np-language")
+            yield Select(
+                [("français", "fr"), ("English", "en")],
+                value=self.language,
+                allow_blank=False,
+                id="np-language",
+            )
             yield Static(id="np-error", classes="field-error")
             with Horizontal(classes="confirm-buttons"):
                 yield Button(t("be.np.create"), id="np-create", variant="primary")
@@ -127,7 +150,10 @@ class NewProjectModal(Translated, ModalScreen[Path | None]):
             return
         try:
             created = create_bank(
-                f"{slugify(path_name)}/{project_id}", title=title, language=str(language), path_name=path_name
+                f"{slugify(path_name)}/{project_id}",
+                title=title,
+                language=str(language),
+                path_name=path_name,
             )
         except EditError as error:
             self.query_one("#np-error", Static).update(Text(error.message))
@@ -156,6 +182,7 @@ class BankBrowserScreen(Translated, Screen[None]):
         super().__init__()
         self.initial = project
         self.banks: dict[str, Bank | None] = {}
+        self._catalog_shown = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -180,19 +207,27 @@ class BankBrowserScreen(Translated, Screen[None]):
     def catalog(self):  # noqa: ANN201 - the app's Catalog
         return self.app.services.catalog
 
-    def refresh_banks(self, *, reload: bool = False, select: tuple[str | None, str | None] | None = None) -> None:
+    def refresh_banks(
+        self, *, reload: bool = False, select: tuple[str | None, str | None] | None = None
+    ) -> None:
         """Re-read the banks (after a change) and rebuild the tree, keeping or moving the selection."""
         if reload:
             self.app.services.reload_catalog()
         if select is None and (item := self.selected) is not None:
             select = (item.entry.ref, item.question_id)
         self.banks = {}
+        self._catalog_shown = self.catalog
         for entry in self.catalog.projects:
             try:
                 self.banks[entry.ref] = self.catalog.load(entry)
             except BankUnavailable:
                 self.banks[entry.ref] = None
         self._build_tree(select)
+
+    async def banks_changed(self) -> None:
+        """The app reloaded the banks (a file changed on disk): show them, unless already shown."""
+        if self.catalog is not self._catalog_shown:
+            self.refresh_banks()
 
     def _build_tree(self, select: tuple[str | None, str | None] | None) -> None:
         tree = self.query_one("#bank-tree", Tree)
@@ -204,20 +239,30 @@ class BankBrowserScreen(Translated, Screen[None]):
             branch = tree.root.add(Text(path_name, style="bold"), None, expand=True)
             for entry in entries:
                 bank = self.banks.get(entry.ref)
-                questions = [q for q in (bank.questions if bank else []) if not query or matches(q, query)]
+                questions = [
+                    q for q in (bank.questions if bank else []) if not query or matches(q, query)
+                ]
                 if query and not questions:
                     continue
                 label = Text(entry.summary.title)
-                label.append(f"  {t('be.questions', count=len(bank.questions) if bank else 0)}", style="dim")
+                label.append(
+                    f"  {t('be.questions', count=len(bank.questions) if bank else 0)}", style="dim"
+                )
                 if entry.root.kind is RootKind.BUNDLED:
                     label.append(f"  {t('be.bundled')}", style="italic dim")
                 if bank is None:
                     label.append(f"  {t('be.unavailable')}", style="red")
-                node = branch.add(label, BrowserItem(entry), expand=bool(query) or (select is not None and select[0] == entry.ref))
+                node = branch.add(
+                    label,
+                    BrowserItem(entry),
+                    expand=bool(query) or (select is not None and select[0] == entry.ref),
+                )
                 if select is not None and select[0] == entry.ref and select[1] is None:
                     target = node
                 for question in questions:
-                    leaf = node.add_leaf(Text(question.text.splitlines()[0]), BrowserItem(entry, question.id))
+                    leaf = node.add_leaf(
+                        Text(question.text.splitlines()[0]), BrowserItem(entry, question.id)
+                    )
                     shown += 1
                     if select is not None and select == (entry.ref, question.id):
                         target = leaf
@@ -264,16 +309,29 @@ class BankBrowserScreen(Translated, Screen[None]):
             text.append(summary.path_name + "\n\n", style="dim")
             text.append(t("be.questions", count=summary.question_count) + "\n")
         else:
-            text = Text(question.text + "\n\n", style="bold")
+            text = Text(question.text + "\n", style="bold")
+            if question.text_generic:
+                text.append(t("be.generic", text=question.text_generic) + "\n", style="italic dim")
+            text.append("\n")
             if question.key_points:
                 text.append(t("be.key_points") + "\n", style="underline")
                 for point in question.key_points:
-                    text.append(f"  • {point}\n")
+                    _key_point(text, point, "  ")
             if question.follow_ups:
                 text.append(t("be.follow_ups") + "\n", style="underline")
                 for follow_up in question.follow_ups:
                     text.append(f"  ↳ {follow_up.text}\n")
-            text.append("\n" + t("be.meta", difficulty=question.difficulty, limit=format_duration(question.time_limit)) + "\n")
+                    for point in follow_up.key_points:
+                        _key_point(text, point, "      ")
+            text.append(
+                "\n"
+                + t(
+                    "be.meta",
+                    difficulty=question.difficulty,
+                    limit=format_duration(question.time_limit),
+                )
+                + "\n"
+            )
             if question.tags:
                 text.append(t("be.tags", tags=", ".join(question.tags)) + "\n")
             text.append(t("be.id", id=question.id) + "\n", style="dim")
@@ -299,7 +357,9 @@ class BankBrowserScreen(Translated, Screen[None]):
         if item is not None and item.question_id is not None:
             self._open_form(item.entry, item.question_id)
 
-    def _open_form(self, entry: ProjectEntry, question_id: str | None, *, after: str | None = None) -> None:
+    def _open_form(
+        self, entry: ProjectEntry, question_id: str | None, *, after: str | None = None
+    ) -> None:
         try:
             form = QuestionFormScreen(entry.file, question_id, after=after)
         except EditError as error:
@@ -316,7 +376,12 @@ class BankBrowserScreen(Translated, Screen[None]):
         """The entry itself, or for a bundled project its user copy (after asking); None if declined."""
         if entry.root.kind is not RootKind.BUNDLED:
             return entry
-        modal = ConfirmModal(copy_body(entry.summary.title), title=t("be.copy_title"), yes=t("be.copy"), no=t("be.cancel"))
+        modal = ConfirmModal(
+            copy_body(entry.summary.title),
+            title=t("be.copy_title"),
+            yes=t("be.copy"),
+            no=t("be.cancel"),
+        )
         if not await self.app.push_screen_wait(modal):
             return None
         try:
@@ -344,7 +409,11 @@ class BankBrowserScreen(Translated, Screen[None]):
     @work(exclusive=True, group="bank-browser")
     async def _duplicate(self) -> None:
         item = self.selected
-        if item is None or item.question_id is None or (entry := await self._writable(item.entry)) is None:
+        if (
+            item is None
+            or item.question_id is None
+            or (entry := await self._writable(item.entry)) is None
+        ):
             return
         try:
             document = BankDocument.open(entry.file)
@@ -371,7 +440,9 @@ class BankBrowserScreen(Translated, Screen[None]):
         message = t("be.confirm_delete", text=question.text)
         if self._has_history(question.id):
             message += "\n\n" + t("be.confirm_delete_history")
-        if not await self.app.push_screen_wait(ConfirmModal(message, yes=t("be.delete"), no=t("be.cancel"))):
+        if not await self.app.push_screen_wait(
+            ConfirmModal(message, yes=t("be.delete"), no=t("be.cancel"))
+        ):
             return
         if (entry := await self._writable(item.entry)) is None:
             return
@@ -395,11 +466,15 @@ class BankBrowserScreen(Translated, Screen[None]):
             return
         bank = self.banks.get(item.entry.ref)
         question = bank.question(item.question_id) if bank else None
-        targets = [e for e in self.catalog.projects if e.ref != item.entry.ref and self.banks.get(e.ref)]
+        targets = [
+            e for e in self.catalog.projects if e.ref != item.entry.ref and self.banks.get(e.ref)
+        ]
         if question is None or not targets:
             self.notify(t("be.no_target"), markup=False)
             return
-        picked = await self.app.push_screen_wait(ProjectPicker(t("be.move_title", text=question.text), targets))
+        picked = await self.app.push_screen_wait(
+            ProjectPicker(t("be.move_title", text=question.text), targets)
+        )
         if picked is None:
             return
         if (source := await self._writable(item.entry)) is None:
@@ -432,7 +507,9 @@ class BankBrowserScreen(Translated, Screen[None]):
                 return
             self.notify(t("be.np.created", file=str(path)), markup=False)
             self.app.services.reload_catalog()
-            entry = next((e for e in self.catalog.projects if e.file.resolve() == path.resolve()), None)
+            entry = next(
+                (e for e in self.catalog.projects if e.file.resolve() == path.resolve()), None
+            )
             self.refresh_banks(select=(entry.ref, None) if entry else None)
 
         self.app.push_screen(NewProjectModal(path_name, language), created)

@@ -75,6 +75,20 @@ class HomeScreen(Translated, Screen[None]):
         tree.focus()
         self._look_for_unfinished()
 
+    async def banks_changed(self) -> None:
+        """The banks were reloaded (a file changed on disk): rebuild the tree and the problems
+        banner, keeping the selected project."""
+        selected = self.selected.ref if self.selected else None
+        await self.recompose()
+        tree = self.query_one("#projects", Tree)
+        for branch in tree.root.children:
+            for leaf in branch.children:
+                if leaf.data is not None and leaf.data.ref == selected:
+                    branch.expand()
+                    tree.move_cursor(leaf)
+        tree.focus()
+        self.refresh_bindings()
+
     def _look_for_unfinished(self, *, announce: bool = True) -> None:
         """A session killed or quit midway is offered for resuming (said once, at start)."""
         student = self.app.services.config.student
