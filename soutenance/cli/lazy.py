@@ -10,8 +10,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
 
 @dataclass(frozen=True)
@@ -67,14 +71,30 @@ class LazyGroup(click.Group):
                 return group.get_command(ctx, name) if isinstance(group, click.Group) else None
         return super().get_command(ctx, name)
 
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """click's listing, with the help of a command not imported yet taken from its entry."""
-        listed = []
+    def listed(self, ctx: click.Context) -> list[tuple[str, click.Command]]:
+        """The visible commands, those not imported yet as stand-ins that hold only their help."""
+        found = []
         for name in self.list_commands(ctx):
             command = self.commands.get(name) or click.Command(name, help=self.lazy[name].help)
             if not command.hidden:
-                listed.append((name, command))
+                found.append((name, command))
+        return found
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's listing, from `listed`."""
+        listed = self.listed(ctx)
         if listed:
             limit = formatter.width - 6 - max(len(name) for name, _ in listed)
             with formatter.section("Commands"):
                 formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in listed])
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        """click's completion of command names, from `listed`, then of options."""
+        from click.shell_completion import CompletionItem
+
+        names = [
+            CompletionItem(name, help=command.get_short_help_str())
+            for name, command in self.listed(ctx)
+            if name.startswith(incomplete)
+        ]
+        return names + click.Command.shell_complete(self, ctx, incomplete)

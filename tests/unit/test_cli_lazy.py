@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import pkgutil
 import subprocess
 import sys
@@ -33,7 +34,7 @@ sys.exit(code)
 """
 
 
-def imported_by(*args: str) -> set[str]:
+def imported_by(*args: str, env: dict[str, str] | None = None) -> set[str]:
     """Every module a fresh interpreter has imported after running `soutenance ARGS`."""
     run = subprocess.run(
         [sys.executable, "-c", RUN_AND_LIST_MODULES, *args],
@@ -41,6 +42,7 @@ def imported_by(*args: str) -> set[str]:
         text=True,
         timeout=60,
         check=False,
+        env={**os.environ, **(env or {})},
     )
     assert run.returncode == 0, run.stderr[-2000:]
     return set(json.loads(run.stderr.rsplit("MODULES ", 1)[1]))
@@ -70,6 +72,15 @@ def test_version_and_help_import_no_heavy_library_and_no_command(args: tuple[str
     assert not {name.split(".")[0] for name in modules} & HEAVY
     assert {name for name in modules if name.startswith("soutenance.cli")} <= ALWAYS
     assert not {name for name in modules if name.startswith(("soutenance.banks", "soutenance.ui"))}
+
+
+@pytest.mark.parametrize("words", ["soutenance ", "soutenance bank "])
+def test_completing_a_command_name_imports_no_command(words: str) -> None:
+    word = str(words.count(" "))  # the index of the word being completed: the last, empty one
+    completion = {"_SOUTENANCE_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": word}
+    modules = imported_by(env=completion)
+    assert not {name for name in modules if name.startswith("soutenance.cli")} - ALWAYS
+    assert not {name.split(".")[0] for name in modules} & HEAVY
 
 
 def test_a_command_imports_its_own_module_only() -> None:
