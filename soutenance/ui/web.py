@@ -165,14 +165,10 @@ class Gate:
         source, reached = split_origin(origin), split_authority(host)
         if source is None or reached is None:
             return False
-        scheme, name, port = source
         if source == self.public:
             return True
         # This server speaks plain HTTP: an https page is another origin (or a proxy: --public-url).
-        return scheme == "http" and (name, port) == (
-            reached[0],
-            reached[1] or DEFAULT_PORTS[scheme],
-        )
+        return source == ("http", reached[0], reached[1] or DEFAULT_PORTS["http"])
 
     def token_matches(self, given: str | None) -> bool:
         if self.token is None:
@@ -180,11 +176,8 @@ class Gate:
         return given is not None and hmac.compare_digest(given.encode(), self.token.encode())
 
     def admitted(self, query: Mapping[str, str], cookies: Mapping[str, str]) -> bool:
-        if self.token is None:
-            return True
-        return self.token_matches(query.get(TOKEN_QUERY)) or self.token_matches(
-            cookies.get(self.cookie)
-        )
+        given = (query.get(TOKEN_QUERY), cookies.get(self.cookie))
+        return self.token is None or any(self.token_matches(token) for token in given)
 
 
 def make_gate(
@@ -254,7 +247,7 @@ class DownloadOwners:
         return secret, True
 
     def claim(self, key: str, instance: str | None) -> str:
-        """ "ok" once for the tab that made the link; else "unknown" (used, expired) or "other_tab"."""
+        """Whether this tab may use the link: "ok" (once), "unknown" (used, expired), "other_tab"."""
         owner = self.owners.get(key)
         if owner is None:
             return "unknown"
@@ -327,7 +320,6 @@ def make_server(
     class SoutenanceServer(Server):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self.gate = gate
             self.download_manager = TabDownloads()
             self.tabs: set[asyncio.Task[Any]] = set()
             """The websocket handlers, one per open tab, each driving one app process."""
