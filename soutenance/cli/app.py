@@ -1,22 +1,120 @@
-"""The root `soutenance` command group."""
+"""The root `soutenance` command group: each command is imported when it runs, not before."""
 
 from __future__ import annotations
 
 import sys
-import traceback
 from pathlib import Path
 
 import click
 
-from soutenance import __version__, paths
-from soutenance.cli.bank import bank_group
-from soutenance.cli.mentor import import_command, student_group
-from soutenance.cli.progress import plan_command, stats_command
-from soutenance.cli.serve import serve_command
-from soutenance.cli.sessions import export_command, history_command, rehearse_command
+from soutenance import __version__
+from soutenance.cli.lazy import Lazy, LazyGroup
+
+BANK = "soutenance.cli.bank"
+BANK_EDIT = "soutenance.cli.bank_edit"
+MENTOR = "soutenance.cli.mentor"
+PROGRESS = "soutenance.cli.progress"
+SESSIONS = "soutenance.cli.sessions"
+
+# Where each command lives, and its help for `--help` (tests/unit/test_cli_lazy.py keeps both
+# true to the commands themselves).
+COMMANDS = {
+    "bank": Lazy(
+        f"{BANK}:bank_group",
+        "Question banks: check, list, and edit them.",
+        commands={
+            "add": Lazy(
+                f"{BANK_EDIT}:add_command",
+                "Add questions to a bank; prints the id of each question added.",
+            ),
+            "copy": Lazy(
+                f"{BANK_EDIT}:copy_command",
+                "Copy a project (e.g. a bundled one) into your bank folder, where it replaces the"
+                " original.",
+            ),
+            "edit": Lazy(
+                f"{BANK_EDIT}:edit_command",
+                "Change a question; each option given replaces that value, the others stay as they"
+                " are.",
+            ),
+            "import": Lazy(
+                f"{BANK_EDIT}:import_command",
+                "Import questions from CSV, Anki text (notes in plain text) or a Markdown list.",
+            ),
+            "lint": Lazy(
+                f"{BANK}:lint_command",
+                "Check bank files: one line per problem, FILE:LINE:COL: error|warning: MESSAGE.",
+            ),
+            "list": Lazy(
+                f"{BANK}:list_command", "Paths, projects, question counts and source files."
+            ),
+            "new": Lazy(
+                f"{BANK_EDIT}:new_command",
+                "Create a new project bank from a template, with commented guidance.",
+            ),
+            "rm": Lazy(f"{BANK_EDIT}:rm_command", "Delete a question."),
+            "schema": Lazy(
+                f"{BANK}:schema_command",
+                "The JSON Schema of bank files, generated from the model that validates them.",
+            ),
+        },
+    ),
+    "export": Lazy(
+        f"{SESSIONS}:export_command",
+        "Export a session as Markdown (for an email) or JSON (for your mentor to import).",
+    ),
+    "history": Lazy(
+        f"{SESSIONS}:history_command",
+        "Past sessions, newest first, with the ids that `export` takes.",
+    ),
+    "import": Lazy(
+        f"{MENTOR}:import_command",
+        "Import session exports (JSON) sent by a student, or sent back reviewed by the mentor.",
+    ),
+    "plan": Lazy(
+        f"{PROGRESS}:plan_command",
+        "How many sessions of N questions are needed to see the project by the defense date.",
+    ),
+    "rehearse": Lazy(
+        f"{SESSIONS}:rehearse_command",
+        "Rehearse a project's questions now, or run a mock defense with --mock.",
+    ),
+    "serve": Lazy(
+        "soutenance.cli.serve:serve_command",
+        "Serve the app to web browsers: each tab runs its own app on this data dir.",
+    ),
+    "stats": Lazy(
+        f"{PROGRESS}:stats_command",
+        "Progress: a student's sessions, trends and calibration, or each question across students.",
+    ),
+    "student": Lazy(
+        f"{MENTOR}:student_group",
+        "The mentor's roster: add, list, edit and archive students.",
+        commands={
+            "add": Lazy(f"{MENTOR}:add_command", "Add a student to the roster."),
+            "archive": Lazy(
+                f"{MENTOR}:archive_command",
+                "Archive a student (kept with their sessions, hidden from the roster).",
+            ),
+            "edit": Lazy(
+                f"{MENTOR}:edit_command",
+                "Change a student's name, paths, project, language or defense date.",
+            ),
+            "list": Lazy(
+                f"{MENTOR}:list_command",
+                "The roster: last session, defense date and open objectives of each student.",
+            ),
+        },
+    ),
+}
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    commands=COMMANDS,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, "-V", "--version", prog_name="soutenance")
 @click.option(
     "--banks",
@@ -38,17 +136,6 @@ def cli(context: click.Context, banks: tuple[Path, ...], lang: str | None) -> No
         sys.exit(run_tui(banks=banks, lang=lang))
 
 
-cli.add_command(bank_group)
-cli.add_command(rehearse_command)
-cli.add_command(export_command)
-cli.add_command(history_command)
-cli.add_command(student_group)
-cli.add_command(import_command)
-cli.add_command(stats_command)
-cli.add_command(plan_command)
-cli.add_command(serve_command)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point: never lets a traceback reach the user; it goes to a log file instead."""
     try:
@@ -67,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _write_crash_log() -> Path | None:
+    import traceback
+
+    from soutenance import paths
+
     try:
         folder = paths.data_dir() / "logs"
         folder.mkdir(parents=True, exist_ok=True)

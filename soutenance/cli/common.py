@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from soutenance.banks.catalog import Catalog, ProjectEntry, build_catalog
+if TYPE_CHECKING:
+    from soutenance.banks.catalog import Catalog, ProjectEntry
 
 
 def banks_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -36,6 +37,9 @@ def group_banks(context: click.Context) -> tuple[Path, ...]:
 
 
 def load_catalog(banks: tuple[Path, ...]) -> Catalog:
+    # Imported here: every command module imports this one, and not every command reads banks.
+    from soutenance.banks.catalog import build_catalog
+
     return build_catalog(banks)
 
 
@@ -46,9 +50,14 @@ def resolve_project(catalog: Catalog, reference: str) -> ProjectEntry:
         return matches[0]
     if not matches:
         known = ", ".join(e.ref for e in catalog.projects) or "none"
-        raise click.BadParameter(f"no project {reference!r}; known projects: {known}", param_hint="--project")
+        raise click.BadParameter(
+            f"no project {reference!r}; known projects: {known}", param_hint="--project"
+        )
     refs = ", ".join(e.ref for e in matches)
-    raise click.BadParameter(f"{reference!r} matches several projects: {refs}; use PATH_ID/PROJECT_ID", param_hint="--project")
+    raise click.BadParameter(
+        f"{reference!r} matches several projects: {refs}; use PATH_ID/PROJECT_ID",
+        param_hint="--project",
+    )
 
 
 def echo_err(message: str) -> None:

@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,12 +84,15 @@ class DevTools:
 
 
 @contextlib.asynccontextmanager
-async def headless_chromium(binary: str, profile: Path, *, width: int, height: int) -> AsyncIterator[DevTools]:
+async def headless_chromium(
+    binary: str, profile: Path, *, width: int, height: int, flags: Sequence[str] = ()
+) -> AsyncIterator[DevTools]:
     """Start Chromium on about:blank with a new empty profile; always stopped on the way out."""
     profile.mkdir(parents=True, exist_ok=True)
     argv = [
         binary,
         *FLAGS,
+        *flags,
         f"--user-data-dir={profile}",
         f"--window-size={width},{height}",
         "--remote-debugging-address=127.0.0.1",
@@ -99,7 +102,9 @@ async def headless_chromium(binary: str, profile: Path, *, width: int, height: i
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.insert(1, "--no-sandbox")  # Chromium refuses to run its sandbox as root
     log = (profile.parent / "chromium.log").open("wb")
-    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     try:
         port = await _devtools_port(profile, process)
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20)) as session:
@@ -111,7 +116,9 @@ async def headless_chromium(binary: str, profile: Path, *, width: int, height: i
         log.close()
 
 
-async def _devtools_port(profile: Path, process: subprocess.Popen[Any], timeout: float = 30.0) -> int:
+async def _devtools_port(
+    profile: Path, process: subprocess.Popen[Any], timeout: float = 30.0
+) -> int:
     """Chromium writes the port it chose into the profile once DevTools listens."""
     marker = profile / "DevToolsActivePort"
     deadline = time.monotonic() + timeout

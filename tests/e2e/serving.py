@@ -22,7 +22,9 @@ from typing import Any
 import aiohttp
 
 # Terminal escape sequences: CSI (colours, cursor moves), OSC, charset selection, and the rest.
-ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Za-z0-9]|\x1b[=>78NOMc]")
+ANSI = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Za-z0-9]|\x1b[=>78NOMc]"
+)
 
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
@@ -86,12 +88,28 @@ class Served:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def token(self) -> str:
+        """The token the server printed at start, as a user reads it off the terminal."""
+        found = re.search(r"/\?token=([A-Za-z0-9_-]+)", self.output())
+        assert found, f"the server printed no address with a token:\n{self.output()}"
+        return found.group(1)
+
+    @property
+    def entry_url(self) -> str:
+        """The address the server printed for a browser to open."""
+        return f"{self.url}/?token={self.token}"
+
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     def app_processes(self) -> list[int]:
         """The app processes the server started, one per open tab (Linux only)."""
-        return [pid for pid in group_members(self.process.pid) if pid != self.process.pid and _is_app(pid)]
+        return [
+            pid
+            for pid in group_members(self.process.pid)
+            if pid != self.process.pid and _is_app(pid)
+        ]
 
 
 def _is_app(pid: int) -> bool:
@@ -133,14 +151,34 @@ def start_serve(folder: Path, *args: str, env: dict[str, str] | None = None) -> 
 
 
 def _wait_until_serving(served: Served) -> bool:
+    """Until it answers HTTP and has printed its address (the token is read from there)."""
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if served.process.poll() is not None:
             return False
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", served.port), timeout=1):
-            return True
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", served.port), timeout=1),
+        ):
+            if "serving on" in served.output():
+                return True
         time.sleep(0.1)
     return False
+
+
+def client_session(total: float = 30) -> aiohttp.ClientSession:
+    """A client that keeps cookies as a browser does, also for an IP address such as 127.0.0.1."""
+    return aiohttp.ClientSession(
+        cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=aiohttp.ClientTimeout(total=total)
+    )
+
+
+async def fetch_page(served: Served, session: aiohttp.ClientSession, url: str | None = None) -> str:
+    """The app's page through the printed address: its token becomes the session's cookie."""
+    async with session.get(url or served.entry_url) as response:
+        assert response.status == 200, await response.text()
+        assert response.content_type == "text/html"
+        return await response.text()
 
 
 @dataclass
@@ -152,6 +190,8 @@ class Tab:
     """Everything the app wrote, escape sequences removed: enough to wait for a text to appear."""
     messages: list[Any] = field(default_factory=list)
     """The JSON text messages of the server (downloads offered, URLs to open, pongs)."""
+    instance: str | None = None
+    """The id the server gave this tab for its download links (textual.js keeps it the same way)."""
     closed: bool = False
     _raw: bytes = b""
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -167,7 +207,10 @@ class Tab:
                     self._raw += message.data
                     self.screen = ANSI.sub("", self._raw.decode("utf-8", errors="replace"))
                 elif message.type is aiohttp.WSMsgType.TEXT:
-                    self.messages.append(json.loads(message.data))
+                    text = json.loads(message.data)
+                    self.messages.append(text)
+                    if isinstance(text, list) and text[:1] == ["instance_id"]:
+                        self.instance = text[1]
                 self._changed.set()
         finally:
             self.closed = True
@@ -183,7 +226,9 @@ class Tab:
             left = deadline - time.monotonic()
             if left <= 0 or self.closed:
                 tail = self.screen[after:][-1500:]
-                raise AssertionError(f"{text!r} never appeared (closed={self.closed}); last output:\n{tail}")
+                raise AssertionError(
+                    f"{text!r} never appeared (closed={self.closed}); last output:\n{tail}"
+                )
             self._changed.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), left)
@@ -216,16 +261,60 @@ class Tab:
                 await asyncio.wait_for(self._reader, 10)
 
 
+def page_origin(websocket_url: str) -> str:
+    """The Origin a browser sends from the page that names this websocket."""
+    return "http" + websocket_url.removeprefix("ws").split("/ws", 1)[0]
+
+
 @contextlib.asynccontextmanager
-async def open_tab(session: aiohttp.ClientSession, websocket_url: str, width: int = 110, height: int = 34):
-    """Open the websocket the page names, with the size query textual.js sends."""
-    websocket = await session.ws_connect(f"{websocket_url}?width={width}&height={height}")
+async def open_tab(
+    session: aiohttp.ClientSession, websocket_url: str, width: int = 110, height: int = 34
+):
+    """Open the websocket the page names, as textual.js does: its size query, its page's Origin."""
+    websocket = await session.ws_connect(
+        f"{websocket_url}?width={width}&height={height}", origin=page_origin(websocket_url)
+    )
     tab = Tab(websocket)
     tab.start_reading()
     try:
         yield tab
     finally:
         await tab.close()
+
+
+async def rehearse_to_summary(tab: Tab, name: str = "Camille") -> None:
+    """A whole (short) rehearsal in the English app, ending on its summary, where exports are."""
+    await tab.wait_for("Rehearse")
+    await tab.press("r")
+    await tab.wait_for("Your first name")
+    mark = tab.mark()
+    await tab.press(name)
+    await tab.wait_for(name, after=mark)
+    await tab.press("\x13")  # ctrl+s: start
+    await tab.wait_for("Answering")
+    await tab.press("t")  # finish now: asked first, the default goes on
+    await tab.wait_for("End the session now?")
+    await tab.press("\t")
+    await tab.press("\r")
+    await tab.wait_for("Session summary")
+
+
+async def export_link(tab: Tab, key: str = "m") -> str:
+    """Export from the summary ("m" Markdown, "j" JSON): the link textual.js opens, less its origin."""
+    tab.messages.clear()
+    await tab.press(key)
+    _, delivery_key = await tab.wait_for_message("deliver_file_start")
+    assert tab.instance, f"the server gave the tab no instance id before the link: {tab.messages!r}"
+    return f"/download/{delivery_key}?instance={tab.instance}"
+
+
+async def until(condition, *, timeout: float) -> None:
+    """Wait until condition() holds, checking every 50 ms; fails after timeout seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
 
 
 def page_websocket_url(html: str) -> str:

@@ -6,17 +6,25 @@ Skipped, with the reason, only when no Chromium binary is installed (.ci/run ins
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import os
 import shutil
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from tests.e2e.browser import DevTools, find_chromium, headless_chromium
+from tests.e2e.serving import free_port
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.skipif(os.name != "posix", reason="uses process groups")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.slow,
+    pytest.mark.skipif(os.name != "posix", reason="uses process groups"),
+]
 
 WIDTH, HEIGHT = 1280, 800
 
@@ -79,18 +87,30 @@ async def wait_for(devtools: DevTools, expression: str, timeout: float) -> None:
 async def test_a_headless_browser_draws_the_home_screen(serve, tmp_path: Path) -> None:
     chromium = find_chromium()
     if chromium is None:
-        pytest.skip("no chromium binary found (Debian: apt-get install chromium; or set SOUTENANCE_CHROMIUM)")
+        pytest.skip(
+            "no chromium binary found (Debian: apt-get install chromium; or set SOUTENANCE_CHROMIUM)"
+        )
     served = serve("--lang", "en")
 
-    async with headless_chromium(chromium, tmp_path / "profile", width=WIDTH, height=HEIGHT) as devtools:
+    async with headless_chromium(
+        chromium, tmp_path / "profile", width=WIDTH, height=HEIGHT
+    ) as devtools:
         await devtools.send("Page.enable")
-        await devtools.send("Emulation.setDeviceMetricsOverride", width=WIDTH, height=HEIGHT, deviceScaleFactor=1, mobile=False)
+        await devtools.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=WIDTH,
+            height=HEIGHT,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         await devtools.send("Page.addScriptToEvaluateOnNewDocument", source=RECORD_TERMINAL_OUTPUT)
-        await devtools.send("Page.navigate", url=served.url + "/")
+        await devtools.send("Page.navigate", url=served.entry_url)
         # textual.js marks the body on the first bytes from the app; the footer is drawn last.
         await wait_for(devtools, "document.body.classList.contains('-first-byte')", timeout=30)
         await wait_for(devtools, "(window.__terminalOutput || '').includes('Rehearse')", timeout=30)
-        title = await devtools.evaluate("document.querySelector('.intro div:last-of-type')?.textContent")
+        title = await devtools.evaluate(
+            "document.querySelector('.intro div:last-of-type')?.textContent"
+        )
         assert "soutenance" in (title or "")
 
         # xterm.js draws asynchronously: take screenshots until one shows the screen (bounded).
@@ -109,6 +129,68 @@ async def test_a_headless_browser_draws_the_home_screen(serve, tmp_path: Path) -
         Path(keep).mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, Path(keep) / "browser-home.png")
     assert not reasons, f"the screenshot looks blank ({'; '.join(reasons)}): {shot}"
+
+
+# A page of another site: it opens the app's websocket and says what happened.
+HOSTILE_PAGE = """<!DOCTYPE html><html><body><script>
+window.__result = "pending";
+const socket = new WebSocket("ws://127.0.0.1:PORT/ws?width=80&height=24");
+socket.onopen = () => { window.__result = "open"; };
+socket.onerror = () => { window.__result = "refused"; };
+</script></body></html>"""
+
+
+@contextlib.asynccontextmanager
+async def hostile_site(page: str) -> AsyncIterator[int]:
+    """A web server on this machine (another port: the same site for cookies) serving one page."""
+
+    async def index(_request: web.Request) -> web.Response:
+        return web.Response(text=page, content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/", index)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield port
+    finally:
+        await runner.cleanup()
+
+
+async def test_another_sites_page_and_a_rebound_name_are_refused(serve, tmp_path: Path) -> None:
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("no chromium binary found (Debian: apt-get install chromium)")
+    served = serve("--lang", "en")
+    # attacker.example resolves to this machine, as after a DNS rebinding.
+    rebinding = ["--host-resolver-rules=MAP attacker.example 127.0.0.1"]
+    hostile = HOSTILE_PAGE.replace("PORT", str(served.port))
+    async with (
+        hostile_site(hostile) as hostile_port,
+        headless_chromium(
+            chromium, tmp_path / "profile", width=800, height=600, flags=rebinding
+        ) as devtools,
+    ):
+        await devtools.send("Page.enable")
+        # The user opened the app: the browser holds the token's cookie.
+        await devtools.send("Page.navigate", url=served.entry_url)
+        await wait_for(devtools, "document.body.classList.contains('-first-byte')", timeout=30)
+
+        # A page on another port of this machine is the same site: the browser sends the cookie
+        # with its websocket; the Origin is what refuses it.
+        await devtools.send("Page.navigate", url=f"http://127.0.0.1:{hostile_port}/")
+        await wait_for(devtools, "window.__result && window.__result !== 'pending'", timeout=15)
+        assert await devtools.evaluate("window.__result") == "refused"
+
+        # DNS rebinding: the page of attacker.example, now this machine, asks for the app.
+        rebound = f"http://attacker.example:{served.port}/?token={served.token}"
+        await devtools.send("Page.navigate", url=rebound)
+        await wait_for(devtools, "document.readyState === 'complete'", timeout=15)
+        assert "does not answer to the address" in await devtools.evaluate(
+            "document.body.innerText"
+        )
 
 
 def test_the_blank_check_sees_a_blank_page_and_a_single_line() -> None:

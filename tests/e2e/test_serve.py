@@ -10,19 +10,22 @@ import socket
 import subprocess
 from pathlib import Path
 
-import aiohttp
 import pytest
 from click.testing import CliRunner
 
 from soutenance.cli import cli
 from soutenance.cli import serve as serve_module
 from tests.e2e.serving import (
-    Served,
+    client_session,
+    export_link,
+    fetch_page,
     free_port,
     open_tab,
     page_websocket_url,
+    rehearse_to_summary,
     soutenance_command,
     stop_process_group,
+    until,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(os.name != "posix", reason="uses process groups")]
@@ -44,17 +47,10 @@ questions:
 """
 
 
-async def fetch_page(served: Served, session: aiohttp.ClientSession) -> str:
-    async with session.get(served.url + "/") as response:
-        assert response.status == 200
-        assert response.content_type == "text/html"
-        return await response.text()
-
-
 @pytest.mark.slow
 async def test_the_page_is_textual_serves_page(serve) -> None:
     served = serve("--lang", "en")
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+    async with client_session(total=10) as session:
         html = await fetch_page(served, session)
         assert 'class="textual-terminal"' in html
         assert "js/textual.js" in html
@@ -65,14 +61,16 @@ async def test_the_page_is_textual_serves_page(serve) -> None:
             async with session.get(served.url + asset) as response:
                 assert response.status == 200, asset
         # Links follow the address the browser used, so any name of the machine works.
-        async with session.get(served.url + "/", headers={"Host": f"localhost:{served.port}"}) as response:
+        async with session.get(
+            served.url + "/", headers={"Host": f"localhost:{served.port}"}
+        ) as response:
             assert page_websocket_url(await response.text()) == f"ws://localhost:{served.port}/ws"
 
 
 @pytest.mark.slow
 async def test_the_websocket_starts_an_app_session(serve) -> None:
     served = serve("--lang", "en")
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+    async with client_session() as session:
         websocket_url = page_websocket_url(await fetch_page(served, session))
         async with open_tab(session, websocket_url) as tab:
             # The home screen of the app, in English, on the bundled banks.
@@ -85,7 +83,7 @@ async def test_the_websocket_starts_an_app_session(serve) -> None:
                 assert len(served.app_processes()) == 1
         # Closing the tab ends its app.
         if LINUX:
-            await _until(lambda: not served.app_processes(), timeout=10)
+            await until(lambda: not served.app_processes(), timeout=10)
     assert served.process.poll() is None
 
 
@@ -94,40 +92,27 @@ async def test_each_tab_is_its_own_app_on_the_same_data_dir_and_exports_download
     serve, soutenance_home: Path
 ) -> None:
     served = serve("--lang", "en")
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+    async with client_session() as session:
         websocket_url = page_websocket_url(await fetch_page(served, session))
-        async with open_tab(session, websocket_url) as first, open_tab(session, websocket_url) as second:
+        async with (
+            open_tab(session, websocket_url) as first,
+            open_tab(session, websocket_url) as second,
+        ):
             await asyncio.gather(first.wait_for("Rehearse"), second.wait_for("Rehearse"))
             if LINUX:
                 assert len(served.app_processes()) == 2
 
             # A whole rehearsal in the first tab, the second one staying open beside it.
-            await first.press("r")
-            await first.wait_for("Your first name")
-            mark = first.mark()
-            await first.press("Camille")
-            await first.wait_for("Camille", after=mark)
-            await first.press("\x13")  # ctrl+s: start
-            await first.wait_for("Answering")
-            await first.press("t")  # finish now: asked first, the default goes on
-            await first.wait_for("End the session now?")
-            await first.press("\t")
-            await first.press("\r")
-            await first.wait_for("Session summary")
+            await rehearse_to_summary(first)
 
             # In a browser, exports are downloads the page fetches from the server.
-            await first.press("m")
-            _, key = await first.wait_for_message("deliver_file_start")
-            async with session.get(f"{served.url}/download/{key}") as response:
+            async with session.get(served.url + await export_link(first, "m")) as response:
                 assert response.status == 200
                 assert "attachment" in response.headers["Content-Disposition"]
                 assert ".md" in response.headers["Content-Disposition"]
                 markdown = await response.text()
             assert "Camille" in markdown
-            first.messages.clear()
-            await first.press("j")
-            _, key = await first.wait_for_message("deliver_file_start")
-            async with session.get(f"{served.url}/download/{key}") as response:
+            async with session.get(served.url + await export_link(first, "j")) as response:
                 assert response.status == 200
                 exported = json.loads(await response.text())
             assert exported["format"] == "soutenance-session"
@@ -138,7 +123,7 @@ async def test_each_tab_is_its_own_app_on_the_same_data_dir_and_exports_download
             await second.press("\x11")  # ctrl+q in the second tab ends only that app
             await second.wait_closed()
             if LINUX:
-                await _until(lambda: len(served.app_processes()) == 1, timeout=10)
+                await until(lambda: len(served.app_processes()) == 1, timeout=10)
 
     # The session was stored in the data dir every tab shares (SOUTENANCE_HOME passed through).
     history = subprocess.run(
@@ -154,7 +139,7 @@ async def test_banks_and_language_reach_every_tab(serve, tmp_path: Path) -> None
     (banks / "community-manager").mkdir(parents=True)
     (banks / "community-manager" / "projet-maison.yaml").write_text(CUSTOM_BANK, encoding="utf-8")
     served = serve("--lang", "fr", "--banks", str(banks))
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+    async with client_session() as session:
         websocket_url = page_websocket_url(await fetch_page(served, session))
         async with open_tab(session, websocket_url) as tab:
             await tab.wait_for("Projet maison pour le test")
@@ -164,7 +149,7 @@ async def test_banks_and_language_reach_every_tab(serve, tmp_path: Path) -> None
 @pytest.mark.slow
 async def test_stopping_the_server_ends_every_tab(serve) -> None:
     served = serve()
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+    async with client_session() as session:
         websocket_url = page_websocket_url(await fetch_page(served, session))
         async with open_tab(session, websocket_url) as tab:
             await tab.wait_for("soutenance")
@@ -173,7 +158,7 @@ async def test_stopping_the_server_ends_every_tab(serve) -> None:
             await asyncio.wait_for(asyncio.to_thread(served.process.wait, 10), 11)
     assert served.process.returncode == 0
     if LINUX:
-        await _until(lambda: not served.app_processes(), timeout=10)
+        await until(lambda: not served.app_processes(), timeout=10)
     assert stop_process_group(served.process)  # nothing was left to kill
 
 
@@ -223,11 +208,25 @@ def fake_server(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "example.org"])
-def test_binding_beyond_this_machine_warns_there_is_no_authentication(fake_server, host: str) -> None:
+def test_binding_beyond_this_machine_warns_the_traffic_is_not_encrypted(
+    fake_server, host: str
+) -> None:
     result = CliRunner().invoke(cli, ["serve", "--host", host])
     assert result.exit_code == 0, result.output
-    assert "NO authentication" in result.stderr
+    assert "not encrypted" in result.stderr
+    assert "NO authentication" not in result.stderr
     assert fake_server[0]["host"] == host
+    assert len(fake_server[0]["token"]) >= 40
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.1.2.3", "0.0.0.0"])
+def test_no_token_warns_there_is_no_authentication_even_on_this_machine(
+    fake_server, host: str
+) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--host", host, "--no-token"])
+    assert result.exit_code == 0, result.output
+    assert "NO authentication" in result.stderr
+    assert fake_server[0]["token"] is None
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.1.1"])
@@ -242,8 +241,17 @@ def test_defaults_and_options_given_before_the_command(fake_server, tmp_path: Pa
     result = CliRunner().invoke(cli, ["--lang", "fr", "--banks", str(tmp_path), "serve"])
     assert result.exit_code == 0, result.output
     call = fake_server[0]
-    assert (call["host"], call["port"], call["lang"]) == ("127.0.0.1", 8000, "fr")
+    assert (call["host"], call["port"], call["lang"], call["max_tabs"]) == (
+        "127.0.0.1",
+        8000,
+        "fr",
+        8,
+    )
     assert list(call["banks"]) == [tmp_path]
+    assert CliRunner().invoke(cli, ["serve", "--max-tabs", "3"]).exit_code == 0
+    assert fake_server[1]["max_tabs"] == 3
+    assert fake_server[1]["token"] != call["token"]  # a new token at each start
+    assert CliRunner().invoke(cli, ["serve", "--max-tabs", "0"]).exit_code == 2
 
 
 def test_each_tab_runs_this_python_with_the_same_banks_and_language(tmp_path: Path) -> None:
@@ -257,14 +265,6 @@ def test_each_tab_runs_this_python_with_the_same_banks_and_language(tmp_path: Pa
 def test_page_urls_for_any_bind_address() -> None:
     assert serve_module.url_host("::1") == "[::1]"
     assert serve_module.url_host("127.0.0.1") == "127.0.0.1"
-    server = serve_module.make_server(host="::1", port=8001)
+    server = serve_module.make_server(host="::1", port=8001, token="t")
     assert server.public_url == "http://[::1]:8001"
     assert server.title == "soutenance"
-
-
-async def _until(condition, *, timeout: float) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
