@@ -27,6 +27,11 @@ COMMANDS = {
                 f"{BANK_EDIT}:add_command",
                 "Add questions to a bank; prints the id of each question added.",
             ),
+            "add-follow-up": Lazy(
+                f"{BANK_EDIT}:add_follow_up_command",
+                "Append one follow-up, with its key points, to a question; the others stay as they"
+                " are.",
+            ),
             "copy": Lazy(
                 f"{BANK_EDIT}:copy_command",
                 "Copy a project (e.g. a bundled one) into your bank folder, where it replaces the"
@@ -36,6 +41,10 @@ COMMANDS = {
                 f"{BANK_EDIT}:edit_command",
                 "Change a question; each option given replaces that value, the others stay as they"
                 " are.",
+            ),
+            "fact": Lazy(
+                f"{BANK_EDIT}:fact_command",
+                "List the project's facts, declare one (NAME LABEL), or remove one (NAME --remove).",
             ),
             "import": Lazy(
                 f"{BANK_EDIT}:import_command",
