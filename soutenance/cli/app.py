@@ -68,6 +68,10 @@ COMMANDS = {
             ),
         },
     ),
+    "delete": Lazy(
+        f"{SESSIONS}:delete_command",
+        "Delete a session (an id or a unique prefix, as `history` prints), with its notes.",
+    ),
     "export": Lazy(
         f"{SESSIONS}:export_command",
         "Export a session as Markdown (for an email) or JSON (for your mentor to import).",

@@ -129,6 +129,29 @@ def _find_session(store, session_id: str):
         raise click.ClickException(f"no session {session_id!r} (see `soutenance history`)") from None
 
 
+@click.command("delete")
+@click.argument("session_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete_command(session_id: str, yes: bool) -> None:
+    """Delete a session (an id or a unique prefix, as `history` prints), with its notes."""
+    store = _open_store_or_exit(writing=True)
+    try:
+        session = _find_session(store, session_id)
+        what = f"{session.project_title} of {i18n.format_date(session.started_at)} ({visible(session.student)}, {len(session.answered)} answered)"
+        if not yes:
+            if not _can_ask():
+                raise click.ClickException(f"not deleting {what} without --yes (no terminal to ask)")
+            click.confirm(f"Delete the session {what}? This cannot be undone", abort=True)
+        store.delete_session(session.id)
+    finally:
+        store.close()
+    echo_err(f"deleted session {session.id[:12]}")
+
+
+def _can_ask() -> bool:
+    return sys.stdin.isatty()
+
+
 @click.command("history")
 @click.option("--student", help="Only this student's sessions.")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
@@ -152,8 +175,11 @@ def history_command(student: str | None, limit: int) -> None:
         )
 
 
-def _open_store_or_exit():
+def _open_store_or_exit(*, writing: bool = False):
     store = open_store(paths.database_path())
+    if writing and not store.persistent:
+        store.close()
+        raise click.ClickException(f"{store.warning} Nothing was changed.")
     if store.warning:
         echo_err(store.warning)
     return store

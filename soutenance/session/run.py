@@ -406,7 +406,8 @@ class SessionRun:
         self._show(self.index)
 
     def next(self) -> bool:
-        """Go to the next question; False when there is none (the screen then offers to end).
+        """Go to the next question still to answer; False when none is left after this one (the
+        screen then offers the skipped ones, or the end).
 
         A mock defense goes on while its discussion has time left, then moves to the debrief.
         """
@@ -416,11 +417,18 @@ class SessionRun:
         if mock and (self.is_last or not self.defense.next_question_allowed()):  # type: ignore[union-attr]
             self.begin_debrief()
             return False
-        if self.is_last:
+        following = next(
+            (i for i in range(self.index + 1, len(self.session.plan)) if self._to_answer(i)), None
+        )
+        if following is None:
             return False
         self._leave_current()
-        self._show(self.index + 1)
+        self._show(following)
         return True
+
+    def _to_answer(self, index: int) -> bool:
+        answer = self.session.answer_at(index)
+        return answer is None or answer.status is AnswerStatus.PENDING
 
     def previous(self) -> bool:
         if not self.allows("previous"):

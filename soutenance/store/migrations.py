@@ -134,7 +134,7 @@ SCHEMA_V2 = (
             WHERE a.session_id = s.id), 0),
         CASE WHEN s.ended_at IS NOT NULL THEN 'ended'
             WHEN EXISTS (SELECT 1 FROM answers a WHERE a.session_id = s.id AND a.elapsed IS NULL
-                AND a.skipped = 0) THEN 'preparing'
+                AND a.skipped = 0) THEN 'answering'
             WHEN s.kind = 'mock' THEN 'debriefing'
             ELSE 'key_points' END,
         CASE WHEN s.kind = 'mock' THEN json_object('phase',

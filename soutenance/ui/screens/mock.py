@@ -114,7 +114,7 @@ class DebriefScreen(Translated, RunScreen):
 
     def on_mount(self) -> None:
         first = self.query_one("#strengths", TextArea)
-        first.focus()
+        self.set_focus(first)  # what is typed as the debrief opens goes into the first box
         first.move_cursor(first.document.end)
 
     def _reading(self) -> tuple[str, Level]:

@@ -116,7 +116,10 @@ class QuestionScreen(Translated, RunScreen):
             if not isinstance(self.focused, TextArea):
                 self.set_focus(None)
         elif stage is Stage.KEY_POINTS and question.key_points and not isinstance(self.focused, TextArea):
-            self.query_one("#key-points", SelectionList).focus()
+            points = self.query_one("#key-points", SelectionList)
+            if points.highlighted is None:
+                points.highlighted = 0  # space ticks the first point at once
+            self.set_focus(points)
 
     def _load_question(self) -> None:
         run = self.run
@@ -293,7 +296,8 @@ class QuestionScreen(Translated, RunScreen):
 
     def action_write(self) -> None:
         notes = self.query_one("#notes", TextArea)
-        notes.focus()
+        # At once, not deferred: letters typed right after "e" must land in the notes.
+        self.set_focus(notes)
         self.run.write_notes()
         if notes.text == t("q.notes_template"):
             notes.move_cursor((1, 0))  # under "What I answered:", where writing starts

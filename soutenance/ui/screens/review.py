@@ -202,7 +202,7 @@ class ReviewScreen(Translated, Screen[None]):
     def action_comment(self) -> None:
         if self.answer is not None:
             comment = self.query_one("#review-comment", TextArea)
-            comment.focus()
+            self.set_focus(comment)  # at once: what is typed next is the comment
             comment.scroll_visible(animate=False)
 
     def action_back(self) -> None:

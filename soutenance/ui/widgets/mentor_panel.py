@@ -110,7 +110,7 @@ class MentorPanel(VerticalScroll):
         self.ticking().toggle(number - 1)
 
     def focus_notes(self) -> None:
-        self.notes.focus()
+        self.screen.set_focus(self.notes)  # at once: what is typed next is the notes
 
     def holds_focus(self) -> bool:
         """The focus is inside the panel (in the notes, say): hiding it must take the focus away."""
