@@ -6,6 +6,7 @@ again the way the user does.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -104,7 +105,5 @@ class PtyApp:
 
     def close(self) -> None:
         if self.status is None:
-            try:
+            with contextlib.suppress(OSError):
                 self.kill()
-            except OSError:
-                pass
