@@ -25,7 +25,8 @@ WEEKS = 40
 
 def populate(store, rehearsals: int) -> list[str]:
     from soutenance.session.model import SessionKind
-    from soutenance.store import import_session, session_to_json
+    from soutenance.exports.importing import import_session
+    from soutenance.exports.session_json import session_to_json
     from tests.samples import sample_session
 
     names = [f"Student {n:02d}" for n in range(STUDENTS)]

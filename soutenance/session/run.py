@@ -367,11 +367,11 @@ class SessionRun:
         self._save([answer], session_row=False)
 
     def set_notes(self, text: str, *, follow_up: bool = False) -> None:
+        """The notes as typed; kept in memory even when this window may no longer save them,
+        so that its copy (shown, exported) has every word."""
         answer = self.answer
-        if answer is None or self.read_only:
-            return
         target = self.follow_up if follow_up else answer
-        if target is None or target.notes == text:
+        if answer is None or target is None or target.notes == text:
             return
         target.notes = text
         self._save([answer], session_row=False)

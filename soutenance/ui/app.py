@@ -119,9 +119,7 @@ class SoutenanceApp(Translated, App[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                for flush in ("flush_notes", "flush"):
-                    if callable(getattr(screen, flush, None)):
-                        getattr(screen, flush)()
+                screen.flush_typing()
                 run.checkpoint()
                 run.release()
                 self.exit()
@@ -147,7 +145,8 @@ class SoutenanceApp(Translated, App[None]):
         if services.catalog is not self._shown_catalog:  # reloaded here, or after an edit
             self._shown_catalog = services.catalog
             for screen in list(self.screen_stack):
-                if (update := getattr(screen, "banks_changed", None)) is not None:
+                # A screen still being composed shows the new catalog anyway when it mounts.
+                if screen.is_mounted and (update := getattr(screen, "banks_changed", None)):
                     await update()
 
     def action_show_problems(self) -> None:

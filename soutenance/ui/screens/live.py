@@ -171,7 +171,7 @@ class LiveScreen(Translated, RunScreen):
         if not visible and self.panel.holds_focus():
             self.flush_notes()
             self.set_focus(None)
-        self.refresh_bindings()
+        self.keys = self.key_state()
 
     def show_question(self) -> None:
         """Show the current question (or the invitation to draw one) and fill the panel."""
@@ -204,11 +204,9 @@ class LiveScreen(Translated, RunScreen):
             return self.bank_file is not None and self.challenge.unsaved_ad_hoc() is not None
         return self.run.allows(action)
 
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
-
-    def on_descendant_blur(self) -> None:
-        self.refresh_bindings()
+    def key_state(self) -> tuple:
+        return (*super().key_state(), self.panel_visible, self.panel.holds_focus(),
+                self.challenge.unsaved_ad_hoc() is not None)  # fmt: skip
 
     # -- questions ----------------------------------------------------------------------------
 
@@ -374,5 +372,5 @@ class LiveScreen(Translated, RunScreen):
     def became_read_only(self) -> None:
         self.panel.notes.read_only = True
 
-    def on_unmount(self) -> None:
+    def flush_typing(self) -> None:
         self.flush_notes()

@@ -155,5 +155,5 @@ class DebriefScreen(Translated, RunScreen):
         verdict = verdict_text(self.run.defense)
         show_summary(self, self.run.finish(), verdict, discarded=self.run.discarded)
 
-    def on_unmount(self) -> None:
+    def flush_typing(self) -> None:
         self.flush()

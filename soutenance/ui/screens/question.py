@@ -225,12 +225,6 @@ class QuestionScreen(Translated, RunScreen):
         }
         return intents.get(action, self.run.allows(action))
 
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
-
-    def on_descendant_blur(self) -> None:
-        self.refresh_bindings()
-
     def action_primary(self) -> None:
         if self.run.allows("answer_now"):
             self.run.answer_now()
@@ -375,5 +369,5 @@ class QuestionScreen(Translated, RunScreen):
         self.run.set_notes(text)
         self.after_intent()
 
-    def on_unmount(self) -> None:
+    def flush_typing(self) -> None:
         self.flush_notes()

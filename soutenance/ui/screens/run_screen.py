@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widgets import TextArea
 
 from soutenance.exports.markdown import session_to_markdown
 from soutenance.i18n import current_language, t
@@ -19,6 +21,9 @@ class RunScreen(Screen[None]):
     """A screen showing `self.run`; subclasses call `after_intent()` after each intent."""
 
     run: SessionRun
+
+    keys: reactive[tuple] = reactive(tuple, bindings=True, always_update=False)
+    """What the screen's keys depend on: the footer is redrawn only when it changes."""
 
     def __init__(self, run: SessionRun) -> None:
         super().__init__()
@@ -51,7 +56,21 @@ class RunScreen(Screen[None]):
         elif run.save_error and not self._save_failure_said:
             self._save_failure_said = True
             self.notify(t("q.save_failed", error=run.save_error), severity="warning", timeout=20, markup=False)
-        self.refresh_bindings()
+        self.keys = self.key_state()
+
+    def key_state(self) -> tuple:
+        run = self.run
+        return (
+            run.stage, run.paused, bool(run.read_only), isinstance(self.focused, TextArea),
+            run.index, run.session.follow_up_id, len(run.untaken_follow_ups()),
+            len(run.skipped_positions()),
+        )  # fmt: skip
+
+    def on_descendant_focus(self) -> None:
+        self.keys = self.key_state()
+
+    def on_descendant_blur(self) -> None:
+        self.keys = self.key_state()
 
     def hand_over(self, screen: Screen) -> None:
         """Go on with the same run on `screen` (the next phase): it keeps the session's lease."""
@@ -61,6 +80,8 @@ class RunScreen(Screen[None]):
     def on_unmount(self) -> None:
         """The window closes on a running session: save its clocks and let it go, so that the
         next start resumes it without asking (a killed window's lease goes stale by itself)."""
+        if self.running:
+            self.flush_typing()
         if self.running and not self._handed_over:
             self.run.checkpoint()
             self.run.release()
@@ -68,8 +89,12 @@ class RunScreen(Screen[None]):
     def became_read_only(self) -> None:
         """Subclasses lock their text fields here (the text stays to copy)."""
 
+    def flush_typing(self) -> None:
+        """Hand over what was typed and not saved yet (subclasses with text fields)."""
+
     def action_export_copy(self) -> None:
         """This window's copy of the session, as Markdown: what a read-only window can still save."""
+        self.flush_typing()
         session = self.run.session
         deliver_export(self, session, session_to_markdown(session, lang=current_language()), ".md")
 
