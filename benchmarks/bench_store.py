@@ -24,9 +24,9 @@ WEEKS = 40
 
 
 def populate(store, rehearsals: int) -> list[str]:
-    from soutenance.session.model import SessionKind
     from soutenance.exports.importing import import_session
     from soutenance.exports.session_json import session_to_json
+    from soutenance.session.model import SessionKind
     from tests.samples import sample_session
 
     names = [f"Student {n:02d}" for n in range(STUDENTS)]

@@ -1,3 +1,3 @@
 """soutenance: a mock-defense trainer for students and their mentors."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

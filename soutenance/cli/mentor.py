@@ -13,6 +13,7 @@ import click
 from soutenance import i18n, paths
 from soutenance.banks.catalog import Catalog
 from soutenance.cli.common import banks_option, echo_err, load_catalog
+from soutenance.config import Config
 from soutenance.exports.importing import import_session
 from soutenance.exports.reading import InvalidExport
 from soutenance.store import Store, StoreError, StudentExists, open_store
@@ -209,10 +210,11 @@ def import_command(files: tuple[Path, ...], banks: tuple[Path, ...]) -> None:
     store = _open_store()
     failed = False
     catalog: Catalog | None = None
+    limit = Config.load().import_max_megabytes * 1024 * 1024
     try:
         for file in files:
             try:
-                result = import_session(store, file)
+                result = import_session(store, file, max_bytes=limit)
             except InvalidExport as error:
                 echo_err(f"soutenance import: {file}: {error} Nothing was imported.")
                 failed = True

@@ -71,9 +71,9 @@ class ImportOutcome:
         return text
 
 
-def import_file(store: Any, catalog: Catalog | None, path: Path) -> ImportOutcome:
+def import_file(store: Any, catalog: Catalog | None, path: Path, max_megabytes: int = 20) -> ImportOutcome:
     """Import one file; raises InvalidExport (nothing imported) or StoreError."""
-    result = import_session(store, path)
+    result = import_session(store, path, max_bytes=max_megabytes * 1024 * 1024)
     session = store.load_session(result.session_id)
     missing = missing_questions(catalog, session)
     count = sum(1 for answer in session.answers if answer.question_id in missing)
@@ -129,7 +129,7 @@ class ImportModal(Translated, ModalScreen[ImportOutcome | None]):
             return
         services = self.app.services  # type: ignore[attr-defined]
         try:
-            outcome = import_file(self.app.store, services.catalog, path)  # type: ignore[attr-defined]
+            outcome = import_file(self.app.store, services.catalog, path, services.config.import_max_megabytes)  # type: ignore[attr-defined]
         except InvalidExport as error:
             self.show_error(import_error_message(error))
             return

@@ -72,9 +72,6 @@ class QuestionScreen(Translated, RunScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        notice = self.notice or (t("run.resumed_paused") if self.run.resumed and self.run.paused else "")
-        self.query_one("#run-notice", Static).update(notice)
-        self.query_one("#run-notice", Static).display = bool(notice)
         self.render_state()
         if self.run.stage is Stage.NOTES:
             self.action_write()
@@ -110,6 +107,7 @@ class QuestionScreen(Translated, RunScreen):
             stage.reveals_key_points and follow_up is not None and bool(follow_up.key_points), "-follow-up-review"
         )
         self.query_one("#progress", Static).update(self._progress_line())
+        self._show_notice()
         self._update_status()
         self.after_intent()
         if stage in (Stage.ANSWERING, Stage.PREPARING, Stage.RATING, Stage.FOLLOW_UP, Stage.SKIPPED):
@@ -120,6 +118,16 @@ class QuestionScreen(Translated, RunScreen):
             if points.highlighted is None:
                 points.highlighted = 0  # space ticks the first point at once
             self.set_focus(points)
+
+    def _show_notice(self) -> None:
+        """A changed bank is said for the whole session; "resumed, paused" until it goes on."""
+        run = self.run
+        lines = [self.notice] if self.notice else []
+        if run.resumed and run.paused:
+            lines.append(t("run.resumed_paused"))
+        notice = self.query_one("#run-notice", Static)
+        notice.update("\n".join(lines))
+        notice.display = bool(lines)
 
     def _load_question(self) -> None:
         run = self.run
@@ -279,6 +287,8 @@ class QuestionScreen(Translated, RunScreen):
         if self.run.next():
             self.render_state()
         elif self.run.stage is Stage.DEBRIEFING:
+            time_left = self.run.defense is not None and self.run.defense.remaining() > 0
+            self.notify(t("q.no_more_questions" if time_left else "q.time_up"), markup=False)
             self._go_to_debrief()
         else:
             self._offer_end()
@@ -344,7 +354,6 @@ class QuestionScreen(Translated, RunScreen):
     def _go_to_debrief(self) -> None:
         from soutenance.ui.screens.mock import DebriefScreen
 
-        self.notify(t("q.time_up"), markup=False)
         self.hand_over(DebriefScreen(self.run))
 
     def _finish(self) -> None:
