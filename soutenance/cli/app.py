@@ -14,6 +14,7 @@ from soutenance.cli.mentor import import_command, student_group
 from soutenance.cli.progress import plan_command, stats_command
 from soutenance.cli.serve import serve_command
 from soutenance.cli.sessions import export_command, history_command, rehearse_command
+from soutenance.cli.voice import recordings_group, transcription_group
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,6 +48,8 @@ cli.add_command(import_command)
 cli.add_command(stats_command)
 cli.add_command(plan_command)
 cli.add_command(serve_command)
+cli.add_command(recordings_group)
+cli.add_command(transcription_group)
 
 
 def main(argv: list[str] | None = None) -> int:
