@@ -73,12 +73,13 @@ def list_command(fmt: str) -> None:
 
 
 def _age(_context: click.Context, _param: click.Parameter, value: str | None):
+    """(what the user wrote, the timedelta), or None."""
     if value is None:
         return None
     from soutenance.voice.storage import parse_age
 
     try:
-        return parse_age(value)
+        return value.strip(), parse_age(value)
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
 
@@ -100,8 +101,9 @@ def rm_command(session: str | None, older_than) -> None:
     if (session is None) == (older_than is None):
         raise click.UsageError("give a SESSION or --older-than AGE (e.g. 30d)")
     if older_than is not None:
-        deleted = storage.delete_older_than(older_than)
-        click.echo(f"Deleted {len(deleted)} recording(s) older than {older_than.days} day(s).")
+        written, age = older_than
+        deleted = storage.delete_older_than(age)
+        click.echo(f"Deleted {len(deleted)} recording(s) older than {written}.")
         return
     matches = storage.match_sessions(session or "")
     if not matches:
