@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from soutenance.banks.model import KeyPoint
@@ -149,3 +151,30 @@ def test_suggested_key_points_from_hints_and_from_words() -> None:
 def test_words_are_folded() -> None:
     assert words_of("L'ÉQUIPE, euh… « Voilà » !") == ["l", "equipe", "euh", "voila"]
     assert repeated_words(words_of("euh euh je je"), "fr", ["euh"]) == {"je": 1}
+
+
+WHISPER_MODEL = os.environ.get("SOUTENANCE_TEST_WHISPER_MODEL")
+
+
+@pytest.mark.skipif(
+    not WHISPER_MODEL,
+    reason="SOUTENANCE_TEST_WHISPER_MODEL names no faster-whisper model folder (none ships in a "
+    "package the tests install, and the hub may be out of reach)",
+)
+def test_faster_whisper_on_synthesised_speech(speech, tmp_path) -> None:
+    recogniser = recogniser_for(TranscriptionSettings(model_dir=WHISPER_MODEL))
+    layout = speech.layout("en", [0.6, SPOKEN, 0.6])
+    seen: list[float] = []
+    transcript = recogniser.transcribe(layout.write(tmp_path / "en.wav"), "en", seen.append)
+    assert seen[-1] == 1.0 and "instagram" in words_of(transcript.text), transcript.text
+    figures = speech_figures(transcript.text, "en")
+    assert figures.fillers.get("basically") == 1 and figures.fillers.get("you know") == 1
+    suggested = {s.index for s in suggest_key_points(transcript.text, KEY_POINTS, "en")}
+    assert 0 in suggested and 2 not in suggested
+    french = speech.layout("fr", [0.5, "Euh, du coup, nous avons choisi Instagram", 0.5])
+    try:
+        heard = recogniser.transcribe(french.write(tmp_path / "fr.wav"), "fr")
+    except VoiceUnavailable as unavailable:  # an English-only model says so
+        assert unavailable.problem.key == "voice.transcription.language_unsupported"
+    else:
+        assert "instagram" in words_of(heard.text), heard.text
