@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -46,7 +47,7 @@ class AnswerVoice(BaseModel):
     def suggested_indexes(self) -> list[int]:
         return [s.index for s in self.suggested]
 
-    def recording_path(self):
+    def recording_path(self) -> Path | None:
         """The file, or None when there is none or the stored reference is not a recording's."""
         return storage.resolve_reference(self.recording) if self.recording else None
 
