@@ -15,6 +15,7 @@ BANK_EDIT = "soutenance.cli.bank_edit"
 MENTOR = "soutenance.cli.mentor"
 PROGRESS = "soutenance.cli.progress"
 SESSIONS = "soutenance.cli.sessions"
+VOICE = "soutenance.cli.voice"
 
 # Where each command lives, and its help for `--help` (tests/unit/test_cli_lazy.py keeps both
 # true to the commands themselves).
@@ -88,6 +89,19 @@ COMMANDS = {
         f"{PROGRESS}:plan_command",
         "How many sessions of N questions are needed to see the project by the defense date.",
     ),
+    "recordings": Lazy(
+        f"{VOICE}:recordings_group",
+        "Your recorded answers: where they are, what they take, and deleting them.\n\n"
+        "Recordings never leave this computer unless you export a session with its audio.",
+        commands={
+            "list": Lazy(f"{VOICE}:list_command", "Sessions that have recordings, the most recent first."),
+            "rm": Lazy(
+                f"{VOICE}:rm_command",
+                "Delete a session's recordings (SESSION: its id, or the first characters `history`"
+                " shows), or every recording older than --older-than.",
+            ),
+        },
+    ),
     "rehearse": Lazy(
         f"{SESSIONS}:rehearse_command",
         "Rehearse a project's questions now, or run a mock defense with --mock.",
@@ -116,6 +130,22 @@ COMMANDS = {
             "list": Lazy(
                 f"{MENTOR}:list_command",
                 "The roster: last session, defense date and open objectives of each student.",
+            ),
+        },
+    ),
+    "transcription": Lazy(
+        f"{VOICE}:transcription_group",
+        "The speech-to-text model: whether it is here, and fetching it ahead of time.\n\n"
+        "Transcripts are made on this computer; only the model is downloaded, once.",
+        commands={
+            "download": Lazy(
+                f"{VOICE}:download_command",
+                "Fetch the faster-whisper model now (for an offline machine later: copy its folder"
+                " and set `model_dir` in the settings).",
+            ),
+            "status": Lazy(
+                f"{VOICE}:status_command",
+                "Which recogniser and model the settings choose, and whether it is ready.",
             ),
         },
     ),
