@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from soutenance import paths
 from soutenance.files import atomic_write_text
+from soutenance.voice.settings import VoiceSettings
 
 
 class Config(BaseModel):
@@ -30,6 +31,8 @@ class Config(BaseModel):
     last_project: Annotated[str, Field(max_length=200)] | None = None
     import_max_megabytes: Annotated[int, Field(ge=1, le=1024)] = 20
     """The largest session export `import` reads."""
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
+    """Recording and transcription (soutenance.voice.settings)."""
 
     _problems: list[str] = PrivateAttr(default_factory=list)
 

@@ -173,7 +173,11 @@ def cli(context: click.Context, banks: tuple[Path, ...], lang: str | None) -> No
     With no command, the app opens on the bundled banks and yours.
     """
     context.obj = {"banks": banks, "lang": lang}
-    if context.invoked_subcommand is None:
+    if context.invoked_subcommand is not None:
+        from soutenance import i18n
+
+        i18n.set_language(i18n.detect_language(lang))
+    else:
         from soutenance.ui.launch import run_tui
 
         sys.exit(run_tui(banks=banks, lang=lang))

@@ -1,4 +1,4 @@
-"""The voice settings, kept in the config file under "voice" (Config.extra); bad values fall back.
+"""The voice settings, kept in the config file under "voice" (a typed field of Config).
 
 {"voice": {"record": true, "pause_seconds": 2,
            "fillers": {"fr": ["euh", "du coup"]},
@@ -8,13 +8,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from soutenance.config import Config
-
-CONFIG_KEY = "voice"
+if TYPE_CHECKING:
+    from soutenance.config import Config
 
 
 class TranscriptionSettings(BaseModel):
@@ -45,14 +44,14 @@ class VoiceSettings(BaseModel):
 
     @classmethod
     def from_config(cls, config: Config | None = None) -> VoiceSettings:
-        """The settings in `config` (loaded from the data dir when None); defaults if unreadable."""
-        config = config if config is not None else Config.load()
-        raw = config.extra.get(CONFIG_KEY) if isinstance(config.extra, dict) else None
-        try:
-            return cls.model_validate(raw if isinstance(raw, dict) else {})
-        except ValidationError:
-            return cls()
+        """The settings in `config` (loaded from the data dir when None; a bad value there was
+        reported by Config.load and its default used)."""
+        if config is None:
+            from soutenance.config import Config
+
+            config = Config.load()
+        return config.voice
 
     def store_in(self, config: Config) -> None:
         """Put these settings in `config`; the caller saves it (Config.save)."""
-        config.extra = {**(config.extra or {}), CONFIG_KEY: self.model_dump(mode="json")}
+        config.voice = self
