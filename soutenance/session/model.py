@@ -30,6 +30,9 @@ from pydantic import (
     model_validator,
 )
 
+from soutenance.voice.answer import AnswerVoice
+from soutenance.voice.storage import reference_for
+
 
 def new_id() -> str:
     return uuid.uuid4().hex
@@ -252,6 +255,8 @@ class FollowUpAnswer(_Model):
     elapsed: Seconds | None = None
     covered: list[Index] = []
     notes: LongText = ""
+    voice: AnswerVoice | None = None
+    """The spoken answer: recording, delivery figures, transcript (docs/voice.md)."""
     ad_hoc: bool = False
     id: Id = Field(default_factory=new_id)
 
@@ -270,6 +275,9 @@ class Answer(_Model):
     confidence: Confidence | None = None
     covered: list[Index] = []
     notes: LongText = ""
+    voice: AnswerVoice | None = None
+    """The spoken answer: recording, delivery figures, transcript and suggested key points, kept
+    apart from `covered` (the student's own ticks)."""
     follow_ups: list[FollowUpAnswer] = []
     reason: Reason | None = None
     mentor_notes: LongText = ""
@@ -373,6 +381,18 @@ class Session(_Model):
     objectives: list[Objective] = []
     feedback: LongText = ""
     id: Id = Field(default_factory=new_id)
+
+    @model_validator(mode="after")
+    def _own_recordings(self) -> Session:
+        """An answer's recording can only be its own: an import never points at another's."""
+        for answer in self.answers:
+            for item in (answer, *answer.follow_ups):
+                recording = item.voice.recording if item.voice is not None else None
+                if recording is not None and recording != reference_for(self.id, item.id):
+                    raise ValueError(
+                        f"answer {item.id}: voice.recording {recording!r} is not its recording"
+                    )
+        return self
 
     @property
     def ended(self) -> bool:

@@ -29,6 +29,7 @@ from soutenance.session.model import (
     new_id,
 )
 from soutenance.session.timer import AnswerTimer, Thresholds
+from soutenance.voice.answer import AnswerVoice
 
 log = logging.getLogger(__name__)
 
@@ -375,6 +376,20 @@ class SessionRun:
             return
         target.notes = text
         self._save([answer], session_row=False)
+
+    def set_voice(self, item_id: str, voice: AnswerVoice) -> None:
+        """What was recorded of an answer or a follow-up (by id: a transcript may come after the
+        student moved on, or after the end, when it is saved without the lease)."""
+        for answer in self.session.answers:
+            target = answer if answer.id == item_id else next((f for f in answer.follow_ups if f.id == item_id), None)
+            if target is None:
+                continue
+            target.voice = voice
+            if self.stage is not Stage.ENDED:
+                self._save([answer], session_row=False)
+            elif not self.discarded:
+                self._guard(lambda s, a=answer: s.write_run(self.session, None, answers=[a], session_row=False))
+            return
 
     def write_notes(self) -> None:
         """The student moved into the notes (resumed there after a crash)."""

@@ -229,7 +229,13 @@ SCHEMA_V2 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1, SCHEMA_V2)
+SCHEMA_VOICE = (
+    # What an answer (or a follow-up) keeps of its spoken version: the JSON of AnswerVoice.
+    "ALTER TABLE answers ADD COLUMN voice TEXT",
+    "ALTER TABLE follow_ups ADD COLUMN voice TEXT",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_VOICE)
 """MIGRATIONS[n] takes a database from version n to n + 1."""
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -21,6 +21,8 @@ class Services:
     catalog: Catalog | None = None
     store: Any = None
     store_opener: Any = None
+    open_recorder: Any = None
+    """Makes the recorder of spoken answers (tests feed it a file); None: the default microphone."""
 
     def reload_catalog(self) -> Catalog:
         self.catalog = build_catalog(self.banks)

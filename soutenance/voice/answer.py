@@ -11,22 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from soutenance.voice import problems, storage
-from soutenance.voice.delivery import DeliveryFigures
-from soutenance.voice.keypoints import KeyPointSuggestion, suggest_key_points
+from soutenance.voice.figures import DeliveryFigures, KeyPointSuggestion
 from soutenance.voice.problems import VoiceProblem, VoiceUnavailable
-from soutenance.voice.recorder import Recording
 from soutenance.voice.settings import VoiceSettings
 from soutenance.voice.speech import SpeechFigures, speech_figures
 from soutenance.voice.transcription import Progress, Recogniser, Transcript
 
+if TYPE_CHECKING:  # the recorder loads numpy: the session model imports this module
+    from soutenance.voice.recorder import Recording
+
 
 class AnswerVoice(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", allow_inf_nan=False)
 
     recording: str | None = Field(None, max_length=300)
     """The recording's path relative to the data dir: "recordings/<session>/<answer>.opus"."""
@@ -78,6 +79,8 @@ def transcribe_answer(
 ) -> AnswerVoice:
     """The transcript, its figures and the suggested key points added to `voice` (run it in a
     worker thread). Raises VoiceUnavailable; `voice` is never changed."""
+    from soutenance.voice.keypoints import suggest_key_points  # rapidfuzz: loaded when needed
+
     path = voice.recording_path()
     if path is None or not path.is_file():
         where = voice.recording or ""

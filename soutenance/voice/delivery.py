@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
 from soutenance.voice.audio import read_samples, resample, to_int16
+from soutenance.voice.figures import DeliveryFigures
 
 FRAME_MS = 30
 MIN_PAUSE = 0.25
@@ -21,28 +21,6 @@ MIN_SPEECH = 0.09
 ENERGY_FLOOR_DBFS = -55.0
 """Frames quieter than this are silence whatever the detector says (room noise, hiss)."""
 VAD_RATES = (8000, 16000, 32000, 48000)
-
-
-class DeliveryFigures(BaseModel):
-    """Stored with the answer (seconds throughout)."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    duration: float
-    thinking_time: float | None
-    """Until the first word; None when nothing was said."""
-    speaking_time: float
-    longest_pause: float
-    pauses: int
-    long_pauses: int
-    """Pauses of at least `pause_threshold` seconds."""
-    pause_threshold: float
-    last_word: float | None = None
-    """When the last word ended: with thinking_time, the span the words-per-minute figure uses."""
-
-    @property
-    def spoke(self) -> bool:
-        return self.thinking_time is not None
 
 
 class VoiceActivity:

@@ -12,25 +12,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process
 
+from soutenance.voice.figures import KeyPointSuggestion
 from soutenance.voice.lexicon import STOPWORDS
 from soutenance.voice.speech import words_of
 
 EXACT_UP_TO = 4
-
-
-class KeyPointSuggestion(BaseModel):
-    """Stored with the answer: the key point's index in the answer's key points."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    index: int
-    score: float
-    """How sure, 0-100."""
-    heard: list[str]
-    """What in the transcript matched: shown as the reason for the suggestion."""
 
 
 class _Heard:

@@ -119,7 +119,7 @@ class Recorder:
             raise RuntimeError("already recording an answer: stop it first")
         path = path or storage.recording_path(session_id, answer_id)
         rate = self.stream.samplerate
-        self._sound = _open_opus(path, rate)
+        self._sound = open_opus(path, rate)
         self._path = path
         self._activity = VoiceActivity(rate, pause_threshold=self.pause_threshold)
         self._captured = self._written = 0
@@ -228,7 +228,8 @@ class Recorder:
         )
 
 
-def _open_opus(path: Path, rate: int):
+def open_opus(path: Path, rate: int):
+    """A mono Ogg/Opus file open for writing, with short pages; VoiceUnavailable if it cannot."""
     import soundfile
 
     try:

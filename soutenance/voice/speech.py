@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from soutenance.text import fold
-from soutenance.voice.delivery import DeliveryFigures
+from soutenance.voice.figures import DeliveryFigures
 from soutenance.voice.lexicon import ALLOWED_DOUBLES, FILLERS
 
 MIN_SPAN_FOR_PACE = 5.0
@@ -17,16 +18,20 @@ MIN_SPAN_FOR_PACE = 5.0
 _WORD = re.compile(r"\w+")
 
 
+Count = Annotated[int, Field(ge=0)]
+Counts = Annotated[dict[Annotated[str, Field(max_length=200)], Count], Field(max_length=500)]
+
+
 class SpeechFigures(BaseModel):
     """Stored with the answer."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", allow_inf_nan=False)
 
-    words: int
-    words_per_minute: float | None
+    words: Count
+    words_per_minute: Annotated[float, Field(ge=0)] | None
     """Over the span from the first word to the last (pauses included); None if too short."""
-    fillers: dict[str, int]
-    repeated: dict[str, int]
+    fillers: Counts
+    repeated: Counts
     """Words said twice in a row ("the the"), with how often."""
 
     @property

@@ -36,6 +36,31 @@ def recording_path(session_id: str, answer_id: str) -> Path:
     return recordings_dir() / id_part(session_id) / f"{id_part(answer_id)}{EXTENSION}"
 
 
+def part_paths(session_id: str, answer_id: str) -> list[Path]:
+    """The continuations of an answer's recording not joined to it yet, in the order recorded:
+    "<answer id>.part<n>.opus" (the answer went on after a resume, or after being passed)."""
+    folder = recordings_dir() / id_part(session_id)
+    stem = f"{id_part(answer_id)}.part"
+    numbered = []
+    for path, _ in _files_of(folder):
+        number = path.name.removeprefix(stem).removesuffix(EXTENSION)
+        if path.name.startswith(stem) and number.isdigit():
+            numbered.append((int(number), path))
+    return [path for _, path in sorted(numbered)]
+
+
+def next_part_path(session_id: str, answer_id: str) -> Path:
+    parts = part_paths(session_id, answer_id)
+    number = int(parts[-1].name.rsplit(".part", 1)[1].removesuffix(EXTENSION)) + 1 if parts else 1
+    folder = recordings_dir() / id_part(session_id)
+    return folder / f"{id_part(answer_id)}.part{number}{EXTENSION}"
+
+
+def reference_for(session_id: str, answer_id: str) -> str:
+    """The reference an answer's own recording has (its path under the data dir)."""
+    return f"{FOLDER}/{id_part(session_id)}/{id_part(answer_id)}{EXTENSION}"
+
+
 def relative_reference(path: Path) -> str:
     """What an answer stores: the path under the data dir, with forward slashes."""
     return path.relative_to(paths.data_dir()).as_posix()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, HorizontalGroup, VerticalScroll
 from textual.widgets import Button, Footer, Header, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
@@ -16,11 +16,14 @@ from soutenance.i18n import t
 from soutenance.session.model import AnswerStatus, SessionKind, Stage
 from soutenance.session.reasons import reason_label
 from soutenance.session.timer import Level, TimerState
+from soutenance.ui.answer_recorder import AnswerRecorder, VoiceChanged
 from soutenance.ui.screens.follow_up_picker import FollowUpPicker
 from soutenance.ui.screens.run_screen import RunScreen
 from soutenance.ui.translated import Translated
+from soutenance.ui.widgets.level_meter import LevelMeter
 from soutenance.ui.widgets.notes_saver import NotesSaver
 from soutenance.ui.widgets.timer_display import TimerDisplay
+from soutenance.ui.widgets.voice_view import SuggestedPoints, TranscriptView, VoiceFigures
 
 
 class QuestionScreen(Translated, RunScreen):
@@ -47,6 +50,7 @@ class QuestionScreen(Translated, RunScreen):
         self.notes_saver = NotesSaver(self, self._save_notes)
         self._shown: tuple[int, str | None] | None = None
         """The question and follow-up on screen, to reload the widgets only when they change."""
+        self.voice: AnswerRecorder | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,6 +63,8 @@ class QuestionScreen(Translated, RunScreen):
             with Horizontal(id="timer-row"):
                 yield TimerDisplay(self._reading, id="timer")
                 yield Static(id="timer-status", markup=False)
+            yield LevelMeter(id="voice-meter")
+            yield VoiceFigures(id="voice-figures")
             with Horizontal(id="confidence"):
                 yield Static(t("q.confidence_prompt"), id="confidence-prompt", markup=False)
                 for n in range(1, 6):
@@ -67,11 +73,18 @@ class QuestionScreen(Translated, RunScreen):
             yield SelectionList[int](id="key-points")
             yield Static(t("q.follow_up_points"), id="follow-up-points-label", classes="label")
             yield SelectionList[int](id="follow-up-points")
+            yield SuggestedPoints(id="voice-suggested")
             yield Static(t("q.notes"), classes="label")
-            yield TextArea(id="notes", soft_wrap=True)
+            with HorizontalGroup(id="notes-row"):
+                yield TextArea(id="notes", soft_wrap=True)
+                yield TranscriptView(id="voice-transcript")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.voice = AnswerRecorder(self, self.run)
+        meter = self.query_one("#voice-meter", LevelMeter)
+        meter.follow(self.voice.meter)
+        meter.display = self.voice.on
         self.render_state()
         if self.run.stage is Stage.NOTES:
             self.action_write()
@@ -107,6 +120,7 @@ class QuestionScreen(Translated, RunScreen):
             stage.reveals_key_points and follow_up is not None and bool(follow_up.key_points), "-follow-up-review"
         )
         self.query_one("#progress", Static).update(self._progress_line())
+        self._show_voice()
         self._show_notice()
         self._update_status()
         self.after_intent()
@@ -128,6 +142,32 @@ class QuestionScreen(Translated, RunScreen):
         notice = self.query_one("#run-notice", Static)
         notice.update("\n".join(lines))
         notice.display = bool(lines)
+
+    def _show_voice(self) -> None:
+        """Record what the run says to; show the voice of the answer (or follow-up) on screen."""
+        voice, run = self.voice, self.run
+        if voice is None or run.answer is None:
+            return
+        voice.sync()
+        self.query_one("#voice-meter").display = voice.on
+        answer, follow_up = run.answer, run.follow_up
+        shown = follow_up or answer
+        self.query_one("#voice-figures", VoiceFigures).show(shown.voice, voice.status(shown.id))
+        self.query_one("#voice-transcript", TranscriptView).show(shown.voice, voice.status(shown.id))
+        if run.stage.reveals_key_points:  # suggestions name key points: not before the rating
+            points = [(answer.voice, answer.key_points, "voice.keypoints.suggested")]
+            if follow_up is not None:
+                points.append((follow_up.voice, follow_up.key_points, "voice.keypoints.follow_up"))
+            self.query_one("#voice-suggested", SuggestedPoints).show(*points)
+        else:
+            self.query_one("#voice-suggested", SuggestedPoints).show()
+
+    def on_voice_changed(self, _event: VoiceChanged) -> None:
+        self._show_voice()
+
+    def on_unmount(self) -> None:
+        if self.voice is not None:
+            self.voice.close()
 
     def _load_question(self) -> None:
         run = self.run
@@ -173,6 +213,8 @@ class QuestionScreen(Translated, RunScreen):
     def _reading(self) -> tuple[str, Level]:
         run = self.run
         run.sync_stage()
+        if self.voice is not None:
+            self.voice.sync()
         if run.kind is SessionKind.MOCK:  # the discussion's countdown moves while a question runs
             for progress in self.query("#progress").results(Static):
                 progress.update(self._progress_line())

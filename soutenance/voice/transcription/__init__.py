@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from soutenance.voice import problems
 from soutenance.voice.problems import VoiceProblem, VoiceUnavailable
@@ -33,13 +33,13 @@ LANGUAGE_UNSUPPORTED = "voice.transcription.language_unsupported"
 class Transcript(BaseModel):
     """Stored with the answer."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", allow_inf_nan=False)
 
-    text: str
-    language: str
-    engine: str
+    text: str = Field(max_length=200_000)
+    language: str = Field(max_length=20)
+    engine: str = Field(max_length=200)
     """Which recogniser and model: "faster-whisper small", "pocketsphinx en-us"."""
-    duration: float
+    duration: float = Field(ge=0)
     """Seconds of audio transcribed."""
 
 
