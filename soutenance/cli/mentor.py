@@ -18,6 +18,8 @@ from soutenance.exports.importing import import_session
 from soutenance.exports.reading import InvalidExport
 from soutenance.store import Store, StoreError, StudentExists, open_store
 from soutenance.store.roster import LANGUAGES
+from soutenance.voice.bundle import InvalidBundle, is_bundle
+from soutenance.voice.sharing import import_session_bundle
 
 _PROJECT_REF = re.compile(r"^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_-]*$")
 
@@ -198,6 +200,19 @@ def archive_command(name: str, undo: bool) -> None:
     click.echo(f"{'restored' if undo else 'archived'} {name}")
 
 
+def _import_file(store: Store, file: Path, limit: int):
+    """A JSON export, or a bundle with recordings (whose count is said)."""
+    if not is_bundle(file):
+        return import_session(store, file, max_bytes=limit)
+    imported = import_session_bundle(store, file, max_bytes=limit)
+    if imported.installed or imported.ignored:
+        line = f"{file}: {imported.installed} recording(s) added"
+        if imported.ignored:
+            line += f", {imported.ignored} of no answer of the session left out"
+        click.echo(line)
+    return imported.result
+
+
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @banks_option
@@ -205,7 +220,7 @@ def import_command(files: tuple[Path, ...], banks: tuple[Path, ...]) -> None:
     """Import session exports (JSON) sent by a student, or sent back reviewed by the mentor.
 
     Each file is imported in one transaction: a bad file imports nothing, and importing the same
-    file again changes nothing.
+    file again changes nothing. A zip from `export --with-audio` brings the recordings too.
     """
     store = _open_store()
     failed = False
@@ -214,12 +229,12 @@ def import_command(files: tuple[Path, ...], banks: tuple[Path, ...]) -> None:
     try:
         for file in files:
             try:
-                result = import_session(store, file, max_bytes=limit)
-            except InvalidExport as error:
+                result = _import_file(store, file, limit)
+            except (InvalidExport, InvalidBundle) as error:
                 echo_err(f"soutenance import: {file}: {error} Nothing was imported.")
                 failed = True
                 continue
-            except StoreError as error:
+            except (StoreError, OSError) as error:
                 echo_err(f"soutenance import: {file}: cannot save it: {error}")
                 failed = True
                 continue

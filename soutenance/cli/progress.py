@@ -33,13 +33,16 @@ from soutenance.session.reasons import (
 )
 from soutenance.session.scheduling import AnswerRecord, CoveragePlan, plan
 from soutenance.session.stats import (
+    VOICE_TRENDS,
     Progress,
     StudentStats,
+    VoiceProgress,
     bank_coverage,
     hardest,
     question_stats,
     student_stats,
     students_stats,
+    voice_progress,
 )
 from soutenance.session.summary import notes_preview
 from soutenance.store import open_store
@@ -47,6 +50,7 @@ from soutenance.store.records import (
     project_records,
     student_projects,
     student_records,
+    student_voice_records,
     students_with_sessions,
 )
 
@@ -208,6 +212,44 @@ def _trends(progress: Progress, fmt: str) -> list[str]:
         line = t("stats.trend.line", label=t(f"stats.trend.{name}"), spark=spark(values, low, high), value=value)
         lines.append(f"- {line}" if fmt == "md" else line)
     return lines
+
+
+def _seconds(value: float) -> str:
+    return t("voice.stats.seconds", value=decimal(value))
+
+
+_VOICE_SHOWN = {
+    "thinking_time": _seconds,
+    "speaking_time": _seconds,
+    "long_pauses": decimal,
+    "words_per_minute": lambda value: f"{value:.0f}",
+    "fillers_per_minute": decimal,
+}
+
+
+def _voice_lines(progress: VoiceProgress, fmt: str) -> list[str]:
+    """How the recorded answers were said, session after session (none recorded: nothing)."""
+    if not progress.points:
+        return []
+    lines = _heading(t("voice.stats.title"), fmt, 3)
+    for name in VOICE_TRENDS:
+        values = progress.series(name)
+        if not values:
+            continue
+        shown = _VOICE_SHOWN[name]
+        value = t("stats.trend.value", last=shown(values[-1]), mean=shown(sum(values) / len(values)))
+        trend = spark(values, min(values), max(values))
+        line = t("stats.trend.line", label=t(f"voice.stats.{name}"), spark=trend, value=value)
+        lines.append(f"- {line}" if fmt == "md" else line)
+    return [*lines, ""]
+
+
+def _voice_json(progress: VoiceProgress) -> list[dict]:
+    return [
+        {"id": p.session_id, "at": p.at.isoformat(), "answers": p.answers}
+        | {name: _round(getattr(p, name), 2) for name in VOICE_TRENDS}
+        for p in progress.points
+    ]
 
 
 def _student_json(page: StudentStats, project: Project) -> dict:
@@ -388,8 +430,10 @@ def _student_report(store: Any, catalog: Catalog, student: str, project: str | N
     for item in chosen:
         records = student_records(store, student, path_id=item.path_id, project_id=item.project_id)
         page = student_stats(records, student, item.questions, project_id=item.project_id)
-        lines += _student_page(page, item, fmt)
-        pages.append(_student_json(page, item))
+        voiced = student_voice_records(store, student, path_id=item.path_id, project_id=item.project_id)
+        voice = voice_progress(voiced)
+        lines += _student_page(page, item, fmt) + _voice_lines(voice, fmt)
+        pages.append(_student_json(page, item) | {"voice": _voice_json(voice)})
     return lines, pages[0] if project is not None else pages
 
 

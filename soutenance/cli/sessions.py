@@ -41,6 +41,7 @@ def _int_set(_context: click.Context, _param: click.Parameter, value: str | None
 @click.option("--prep", "prep_seconds", type=click.IntRange(0, 600), default=None, help="Preparation seconds before each answer.")
 @click.option("--focus", type=click.Choice(["mix", "weak", "new", "due", "all"]), default="mix", show_default=True, help="Which questions the draw favours: a balanced mix, the weak ones, never seen, due before the defense, or any.")
 @click.option("--defense-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Defense date YYYY-MM-DD (default: the student's, from the roster).")
+@click.option("--record/--no-record", default=None, help="Record your answers out loud (the choice is remembered; the audio stays on this computer).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the interface.")
 @banks_option
 def rehearse_command(
@@ -54,6 +55,7 @@ def rehearse_command(
     prep_seconds: int | None,
     focus: str,
     defense_date: datetime | None,
+    record: bool | None,
     lang: str | None,
     banks: tuple[Path, ...],
 ) -> None:
@@ -69,6 +71,10 @@ def rehearse_command(
     root = click.get_current_context().find_root().obj or {}
     app = make_app(banks=banks, lang=lang or root.get("lang"))
     config = app.services.config
+    if record is not None:
+        from soutenance.voice.settings import remember_recording
+
+        remember_recording(config, record)
     request = RehearsalRequest(
         entry,
         student=student or config.student or "",
@@ -93,10 +99,16 @@ def rehearse_command(
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file instead of the screen.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the Markdown labels.")
-def export_command(session_id: str | None, last: bool, student: str | None, fmt: str, output: Path | None, lang: str | None) -> None:
-    """Export a session as Markdown (for an email) or JSON (for your mentor to import)."""
+@click.option("--with-audio", is_flag=True, help="A zip with the JSON and the recordings of the answers (needs -o FILE.zip).")
+def export_command(session_id: str | None, last: bool, student: str | None, fmt: str, output: Path | None, lang: str | None, with_audio: bool) -> None:
+    """Export a session as Markdown (for an email) or JSON (for your mentor to import).
+
+    With --with-audio, a zip holding the JSON and the recorded answers, which `soutenance import`
+    takes: the way to let your mentor listen to a rehearsal."""
     if bool(session_id) == last:
         raise click.UsageError("give a SESSION_ID or --last (see `soutenance history`)")
+    if with_audio:
+        _check_bundle_options(fmt, output)
     store = _open_store_or_exit()
     try:
         session = store.latest_session(student) if last else _find_session(store, session_id or "")
@@ -104,6 +116,9 @@ def export_command(session_id: str | None, last: bool, student: str | None, fmt:
         store.close()
     if session is None:
         raise click.ClickException("no session recorded yet")
+    if with_audio:
+        _write_bundle(session, output)  # type: ignore[arg-type]
+        return
     language = lang or i18n.detect_language(None, None)
     text = session_to_markdown(session, lang=language) if fmt == "md" else session_to_json_text(session)
     if output is None:
@@ -114,6 +129,25 @@ def export_command(session_id: str | None, last: bool, student: str | None, fmt:
     except OSError as error:
         raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
     echo_err(f"exported session {session.id} to {output}")
+
+
+def _check_bundle_options(fmt: str, output: Path | None) -> None:
+    source = click.get_current_context().get_parameter_source("fmt")
+    if fmt == "md" and source is click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--with-audio writes the JSON with the recordings: no --format md")
+    if output is None:
+        raise click.UsageError("--with-audio writes a zip: give -o FILE.zip")
+
+
+def _write_bundle(session, output: Path) -> None:
+    from soutenance.voice.sharing import write_session_bundle
+
+    try:
+        count = write_session_bundle(output, session)
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise click.ClickException(f"cannot write {output}: {reason}") from None
+    echo_err(f"exported session {session.id} with {count} recording(s) to {output}")
 
 
 def _find_session(store, session_id: str):

@@ -5,7 +5,8 @@ Ids belong to their session: an import never writes a row whose id is another se
 another answer's) and never merges into a session of another student; each refusal names the id.
 
 Merging, when the session is already here (same id):
-- the student's own work stays local: notes, times, covered key points, confidence, debrief.
+- the student's own work stays local: notes, times, covered key points, confidence, debrief,
+  the voice (recording, figures, transcript).
   The import only fills what is empty locally (an unanswered question, empty notes).
 - the mentor's fields come from the import when it has them: comments, mentor notes, marks
   (per scale), feedback, objectives' texts; an objective done on either side stays done.
@@ -130,6 +131,7 @@ def _merge_answer(local: Answer, incoming: Answer) -> Answer:
     for name in ("status", "elapsed", "confidence", "covered", "reason", "answered_at", "added_seconds"):
         setattr(merged, name, getattr(own, name))
     merged.notes = local.notes or incoming.notes
+    merged.voice = local.voice or incoming.voice
     merged.follow_ups = _merge_by_id(local.follow_ups, incoming.follow_ups, _merge_follow_up)
     merged.mentor_notes = incoming.mentor_notes or local.mentor_notes
     merged.mentor_comment = incoming.mentor_comment or local.mentor_comment
@@ -142,6 +144,7 @@ def _merge_follow_up(local: FollowUpAnswer, incoming: FollowUpAnswer) -> FollowU
     merged = local.model_copy(deep=True)
     merged.elapsed, merged.covered = own.elapsed, list(own.covered)
     merged.notes = local.notes or incoming.notes
+    merged.voice = local.voice or incoming.voice
     return merged
 
 

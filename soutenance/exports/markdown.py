@@ -16,6 +16,7 @@ from soutenance.exports.labels import (
 )
 from soutenance.session.model import Answer, FollowUpAnswer, Session
 from soutenance.session.reasons import reason_label
+from soutenance.voice.answer import AnswerVoice
 
 
 def session_to_markdown(
@@ -86,6 +87,7 @@ def _answer_section(
     parts.extend(_key_points(answer.key_points, answer.covered, t))
     if answer.notes:
         parts.extend([f"**{t['notes']}{c}**", fenced(answer.notes)])
+    parts.extend(_voice_parts(answer.voice, lang))
     for sub, follow_up in enumerate(answer.follow_ups, start=1):
         parts.extend(_follow_up_section(follow_up, f"{number}.{sub}", t, lang))
     if answer.mentor_comment:
@@ -107,6 +109,25 @@ def _follow_up_section(
     parts.extend(_key_points(follow_up.key_points, follow_up.covered, t))
     if follow_up.notes:
         parts.extend([f"**{t['notes']}{c}**", fenced(follow_up.notes)])
+    parts.extend(_voice_parts(follow_up.voice, lang))
+    return parts
+
+
+def _voice_parts(voice: AnswerVoice | None, lang: str) -> list[str]:
+    """How the answer was said (figures), and the transcript as it was recognised."""
+    if voice is None:
+        return []
+    from soutenance.voice.labels import figure_lines, say  # babel: only when there is a voice
+
+    c = _colon(lang)
+    parts = []
+    if lines := figure_lines(voice, lang):
+        listing = "\n".join(f"- {escape_inline(line)}" for line in lines)
+        parts.extend([f"**{say('voice.markdown.delivery', lang)}{c}**", listing])
+    if voice.transcript is not None and voice.transcript.text.strip():
+        title = say("voice.markdown.transcript", lang)
+        engine = escape_inline(voice.transcript.engine)
+        parts.extend([f"**{title}{c}** ({engine})", fenced(voice.transcript.text)])
     return parts
 
 

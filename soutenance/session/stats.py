@@ -18,6 +18,7 @@ from soutenance.session.scheduling import (
     Criteria,
     confidence_unit,
 )
+from soutenance.voice.answer import AnswerVoice
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -364,3 +365,85 @@ def hardest(
         return (gone, coverage, -overtime, -skipped, item.question_id)
 
     return sorted(stats, key=key)
+
+
+# -- answers out loud ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoiceRecord:
+    """One recorded answer's figures, for the trends over sessions."""
+
+    session_id: str
+    at: datetime
+    voice: AnswerVoice
+
+
+@dataclass(frozen=True)
+class VoicePoint:
+    """A session's recorded answers (those where something was said), their means."""
+
+    session_id: str
+    at: datetime
+    answers: int
+    thinking_time: float | None
+    speaking_time: float | None
+    long_pauses: float | None
+    """Per answer."""
+    words_per_minute: float | None
+    fillers_per_minute: float | None
+    """Filler words per minute of speaking time, over the answers with a transcript."""
+
+
+VOICE_TRENDS = (
+    "thinking_time",
+    "speaking_time",
+    "long_pauses",
+    "words_per_minute",
+    "fillers_per_minute",
+)
+
+
+@dataclass(frozen=True)
+class VoiceProgress:
+    points: tuple[VoicePoint, ...]
+
+    def series(self, name: str) -> list[float]:
+        """One of VOICE_TRENDS, oldest session first (sessions without it left out)."""
+        values = (getattr(p, name) for p in self.points)
+        return [v for v in values if v is not None]
+
+
+def _voice_point(session_id: str, group: list[VoiceRecord]) -> VoicePoint:
+    deliveries = [r.voice.delivery for r in group if r.voice.delivery is not None]
+    spoken = [d for d in deliveries if d.spoke]
+    transcribed = [
+        (r.voice.speech, r.voice.delivery)
+        for r in group
+        if r.voice.speech is not None and r.voice.delivery is not None and r.voice.delivery.spoke
+    ]
+    speaking_minutes = sum(d.speaking_time for _, d in transcribed) / 60
+    fillers = sum(s.filler_count for s, _ in transcribed)
+    return VoicePoint(
+        session_id=session_id,
+        at=min(r.at for r in group),
+        answers=len(spoken),
+        thinking_time=_mean([d.thinking_time for d in spoken if d.thinking_time is not None]),
+        speaking_time=_mean([d.speaking_time for d in spoken]),
+        long_pauses=_mean([d.long_pauses for d in spoken]),
+        words_per_minute=_mean(
+            [s.words_per_minute for s, _ in transcribed if s.words_per_minute is not None]
+        ),
+        fillers_per_minute=fillers / speaking_minutes if speaking_minutes > 0 else None,
+    )
+
+
+def voice_progress(records: Iterable[VoiceRecord]) -> VoiceProgress:
+    """Per session, how the recorded answers were said: the means of their figures."""
+    sessions: dict[str, list[VoiceRecord]] = defaultdict(list)
+    for record in records:
+        sessions[record.session_id].append(record)
+    points = [_voice_point(session_id, group) for session_id, group in sessions.items()]
+    points = [p for p in points if p.answers]
+    points.sort(key=lambda p: (p.at, p.session_id))
+    return VoiceProgress(tuple(points))

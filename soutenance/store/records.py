@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from soutenance.session.scheduling import AnswerRecord
+from soutenance.session.stats import VoiceRecord
+from soutenance.voice.answer import AnswerVoice
 
 T = TypeVar("T")
 
@@ -177,3 +179,26 @@ def students_with_sessions(
 
 def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
+
+
+def student_voice_records(
+    store: Any, student: str, *, path_id: str | None = None, project_id: str | None = None
+) -> list[VoiceRecord]:
+    """The student's answers that were recorded, oldest session first, for the voice trends; a
+    stored voice that no longer reads (edited by hand) is left out rather than failing a report."""
+    clause, params = _project_clause(path_id, project_id)
+    query = f"""SELECT s.id, coalesce(a.answered_at, s.started_at), a.voice
+        FROM sessions s CROSS JOIN answers a ON a.session_id = s.id
+        WHERE s.student = ?{clause} AND a.status = 'answered' AND a.voice IS NOT NULL
+        ORDER BY s.started_at, a.position"""
+    rows = _db(store).read(lambda conn: conn.execute(query, (student, *params)).fetchall())
+    records = []
+    for session_id, at, text in rows:
+        try:
+            voice = AnswerVoice.from_json(json.loads(text))
+        except ValueError:
+            continue
+        moment = datetime.fromisoformat(at)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        records.append(VoiceRecord(session_id, moment, voice))
+    return records

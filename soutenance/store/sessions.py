@@ -39,6 +39,7 @@ from soutenance.store.rows import (
     write_session_row,
     write_session_tree,
 )
+from soutenance.voice.storage import delete_session_recordings
 
 MEMORY_WARNING = (
     "{problem} Your work is kept in memory only and will be lost when you quit: "
@@ -216,8 +217,12 @@ class Store:
         self.db.write(work)
 
     def delete_session(self, session_id: str) -> bool:
-        """Delete a session with everything it holds; False when there was none."""
-        return self._update("DELETE FROM sessions WHERE id = ?", (session_id,))
+        """Delete a session with everything it holds, its recordings too; False when there was
+        none."""
+        deleted = self._update("DELETE FROM sessions WHERE id = ?", (session_id,))
+        if deleted:
+            delete_session_recordings(session_id)
+        return deleted
 
     def load_session(self, session_id: str) -> Session:
         session = self.db.read(lambda conn: read_session(conn, session_id))

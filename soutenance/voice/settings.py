@@ -55,3 +55,11 @@ class VoiceSettings(BaseModel):
     def store_in(self, config: Config) -> None:
         """Put these settings in `config`; the caller saves it (Config.save)."""
         config.voice = self
+
+
+def remember_recording(config: Config, record: bool) -> None:
+    """The choice of recording, remembered for the next sessions (saved when it changed)."""
+    settings = VoiceSettings.from_config(config)
+    if settings.record != record:
+        settings.model_copy(update={"record": record}).store_in(config)
+        config.save()

@@ -13,6 +13,8 @@ from soutenance.i18n import t
 from soutenance.session.reasons import defense_text
 from soutenance.ui.start import RehearsalRequest, StartError, build_screen
 from soutenance.ui.translated import Translated
+from soutenance.voice.problems import browser_recording_problem
+from soutenance.voice.settings import remember_recording
 
 FOCUSES = ("mix", "weak", "new", "due", "all")
 
@@ -60,9 +62,18 @@ class RehearsalSetupScreen(Translated, Screen[None]):
             yield Input("" if request.seed is None else str(request.seed), type="integer", id="seed")
             yield Label(t("setup.prep"))
             yield Input(str(request.prep_seconds or services.config.prep_seconds), type="integer", id="prep")
+            yield from self._recording_choice()
             yield Static(id="setup-error", markup=False)
             yield Button(t("setup.start"), id="start", variant="primary")
         yield Footer()
+
+    def _recording_choice(self) -> ComposeResult:
+        """Record my answers: remembered; out of reach in the browser, which says why."""
+        web = self.app.is_web
+        record = self.app.services.config.voice.record and not web
+        yield Checkbox(t("voice.setup.record"), record, id="record", disabled=web)
+        if web:
+            yield Static(browser_recording_problem().message(), id="record-browser", markup=False)
 
     def _last_student(self) -> str:
         store = self.app.store
@@ -129,6 +140,8 @@ class RehearsalSetupScreen(Translated, Screen[None]):
             request.tags = {tag.strip() for tag in tags.split(",") if tag.strip()}
             focus = self.query_one("#focus", Select).value
             request.focus = focus if focus in FOCUSES else "mix"
+        if not self.app.is_web:
+            remember_recording(self.app.services.config, self.query_one("#record", Checkbox).value)
         try:
             screen = build_screen(self.app, request)
         except StartError as error:

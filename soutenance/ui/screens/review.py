@@ -22,10 +22,12 @@ from soutenance.exports.markdown import session_to_markdown
 from soutenance.exports.session_json import session_to_json_text
 from soutenance.i18n import current_language, format_date, t
 from soutenance.session.model import Answer, Marks, Session
+from soutenance.ui.audio_export import deliver_bundle
 from soutenance.ui.exports import deliver_export
 from soutenance.ui.screens.mentor_import import missing_questions
 from soutenance.ui.screens.mentor_marks import MarksModal, marks_line
 from soutenance.ui.translated import Translated
+from soutenance.ui.widgets.voice_view import SuggestedPoints, TranscriptView, VoiceFigures
 
 COMMENT_SAVE_DELAY = 0.3
 
@@ -81,6 +83,7 @@ class ReviewScreen(Translated, Screen[None]):
         Binding("j", "export('json')", "key.export_json", id="export-json"),
         Binding("w", "export('md')", "key.export_md", id="export-md"),
         Binding("f", "export('feedback')", "mentor.key.feedback", id="export-feedback"),
+        Binding("a", "export_audio", "voice.key.export_audio", id="export-audio"),
     ]
 
     def __init__(self, session_id: str) -> None:
@@ -104,11 +107,14 @@ class ReviewScreen(Translated, Screen[None]):
             yield Static(id="review-missing", markup=False)
             yield Static(id="review-question", markup=False)
             yield Static(id="review-facts", markup=False)
+            yield VoiceFigures(id="review-voice")
             yield Static(id="review-key-points", markup=False)
+            yield SuggestedPoints(id="review-suggested")
             with Horizontal(id="review-columns"):
                 with Vertical(id="review-student"):
                     yield Static(t("mentor.review.student_notes"), classes="label")
                     yield Static(id="review-notes", markup=False)
+                    yield TranscriptView(id="review-transcript")
                 with Vertical(id="review-mentor"):
                     yield Static(t("mentor.review.comment"), classes="label")
                     yield TextArea(id="review-comment", soft_wrap=True)
@@ -151,6 +157,7 @@ class ReviewScreen(Translated, Screen[None]):
         self.query_one("#review-question", Static).update(answer.question_text)
         self.query_one("#review-facts", Static).update(answer_facts(answer))
         self.query_one("#review-key-points", Static).update(key_points_text(answer))
+        self._show_voice(answer)
         notes = answer.notes.strip()
         self.query_one("#review-notes", Static).update(Text(notes) if notes else Text(t("mentor.review.no_notes"), style="dim"))
         with comment.prevent(TextArea.Changed):
@@ -165,6 +172,13 @@ class ReviewScreen(Translated, Screen[None]):
         self.query_one("#review-marks", Static).update(marks)
         self.refresh_bindings()
 
+    def _show_voice(self, answer: Answer) -> None:
+        """How the answer was said: figures, player, transcript, suggested key points."""
+        self.query_one("#review-voice", VoiceFigures).show(answer.voice)
+        self.query_one("#review-transcript", TranscriptView).show(answer.voice)
+        suggested = (answer.voice, answer.key_points, "voice.keypoints.suggested")
+        self.query_one("#review-suggested", SuggestedPoints).show(suggested)
+
     # -- bindings -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -176,8 +190,12 @@ class ReviewScreen(Translated, Screen[None]):
             "comment": count > 0 and not typing,
             "marks": count > 0 and not typing,
             "export": not typing,  # letters go to the comment while typing
+            "export_audio": not typing and self._recorded(),
         }
         return allowed.get(action, True)
+
+    def _recorded(self) -> bool:
+        return self.session is not None and any(a.voice is not None for a in self.session.answers)
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
@@ -258,6 +276,10 @@ class ReviewScreen(Translated, Screen[None]):
         self.flush_comment()
 
     # -- exports ------------------------------------------------------------------------------
+
+    def action_export_audio(self) -> None:
+        self.flush_comment()
+        deliver_bundle(self, self.store.load_session(self.session_id))
 
     def action_export(self, kind: str) -> None:
         self.flush_comment()

@@ -13,10 +13,14 @@ from soutenance.banks.model import format_duration
 from soutenance.exports.markdown import session_to_markdown
 from soutenance.exports.session_json import session_to_json_text
 from soutenance.i18n import current_language, format_date, t
-from soutenance.session.model import Session
+from soutenance.session.model import Answer, Session
 from soutenance.session.summary import summarize
+from soutenance.ui.answer_recorder import VoiceChanged
+from soutenance.ui.audio_export import deliver_bundle
 from soutenance.ui.exports import deliver_export
 from soutenance.ui.translated import Translated
+from soutenance.ui.widgets.voice_view import VoiceFigures
+from soutenance.voice.labels import number
 
 WORK_KEYS = {"overtime": "work.overtime", "key_points": "work.coverage", "low_confidence": "work.confidence", "skipped": "work.skipped"}
 
@@ -29,14 +33,19 @@ class SummaryScreen(Translated, Screen[None]):
     BINDINGS = [
         Binding("m", "export('md')", "key.export_md", id="export-md"),
         Binding("j", "export('json')", "key.export_json", id="export-json"),
+        Binding("a", "export_audio", "voice.key.export_audio", id="export-audio"),
         Binding("escape", "home", "key.home", id="home"),
     ]
+    VOICE_COLUMNS = ("thinking", "speaking", "long_pauses", "wpm", "fillers")
 
     def __init__(self, session: Session, presentation_verdict: str = "") -> None:
         super().__init__()
         self.session = session
         self.presentation_verdict = presentation_verdict
         self.summary = summarize(session)
+        self.voice_status: dict[str, str] = {}
+        """Per answer id, where its transcript stands (from the question screen's workers)."""
+        self._voice_shown: int | None = None
 
     def compose(self) -> ComposeResult:
         totals = self.summary.totals
@@ -48,6 +57,9 @@ class SummaryScreen(Translated, Screen[None]):
             if self.session.mock is not None:
                 yield Static(self._presentation_line(), id="presentation-result", markup=False)
             yield DataTable(id="answers", cursor_type="row", zebra_stripes=True)
+            if self._recorded():
+                yield Static(t("voice.summary.select"), id="summary-voice-title", markup=False)
+                yield VoiceFigures(id="summary-voice")
             yield Static(
                 t(
                     "summary.totals",
@@ -79,6 +91,9 @@ class SummaryScreen(Translated, Screen[None]):
             t("summary.question"), t("summary.time"), t("summary.overtime"),
             t("summary.coverage"), t("summary.confidence"), t("summary.notes"),
         )
+        if self._recorded():
+            for column in self.VOICE_COLUMNS:
+                table.add_column(t(f"voice.col.{column}"), key=column)
         for line in self.summary.lines:
             skipped = line.elapsed is None
             time = t(f"summary.{line.status}") if skipped else f"{format_duration(line.elapsed or 0)} / {format_duration(line.time_limit)}"
@@ -89,7 +104,66 @@ class SummaryScreen(Translated, Screen[None]):
                 Text(f"{line.covered}/{line.total_key_points}" if line.total_key_points and not skipped else "—"),
                 Text(f"{line.confidence}/5" if line.confidence else "—"),
                 Text(line.notes_preview),
+                *self._voice_cells(self.session.answer_at(line.position)),
+                key=str(line.position),
             )
+
+    # -- answers out loud ---------------------------------------------------------------------
+
+    def _recorded(self) -> bool:
+        return any(a.voice is not None for a in self.session.answers)
+
+    def _voice_cells(self, answer: Answer | None) -> list[Text]:
+        if not self._recorded():
+            return []
+        voice = answer.voice if answer is not None else None
+        delivery = voice.delivery if voice is not None else None
+        speech = voice.speech if voice is not None else None
+        if delivery is None or not delivery.spoke:
+            return [Text("—")] * len(self.VOICE_COLUMNS)
+        wpm = speech.words_per_minute if speech is not None else None
+        return [
+            Text(f"{number(delivery.thinking_time or 0)} s"),
+            Text(f"{number(delivery.speaking_time)} s"),
+            Text(str(delivery.long_pauses)),
+            Text(number(wpm, 0) if wpm is not None else "—"),
+            Text(str(speech.filler_count) if speech is not None else "—"),
+        ]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None and self._recorded():
+            self._show_voice(int(event.row_key.value))
+
+    def _show_voice(self, position: int) -> None:
+        answer = self.session.answer_at(position)
+        if answer is None:
+            return
+        self._voice_shown = position
+        status = self.voice_status.get(answer.id, "")
+        self.query_one("#summary-voice", VoiceFigures).show(answer.voice, status)
+        title = t("voice.figures.title") + " — " + answer.question_text
+        self.query_one("#summary-voice-title", Static).update(title)
+
+    def on_voice_changed(self, event: VoiceChanged) -> None:
+        """A transcript finished after the end: its row and, when shown, its figures."""
+        if event.status is not None:
+            self.voice_status[event.item_id] = event.status
+        answer = next((a for a in self.session.answers if a.id == event.item_id), None)
+        table = self.query_one("#answers", DataTable)
+        if answer is None or not self._recorded() or str(answer.position) not in table.rows:
+            return
+        for column, cell in zip(self.VOICE_COLUMNS, self._voice_cells(answer), strict=True):
+            table.update_cell(str(answer.position), column, cell)
+        if self._voice_shown == answer.position:
+            self._show_voice(answer.position)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export_audio":
+            return self._recorded()
+        return True
+
+    def action_export_audio(self) -> None:
+        deliver_bundle(self, self.session)
 
     def _work_on(self) -> Text:
         if not self.summary.to_work_on:
