@@ -19,6 +19,10 @@
     and so for the recording threads); the script alternates the two modes ``--repeat`` times.
     Goal: ratio (recording on / off) <= 1.1. The children's CPU time is printed beside it, and
     the load average, since on a saturated machine any extra work slows the screen.
+(d) The same on the real question screen: the app started on a rehearsal of a bundled bank, with
+    recording on (the recorder fed by the file through `services.open_recorder`, the level
+    meter shown, each tick following the run) or off (as a student without recording has it).
+    Each frame is one tick of the screen's countdown and of the meter, as their timers do.
 
 Speech needs espeak-ng and sox (Debian packages); without them the script says so and stops.
 """
@@ -158,6 +162,57 @@ def child_frames(recording: bool, wav: Path, frames: int) -> dict:
     return {"frames": times, "cpu_s": time.process_time() - cpu}
 
 
+def child_screen(recording: bool, wav: Path, frames: int) -> dict:
+    import asyncio
+
+    from soutenance.config import Config
+    from soutenance.store import open_store
+    from soutenance.ui.app import make_app
+    from soutenance.ui.start import RehearsalRequest, build_screen
+    from soutenance.ui.widgets.level_meter import LevelMeter
+    from soutenance.ui.widgets.timer_display import TimerDisplay
+    from soutenance.voice.recorder import Recorder
+    from soutenance.voice.settings import TranscriptionSettings, VoiceSettings
+    from soutenance.voice.streams import FileStream
+
+    config = Config()
+    VoiceSettings(record=recording, transcription=TranscriptionSettings(engine="off")).store_in(
+        config
+    )
+    app = make_app(lang="en", config=config, store=open_store())
+    app.services.open_recorder = lambda: Recorder(FileStream(wav))
+    times: list[float] = []
+
+    async def run() -> None:
+        async with app.run_test(headless=True, size=(110, 40)) as pilot:
+            await pilot.pause()
+            entry = next(e for e in app.services.catalog.projects if e.summary.language == "en")
+            request = RehearsalRequest(entry, student="Bench", count=3, seed=1)
+            app.switch_screen(build_screen(app, request))
+            await pilot.pause()
+            screen = app.screen
+            assert screen.voice is not None and screen.voice.on is recording, "recording state"
+            timer, meter = screen.query_one(TimerDisplay), screen.query_one(LevelMeter)
+            for _ in range(frames):
+                drawn = asyncio.Event()
+                start = time.perf_counter()
+                timer.refresh_reading()  # the countdown's tick: follows the run, and the recorder
+                meter.refresh_meter()
+                app.call_after_refresh(
+                    lambda s=start, d=drawn: (times.append(time.perf_counter() - s), d.set())
+                )
+                await drawn.wait()
+                await asyncio.sleep(max(0.0, 1 / 12 - (time.perf_counter() - start)))
+            if recording:
+                answer = screen.run.answer
+                await pilot.press("space")  # stop: the recording is complete
+                assert answer.voice.duration > frames / 12 * 0.9, answer.voice
+
+    cpu = time.process_time()
+    asyncio.run(run())
+    return {"frames": times, "cpu_s": time.process_time() - cpu}
+
+
 def run_child(args: list[str], home: Path) -> dict:
     env = {**os.environ, "SOUTENANCE_HOME": str(home)}
     start = time.perf_counter()
@@ -236,22 +291,22 @@ def bench_transcription(work: Path, settings) -> None:
     )
 
 
-def bench_frames(work: Path, frames: int, repeat: int) -> None:
+def bench_frames(work: Path, frames: int, repeat: int, child: str = "frames") -> None:
     seconds = frames / 12 + 5
     wav = write(work / "feed.wav", synthesise("fr", seconds, work, seed=3), subtype="PCM_16")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     runs: dict[str, list[dict]] = {"off": [], "on": []}
     for _ in range(repeat):
         for mode in ("off", "on"):  # alternate, so that noise hits both alike
-            runs[mode].append(run_child(["frames", mode, str(wav), str(frames)], work / "home"))
+            runs[mode].append(run_child([child, mode, str(wav), str(frames)], work / "home"))
 
     def frame_ms(mode: str, quantile: float) -> float:
         per_run = [float(np.quantile(run["frames"], quantile)) for run in runs[mode]]
         return statistics.median(per_run) * 1000
 
-    print(
-        f"(c) frame time of a small app (level meter, countdown), {frames} frames at 12/s, ", end=""
-    )
+    what = "the question screen" if child == "screen" else "a small app (level meter, countdown)"
+    part = "(d)" if child == "screen" else "(c)"
+    print(f"{part} frame time of {what}, {frames} frames at 12/s, ", end="")
     print(f"median of {repeat} runs per mode, goal ratio <= {FRAME_GOAL}")
     for label, quantile in (("median", 0.5), ("95th percentile", 0.95)):
         off, on = frame_ms("off", quantile), frame_ms("on", quantile)
@@ -275,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--frames", type=int, default=300, help="frames per run for (c)")
     parser.add_argument(
-        "--only", choices=["a", "b", "c"], action="append", help="run only these parts"
+        "--only", choices=["a", "b", "c", "d"], action="append", help="run only these parts"
     )
     parser.add_argument(
         "--whisper-model-dir", type=Path, help="a faster-whisper model folder for (b)"
@@ -285,8 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         kind, *rest = args.child
         result = {"nothing": lambda: {}, "analyse": lambda: child_analyse(Path(rest[0]))}.get(kind)
-        if kind == "frames":
-            result = lambda: child_frames(rest[0] == "on", Path(rest[1]), int(rest[2]))  # noqa: E731
+        if kind in ("frames", "screen"):
+            child = child_frames if kind == "frames" else child_screen
+            result = lambda: child(rest[0] == "on", Path(rest[1]), int(rest[2]))  # noqa: E731
         print(MARK + json.dumps(result()))
         return 0
     missing = [tool for tool in ("espeak-ng", "sox") if shutil.which(tool) is None]
@@ -312,13 +368,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         os.environ["SOUTENANCE_HOME"] = str(work / "home")
-        parts = set(args.only or "abc")
+        parts = set(args.only or "abcd")
         if "a" in parts:
             bench_vad(work, args.minutes, args.repeat)
         if "b" in parts:
             bench_transcription(work, whisper_settings)
         if "c" in parts:
             bench_frames(work, args.frames, args.repeat)
+        if "d" in parts:
+            bench_frames(work, args.frames, args.repeat, child="screen")
     return 0
 
 

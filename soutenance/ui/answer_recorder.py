@@ -9,6 +9,7 @@ screen on top, which redraws what it shows of that answer.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from textual.message import Message
@@ -43,6 +44,10 @@ class AnswerRecorder:
         self.settings = VoiceSettings.from_config(self.app.services.config)
         self.recorder = None
         self._status: dict[str, str] = {}
+        self._latest: dict[str, int] = {}
+        """Per answer, its newest job: an older one still running (the first go of an answer
+        taken up again) never overwrites what a newer one stores."""
+        self._numbers = itertools.count(1)
         self._said = False
         if not self.settings.record:
             return
@@ -74,14 +79,14 @@ class AnswerRecorder:
     def sync(self) -> None:
         if self.recorder is None:
             return
-        job = self.recorder.sync()
+        jobs = self.recorder.sync()
         if self.recorder.problem is not None:
             self._say(self.recorder.problem.message())
-        if job is not None:
+        for job in jobs:
             self._process(job)
 
     def close(self) -> None:
-        if self.recorder is not None and (job := self.recorder.close()) is not None:
+        for job in self.recorder.close() if self.recorder is not None else []:
             self._process(job)
 
     # -- after an answer ----------------------------------------------------------------------
@@ -97,12 +102,13 @@ class AnswerRecorder:
         spoke = job.voice.delivery is not None and job.voice.delivery.spoke
         transcribing = self.settings.transcription.engine != "off" and spoke
         status = "voice.figures.completing" if job.complete else "voice.transcript.queued"
-        self._set_status(job.item_id, t(status) if job.complete or transcribing else "")
+        number = self._latest[job.item_id] = next(self._numbers)
+        self._set_status(number, job.item_id, t(status) if job.complete or transcribing else "")
         self.app.run_worker(
-            lambda: self._work(job), thread=True, group="voice", exit_on_error=False
+            lambda: self._work(job, number), thread=True, group="voice", exit_on_error=False
         )
 
-    def _work(self, job: Any) -> None:
+    def _work(self, job: Any, number: int) -> None:
         """In a worker thread: results are handed to the app's thread one by one."""
         from soutenance.voice.session_recorder import run_job, transcriber_for
 
@@ -112,7 +118,7 @@ class AnswerRecorder:
         def report(key: str, **values: object) -> None:
             if worker.is_cancelled:
                 raise Cancelled
-            self._from_thread(self._set_status, job.item_id, t(key, **values))
+            self._from_thread(self._set_status, number, job.item_id, t(key, **values))
 
         def progress(share: float) -> None:
             report("voice.transcription.working", percent=round(share * 100))
@@ -123,7 +129,7 @@ class AnswerRecorder:
             report("voice.transcription.downloading", model=model, percent=percent)
 
         def stored(voice: Any) -> None:
-            self._from_thread(self._store, job.item_id, voice)
+            self._from_thread(self._store, number, job.item_id, voice)
             if transcriber.enabled and voice.delivery is not None and voice.delivery.spoke:
                 report("voice.transcript.queued")
 
@@ -136,7 +142,7 @@ class AnswerRecorder:
             message = t("voice.transcription.failed", detail=error.strerror or str(error))
         except Cancelled:
             return
-        self._from_thread(self._set_status, job.item_id, message)
+        self._from_thread(self._set_status, number, job.item_id, message)
 
     def _from_thread(self, callback: Any, *args: Any) -> None:
         try:
@@ -144,11 +150,12 @@ class AnswerRecorder:
         except RuntimeError:  # the app has stopped: what was stored stays stored
             raise Cancelled from None
 
-    def _store(self, item_id: str, voice: Any) -> None:
-        self.run.set_voice(item_id, voice)
-        self.app.screen.post_message(VoiceChanged(item_id))
+    def _store(self, number: int, item_id: str, voice: Any) -> None:
+        if number == self._latest.get(item_id):
+            self.run.set_voice(item_id, voice)
+            self.app.screen.post_message(VoiceChanged(item_id))
 
-    def _set_status(self, item_id: str, message: str) -> None:
-        if self._status.get(item_id, "") != message:
+    def _set_status(self, number: int, item_id: str, message: str) -> None:
+        if number == self._latest.get(item_id) and self._status.get(item_id, "") != message:
             self._status[item_id] = message
             self.app.screen.post_message(VoiceChanged(item_id, message))

@@ -77,6 +77,8 @@ class SessionRecorder:
     recording: str | None = None
     """The id of the answer or follow-up being recorded."""
     _part: bool = field(default=False, repr=False)
+    _deferred: set[str] = field(default_factory=set, repr=False)
+    """Unfinished answers about to go on: completed when they stop, or when left as they are."""
 
     def meter(self) -> Meter:
         return self.recorder.meter() if self.recorder is not None else Meter(MeterState.OFF)
@@ -92,22 +94,25 @@ class SessionRecorder:
             return run.answer.id
         return None
 
-    def sync(self) -> Job | None:
-        """Follow the run; the job of an answer whose recording just stopped."""
+    def sync(self) -> list[Job]:
+        """Follow the run; the jobs of the answers whose recording just stopped."""
         wanted = self.wanted()
-        stopped = self._stop() if self.recording is not None and self.recording != wanted else None
+        jobs = self._left_behind(wanted)
+        if self.recording is not None and self.recording != wanted:
+            jobs += self._stop()
         if wanted is None or self.problem is not None:
-            return stopped
+            return jobs
         if self.recording is None:
             if not self.run.paused:  # a resumed session waits, paused: no file until it goes on
                 self._start(wanted)
         elif self.run.paused != self.recorder.paused:  # type: ignore[union-attr]
             self.recorder.pause() if self.run.paused else self.recorder.resume()  # type: ignore[union-attr]
-        return stopped
+        return jobs
 
-    def close(self) -> Job | None:
+    def close(self) -> list[Job]:
         """The screen goes away: the answer being recorded stops (its job is returned)."""
-        return self._stop() if self.recording is not None else None
+        jobs = self._left_behind(None)
+        return jobs + (self._stop() if self.recording is not None else [])
 
     def unfinished(self) -> list[Job]:
         """Answers whose recording a crash cut short, or left in parts: to complete (not the one
@@ -116,10 +121,23 @@ class SessionRecorder:
         jobs = []
         for item in _items(session):
             voice = item.voice
-            if voice is None or voice.recording is None or item.id == wanted:
+            if voice is None or voice.recording is None:
                 continue
             if voice.delivery is None or storage.part_paths(session.id, item.id):
-                jobs.append(self._job(item.id, voice, complete=True))
+                if item.id == wanted:
+                    self._deferred.add(item.id)
+                else:
+                    jobs.append(self._job(item.id, voice, complete=True))
+        return jobs
+
+    def _left_behind(self, wanted: str | None) -> list[Job]:
+        """Unfinished answers the run moved away from without going on with them."""
+        jobs = []
+        for item_id in sorted(self._deferred - {wanted}):
+            self._deferred.discard(item_id)
+            item = _item(self.run.session, item_id)
+            if item is not None and item.voice is not None:
+                jobs.append(self._job(item_id, item.voice, complete=True))
         return jobs
 
     # -- inside -------------------------------------------------------------------------------
@@ -139,6 +157,7 @@ class SessionRecorder:
             self.problem = unavailable.problem
             return
         self.recording = item_id
+        self._deferred.discard(item_id)  # completed when this go stops
         item = _item(session, item_id)
         if item is not None and (item.voice is None or item.voice.recording is None):
             reference = storage.reference_for(session.id, item_id)
@@ -147,19 +166,19 @@ class SessionRecorder:
     def _microphone(self) -> Recorder:
         return Recorder.microphone(pause_threshold=self.settings.pause_seconds)
 
-    def _stop(self) -> Job | None:
+    def _stop(self) -> list[Job]:
         item_id, self.recording = self.recording, None
         assert item_id is not None and self.recorder is not None
         recording = self.recorder.stop()
         if recording is None:
-            return None
+            return []
         item = _item(self.run.session, item_id)
         if self._part:
             voice = item.voice if item is not None and item.voice is not None else AnswerVoice()
-            return self._job(item_id, voice, complete=True, problem=recording.problem)
+            return [self._job(item_id, voice, complete=True, problem=recording.problem)]
         voice = AnswerVoice.from_recording(recording)
         self.run.set_voice(item_id, voice)
-        return self._job(item_id, voice, complete=False, problem=recording.problem)
+        return [self._job(item_id, voice, complete=False, problem=recording.problem)]
 
     def _job(
         self,

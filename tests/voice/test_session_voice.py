@@ -319,3 +319,22 @@ def test_item_ids_name_answers_and_follow_ups() -> None:
     ids = item_ids(session)
     assert ids[:2] == [session.answers[0].id, session.answers[0].follow_ups[0].id]
     assert len(ids) == len(session.answers) + 1
+
+
+def test_rehearse_record_is_remembered_and_no_record_turns_it_off(
+    soutenance_home, monkeypatch
+) -> None:
+    from soutenance.config import Config
+    from soutenance.ui.app import SoutenanceApp
+
+    started = []
+    monkeypatch.setattr(SoutenanceApp, "run", lambda app: started.append(app.first_request))
+    project = "digital-marketer/seo-audit"
+    assert invoke("rehearse", "--project", project, "--student", "Alice", "--record").exit_code == 0
+    assert Config.load().voice.record is True and len(started) == 1
+    assert invoke("rehearse", "--project", project, "--student", "Alice").exit_code == 0
+    assert Config.load().voice.record is True  # remembered
+    assert (
+        invoke("rehearse", "--project", project, "--student", "Alice", "--no-record").exit_code == 0
+    )
+    assert Config.load().voice.record is False and len(started) == 3
