@@ -22,7 +22,10 @@
 (d) The same on the real question screen: the app started on a rehearsal of a bundled bank, with
     recording on (the recorder fed by the file through `services.open_recorder`, the level
     meter shown, each tick following the run) or off (as a student without recording has it).
-    Each frame is one tick of the screen's countdown and of the meter, as their timers do.
+    Each frame is one tick of the screen (the countdown follows the run, and the recorder with
+    it; the meter reads the level) plus a new value in the countdown's digits, so that both modes
+    draw every frame: Textual draws at most 60 times a second and a frame that changes nothing
+    draws nothing, so without it "off" would time a frame with nothing to draw.
 
 Speech needs espeak-ng and sox (Debian packages); without them the script says so and stops.
 """
@@ -193,10 +196,12 @@ def child_screen(recording: bool, wav: Path, frames: int) -> dict:
             screen = app.screen
             assert screen.voice is not None and screen.voice.on is recording, "recording state"
             timer, meter = screen.query_one(TimerDisplay), screen.query_one(LevelMeter)
-            for _ in range(frames):
+            for frame in range(frames):
                 drawn = asyncio.Event()
                 start = time.perf_counter()
                 timer.refresh_reading()  # the countdown's tick: follows the run, and the recorder
+                # The countdown's shape ("m:ss"), so that no frame needs a layout of the screen.
+                timer.update(f"{frame // 12 // 60 % 10}:{frame % 60:02d}")
                 meter.refresh_meter()
                 app.call_after_refresh(
                     lambda s=start, d=drawn: (times.append(time.perf_counter() - s), d.set())

@@ -53,6 +53,9 @@ async def test_the_meter_shows_the_level_and_falls_back_slowly() -> None:
         current[0] = Meter(MeterState.RECORDING, Level(-6.0, -0.1))
         meter.refresh_meter()
         assert "too loud" in shown(meter)
+        await pilot.pause()
+        drawn = meter.render_line(0)  # what the screen draws is the same line, to the width
+        assert drawn.text.rstrip() == shown(meter) and drawn.cell_length == meter.content_size.width
 
         current[0] = Meter(MeterState.PAUSED, Level(-20.0, -10.0))
         meter.refresh_meter()
@@ -159,3 +162,24 @@ async def test_the_playback_bar_says_why_it_cannot_play() -> None:
         await pilot.pause()
         assert len(app.failures) == 1 and not app.player.playing
         assert app.failures[0].key.startswith("voice.problem.")
+
+
+async def test_the_playback_bar_is_empty_until_a_recording_is_loaded() -> None:
+    i18n.set_language("en")
+    app = PlayerApp(None)
+    async with app.run_test(size=(80, 3)) as pilot:
+        bar = app.query_one(PlaybackBar)
+        bar.focus()
+        await pilot.press("space", "right")  # nothing to play: nothing happens, nothing breaks
+        assert shown(bar).strip() == "" and bar._bar == (0, 0)
+
+        output = FakeOutput()
+        bar.load(Player(tone(10.0), RATE, output))
+        await pilot.pause()
+        assert "0:00 / 0:10" in shown(bar) and bar._bar[1] > 10
+        await pilot.press("space")
+        assert output.running
+
+        bar.load(None)
+        await pilot.pause()
+        assert shown(bar).strip() == "" and bar._bar == (0, 0) and not output.running

@@ -7,7 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, HorizontalGroup, VerticalScroll
+from textual.containers import Horizontal, HorizontalGroup, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
@@ -62,8 +62,9 @@ class QuestionScreen(Translated, RunScreen):
             yield Static(id="follow-up-text", markup=False)
             with Horizontal(id="timer-row"):
                 yield TimerDisplay(self._reading, id="timer")
-                yield Static(id="timer-status", markup=False)
-            yield LevelMeter(id="voice-meter")
+                with Vertical(id="timer-side"):  # the meter redraws with the timer's rows
+                    yield Static(id="timer-status", markup=False)
+                    yield LevelMeter(id="voice-meter")
             yield VoiceFigures(id="voice-figures")
             with Horizontal(id="confidence"):
                 yield Static(t("q.confidence_prompt"), id="confidence-prompt", markup=False)

@@ -99,7 +99,9 @@ class PlaybackBar(Translated, Static, can_focus=True):
         text = Text(no_wrap=True, overflow="crop")
         player = self.player
         if player is None:
-            self.update(text)
+            if self._bar != (0, 0):  # nothing loaded: one empty line, drawn once
+                self._bar = (0, 0)
+                self.update(text, layout=False)
             return
         if player.playing:
             symbol, state = "⏸", "voice.playback.playing"
@@ -117,4 +119,4 @@ class PlaybackBar(Translated, Static, can_focus=True):
         text.append("━" * done, style="bold green")
         text.append("─" * (width - done), style="dim")
         text.append(label, style="dim")
-        self.update(text)
+        self.update(text, layout=False)  # one line, always: no layout of the screen
