@@ -108,6 +108,12 @@ class Recorder:
         """Seconds captured in this answer so far (pauses excluded)."""
         return self._captured / self.stream.samplerate
 
+    @property
+    def written(self) -> float:
+        """Seconds of this answer handed to the file so far: what a crash may still lose is what
+        was captured after it, plus the last page the encoder holds (at most PAGE_MS)."""
+        return self._written / self.stream.samplerate
+
     def meter(self) -> Meter:
         if not self._active:
             return Meter(MeterState.OFF)
