@@ -35,6 +35,13 @@ class InvalidExport(ValueError):
 
 def read_export(source: ExportSource, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Session:
     """The session in an export given as parsed JSON, raw bytes, or a file path."""
+    return read_export_parts(source, max_bytes=max_bytes)[0]
+
+
+def read_export_parts(
+    source: ExportSource, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Session, list[str]]:
+    """The session in an export, and what parts it carries (see SessionExport.carries)."""
     if isinstance(source, Mapping):
         return session_from_export(source)
     if isinstance(source, bytes):
@@ -113,7 +120,7 @@ def parse_json(raw: bytes | str) -> Any:
         raise InvalidExport("bad_field", f"The file holds a number too long to read ({exc}).") from None
 
 
-def session_from_export(data: Any) -> Session:
+def session_from_export(data: Any) -> tuple[Session, list[str]]:
     """Check the envelope, upgrade an older version, and validate every field of the session."""
     if not isinstance(data, Mapping) or data.get("format") != EXPORT_FORMAT:
         raise InvalidExport("wrong_format", "This file is not a soutenance session export.")
@@ -133,7 +140,7 @@ def session_from_export(data: Any) -> Session:
         raise InvalidExport("missing_field" if missing else "bad_field", _first_error(exc)) from None
     session = envelope.session
     _refuse_duplicate_ids(session)
-    return session
+    return session, list(envelope.carries)
 
 
 def json_path(loc: tuple[Any, ...]) -> str:

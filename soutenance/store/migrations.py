@@ -116,7 +116,9 @@ SCHEMA_V2 = (
         mock TEXT,
         debrief_strengths TEXT NOT NULL DEFAULT '',
         debrief_improvements TEXT NOT NULL DEFAULT '',
-        feedback TEXT NOT NULL DEFAULT ''
+        feedback TEXT NOT NULL DEFAULT '',
+        edits TEXT NOT NULL DEFAULT '{}',
+        conflicts TEXT NOT NULL DEFAULT '[]'
     )""",
     """INSERT INTO sessions_v2 (id, student, path_id, project_id, project_title, language,
         evaluator_role, started_at, kind, ended_at, seed, settings, plan, cursor, stage, mock,
@@ -161,7 +163,9 @@ SCHEMA_V2 = (
         mentor_comment TEXT NOT NULL DEFAULT '',
         marks TEXT NOT NULL DEFAULT '{}',
         answered_at TEXT,
-        revision INTEGER NOT NULL DEFAULT 0
+        revision INTEGER NOT NULL DEFAULT 0,
+        edits TEXT NOT NULL DEFAULT '{}',
+        conflicts TEXT NOT NULL DEFAULT '[]'
     )""",
     """INSERT INTO answers_v2 (id, session_id, question_id, question_text, key_points, time_limit,
         position, status, elapsed, confidence, covered, notes, reason, mentor_notes,
@@ -188,7 +192,9 @@ SCHEMA_V2 = (
         elapsed REAL,
         covered TEXT NOT NULL DEFAULT '[]',
         notes TEXT NOT NULL DEFAULT '',
-        ad_hoc INTEGER NOT NULL DEFAULT 0
+        ad_hoc INTEGER NOT NULL DEFAULT 0,
+        edits TEXT NOT NULL DEFAULT '{}',
+        conflicts TEXT NOT NULL DEFAULT '[]'
     )""",
     """INSERT INTO follow_ups_v2 (id, answer_id, position, text, key_points, time_limit, elapsed,
         covered, notes, ad_hoc)
@@ -199,7 +205,9 @@ SCHEMA_V2 = (
         session_id TEXT NOT NULL REFERENCES sessions_v2 (id) ON DELETE CASCADE,
         position INTEGER NOT NULL,
         text TEXT NOT NULL,
-        done INTEGER NOT NULL DEFAULT 0
+        done INTEGER NOT NULL DEFAULT 0,
+        edits TEXT NOT NULL DEFAULT '{}',
+        conflicts TEXT NOT NULL DEFAULT '[]'
     )""",
     """INSERT INTO objectives_v2 (id, session_id, position, text, done)
     SELECT id, session_id, position, text, done FROM objectives""",

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from soutenance.clock import Clock, SystemClock
-from soutenance.session.model import MARK_SCALES, Marks, Objective, Session, new_id
+from soutenance.session.model import Objective, Session, new_id
 from soutenance.store.db import Database
-from soutenance.store.rows import parse_date, parse_timestamp, timestamp
+from soutenance.store.rows import OBJECTIVES, parse_date, parse_timestamp, timestamp
 
 LANGUAGES = ("fr", "en")
 
@@ -168,51 +168,12 @@ class Roster:
             for row in rows
         ]
 
-    def add_objective(self, session_id: str, text: str) -> Objective:
-        objective = Objective(text=text)
-        self.db.write(
-            lambda conn: conn.execute(
-                """INSERT INTO objectives (id, session_id, position, text, done)
-                VALUES (?, ?, (SELECT coalesce(max(position) + 1, 0) FROM objectives
-                    WHERE session_id = ?), ?, 0)""",
-                (objective.id, session_id, session_id, text),
-            )
-        )
-        return objective
-
-    def tick_objective(self, objective_id: str, done: bool = True) -> bool:
-        return self._update("UPDATE objectives SET done = ? WHERE id = ?", (done, objective_id))
-
     def open_objectives(self, student: str) -> list[Objective]:
         """The objectives not done yet, from the student's latest session that set any."""
         query = f"""SELECT * FROM objectives WHERE done = 0 AND session_id = (
             {_LATEST_WITH_OBJECTIVES.format(name="?")}) ORDER BY position, rowid"""
         rows = self.db.read(lambda conn: conn.execute(query, (student,)).fetchall())
-        return [Objective(text=r["text"], done=False, id=r["id"]) for r in rows]
-
-    def set_mentor_comment(self, answer_id: str, text: str) -> bool:
-        return self._update("UPDATE answers SET mentor_comment = ? WHERE id = ?", (text, answer_id))
-
-    def set_mentor_notes(self, answer_id: str, text: str) -> bool:
-        return self._update("UPDATE answers SET mentor_notes = ? WHERE id = ?", (text, answer_id))
-
-    def set_marks(self, answer_id: str, marks: Marks) -> bool:
-        """Replace the mentor's marks on an answer (scales left out are cleared)."""
-        text = marks.model_dump_json(exclude_none=True)
-        return self._update("UPDATE answers SET marks = ? WHERE id = ?", (text, answer_id))
-
-    def set_mark(self, answer_id: str, scale: str, value: int | None) -> None:
-        """Give a mark 1..4 on one of MARK_SCALES, or take it back with None."""
-        if scale not in MARK_SCALES:
-            raise ValueError(f"unknown mark scale {scale!r}; expected one of {MARK_SCALES}")
-        if value is None:
-            self._update("UPDATE answers SET marks = json_remove(marks, ?) WHERE id = ?", (f"$.{scale}", answer_id))
-            return
-        if type(value) is not int or not 1 <= value <= 4:
-            raise ValueError(f"mark {scale} must be 1..4, got {value!r}")
-        self._update(
-            "UPDATE answers SET marks = json_set(marks, ?, ?) WHERE id = ?", (f"$.{scale}", value, answer_id)
-        )
+        return [Objective.model_validate(OBJECTIVES.data(row)) for row in rows]
 
     def _update(self, query: str, params: tuple) -> bool:
         return self.db.write(lambda conn: conn.execute(query, params).rowcount > 0)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from soutenance.clock import Clock, SystemClock
 from soutenance.paths import database_path
-from soutenance.session.model import Answer, Session, SessionKind
+from soutenance.session.model import Answer, FollowUpAnswer, Objective, Session, SessionKind
 from soutenance.store.db import (
     CorruptDatabase,
     Database,
@@ -31,6 +31,7 @@ from soutenance.store.roster import Roster, Student, ensure_student, student_fro
 from soutenance.store.rows import (
     ANSWERS,
     FOLLOW_UPS,
+    OBJECTIVES,
     answer_from_row,
     parse_timestamp,
     read_session,
@@ -203,6 +204,56 @@ class Store:
                 "DELETE FROM leases WHERE session_id = ? AND holder = ?", (session_id, holder)
             )
         )
+
+    # -- edits of a stored session (the mentor's review, objectives) ---------------------------
+
+    def edit_answer(self, answer_id: str, change: Callable[[Answer], object]) -> Answer:
+        """Read one answer, let `change` edit it, and save it, in one transaction."""
+
+        def work(conn: sqlite3.Connection) -> Answer:
+            row = conn.execute("SELECT * FROM answers WHERE id = ?", (answer_id,)).fetchone()
+            if row is None:
+                raise LookupError(f"No answer with id {answer_id}.")
+            answer = answer_from_row(row)
+            answer.follow_ups = [
+                FollowUpAnswer.model_validate(FOLLOW_UPS.data(f))
+                for f in conn.execute(
+                    "SELECT * FROM follow_ups WHERE answer_id = ? ORDER BY position, rowid", (answer_id,)
+                )
+            ]
+            if change(answer) is not False:
+                _write_answer_checked(conn, row["session_id"], answer, answer.revision)
+            return answer
+
+        return self.db.write(work)
+
+    def edit_objective(self, objective_id: str, change: Callable[[Objective], object]) -> Objective:
+        """Read one objective, let `change` edit it, and save it, in one transaction."""
+
+        def work(conn: sqlite3.Connection) -> Objective:
+            row = conn.execute("SELECT * FROM objectives WHERE id = ?", (objective_id,)).fetchone()
+            if row is None:
+                raise LookupError(f"No objective with id {objective_id}.")
+            objective = Objective.model_validate(OBJECTIVES.data(row))
+            if change(objective) is not False:
+                OBJECTIVES.write(conn, objective, row["session_id"], row["position"])
+            return objective
+
+        return self.db.write(work)
+
+    def edit_session(self, session_id: str, change: Callable[[Session], object]) -> Session:
+        """Read a session, let `change` edit its own fields or objectives, and save them."""
+
+        def work(conn: sqlite3.Connection) -> Session:
+            session = read_session(conn, session_id)
+            if session is None:
+                raise SessionNotFound(session_id)
+            if change(session) is not False:
+                write_session_row(conn, session)
+                write_objectives(conn, session.id, session.objectives)
+            return session
+
+        return self.db.write(work)
 
     # -- whole sessions -----------------------------------------------------------------------
 

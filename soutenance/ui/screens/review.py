@@ -26,6 +26,7 @@ from soutenance.ui.exports import deliver_export
 from soutenance.ui.screens.mentor_import import missing_questions
 from soutenance.ui.screens.mentor_marks import MarksModal, marks_line
 from soutenance.ui.translated import Translated
+from soutenance.usecases.review import SessionEdits
 
 COMMENT_SAVE_DELAY = 0.3
 
@@ -95,6 +96,11 @@ class ReviewScreen(Translated, Screen[None]):
     @property
     def store(self):  # noqa: ANN201 - the app's Store
         return self.app.store  # type: ignore[attr-defined]
+
+    @property
+    def edits(self) -> SessionEdits:
+        """The mentor's edits of this session, stamped so that imports merge them field by field."""
+        return SessionEdits(self.store, self.session_id, by="mentor", clock=self.app.services.clock)  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -222,8 +228,7 @@ class ReviewScreen(Translated, Screen[None]):
             if marks is None:
                 return
             try:
-                self.store.roster.set_marks(answer.id, marks)
-                answer.marks = marks
+                answer.marks = self.edits.marks(answer.id, marks).marks
             except Exception as error:  # noqa: BLE001 - say it; nothing else to do
                 self.notify(t("mentor.save_failed", error=str(error)), severity="error", markup=False)
             self.show_answer()
@@ -250,7 +255,7 @@ class ReviewScreen(Translated, Screen[None]):
         self._pending = None
         answer.mentor_comment = text
         try:
-            self.store.roster.set_mentor_comment(answer.id, text)
+            self.edits.comment(answer.id, text)
         except Exception as error:  # noqa: BLE001 - keep the text on screen and say so
             self.notify(t("mentor.save_failed", error=str(error)), severity="error", markup=False)
 

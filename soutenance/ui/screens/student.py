@@ -23,6 +23,7 @@ from soutenance.i18n import format_date, t
 from soutenance.session.model import Objective
 from soutenance.store import SessionSummary, Student
 from soutenance.ui.translated import Translated
+from soutenance.usecases.review import tick_objective
 
 SESSIONS_SHOWN = 50
 
@@ -151,7 +152,8 @@ class StudentScreen(Translated, Screen[None]):
             done = objective.id in ticked
             if done != objective.done:
                 try:
-                    self.store.roster.tick_objective(objective.id, done)
+                    clock = self.app.services.clock  # type: ignore[attr-defined]
+                    tick_objective(self.store, objective.id, done, by="mentor", clock=clock)
                 except Exception as error:  # noqa: BLE001 - say it, keep the page
                     self.notify(t("mentor.save_failed", error=str(error)), severity="error", markup=False)
                     continue
