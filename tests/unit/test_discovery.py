@@ -38,12 +38,21 @@ def indexed_files() -> set[str]:
 # --------------------------------------------------------------------------- roots and precedence
 
 
-def test_roots_in_precedence_order(tmp_path: Path, soutenance_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_roots_in_precedence_order(
+    tmp_path: Path, soutenance_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     option_a, option_b, env_c, env_d = (tmp_path / name for name in ("a", "b", "c", "d"))
-    monkeypatch.setenv("SOUTENANCE_BANKS", os.pathsep.join([str(env_c), "", str(env_d), str(option_a)]))
+    monkeypatch.setenv(
+        "SOUTENANCE_BANKS", os.pathsep.join([str(env_c), "", str(env_d), str(option_a)])
+    )
     roots = bank_roots([option_a, option_b, option_a])
     assert [r.path for r in roots] == [
-        option_a, option_b, env_c, env_d, (soutenance_home / "banks").resolve(), paths.bundled_banks_dir().resolve(),
+        option_a,
+        option_b,
+        env_c,
+        env_d,
+        (soutenance_home / "banks").resolve(),
+        paths.bundled_banks_dir().resolve(),
     ], "--banks first, then $SOUTENANCE_BANKS, the user folder, the bundled banks; each folder once"
     assert [r.kind for r in roots] == [RootKind.USER] * 5 + [RootKind.BUNDLED]
 
@@ -73,7 +82,9 @@ def test_first_root_wins_and_shadows_the_others_in_order(
 def test_a_broken_copy_does_not_hide_the_bundled_project(soutenance_home: Path) -> None:
     broken = soutenance_home / "banks" / "brief.yaml"
     broken.parent.mkdir()
-    broken.write_text(HEADER.format(pid="brief-creatif", title="T") + "    difficulty: 9\n", encoding="utf-8")
+    broken.write_text(
+        HEADER.format(pid="brief-creatif", title="T") + "    difficulty: 9\n", encoding="utf-8"
+    )
     catalog = build_catalog()
     [entry] = catalog.find("community-manager/brief-creatif")
     assert entry.root.kind is RootKind.BUNDLED and entry.shadows == []
@@ -119,9 +130,9 @@ def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     reads: list[Path] = []
     original = catalog_module.summarize_file
 
-    def spy(path: Path, stat: os.stat_result) -> catalog_module.FileSummary:
+    def spy(path: Path, stat: os.stat_result, **options: bool) -> catalog_module.FileSummary:
         reads.append(path)
-        return original(path, stat)
+        return original(path, stat, **options)
 
     monkeypatch.setattr(catalog_module, "summarize_file", spy)
     return reads
@@ -142,7 +153,9 @@ def test_index_lives_in_the_data_dir_and_spares_unchanged_files(
     assert again.find("community-manager/p")[0].file == bank
 
 
-def test_changed_file_of_the_same_size_is_reread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_changed_file_of_the_same_size_is_reread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bank = write_bank(tmp_path / "banks", "b.yaml", title="AAAA")
     assert build_catalog([bank.parent]).find("community-manager/p")[0].summary.title == "AAAA"
     before = bank.stat()
@@ -158,9 +171,13 @@ def test_changed_size_with_the_same_mtime_is_reread(tmp_path: Path) -> None:
     bank = write_bank(tmp_path / "banks", "b.yaml", title="AAAA")
     build_catalog([bank.parent])
     before = bank.stat()
-    bank.write_text(bank.read_text(encoding="utf-8").replace("AAAA", "Longer title"), encoding="utf-8")
+    bank.write_text(
+        bank.read_text(encoding="utf-8").replace("AAAA", "Longer title"), encoding="utf-8"
+    )
     os.utime(bank, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert build_catalog([bank.parent]).find("community-manager/p")[0].summary.title == "Longer title"
+    assert (
+        build_catalog([bank.parent]).find("community-manager/p")[0].summary.title == "Longer title"
+    )
 
 
 def test_file_that_becomes_invalid_is_a_problem_and_valid_again_loads(tmp_path: Path) -> None:
@@ -219,7 +236,9 @@ def test_corrupt_index_is_ignored_and_rewritten(tmp_path: Path, content: bytes) 
 
 
 def test_unwritable_data_dir_only_costs_speed(tmp_path: Path, soutenance_home: Path) -> None:
-    (soutenance_home / "cache").write_text("a file where the cache folder should be", encoding="utf-8")
+    (soutenance_home / "cache").write_text(
+        "a file where the cache folder should be", encoding="utf-8"
+    )
     bank = write_bank(tmp_path / "banks", "b.yaml")
     for _ in range(2):
         assert build_catalog([bank.parent]).find("community-manager/p")[0].file == bank

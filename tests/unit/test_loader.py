@@ -56,7 +56,8 @@ def test_follow_ups_accept_text_or_mapping(fixtures: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "seconds"), [(90, 90), ("90", 90), ("1:30", 90), ("90s", 90), ("2m", 120), ("2 min", 120)]
+    ("raw", "seconds"),
+    [(90, 90), ("90", 90), ("1:30", 90), ("90s", 90), ("2m", 120), ("2 min", 120)],
 )
 def test_durations(raw: object, seconds: int) -> None:
     assert parse_duration(raw) == seconds
@@ -92,7 +93,9 @@ def test_wrong_value_points_at_the_value(tmp_path: Path) -> None:
 
 def test_missing_key_points_at_its_mapping(tmp_path: Path) -> None:
     text = GOOD.replace("  evaluator_role: La cliente\n", "")
-    assert only_error(tmp_path, text) == "bank.yaml:2:3: error: missing required key `evaluator_role`"
+    assert (
+        only_error(tmp_path, text) == "bank.yaml:2:3: error: missing required key `evaluator_role`"
+    )
 
 
 def test_invalid_utf8(tmp_path: Path) -> None:
@@ -114,7 +117,10 @@ def test_crlf_is_accepted_and_lines_still_count(tmp_path: Path) -> None:
 
 def test_tab_indentation(tmp_path: Path) -> None:
     text = GOOD.replace("    text: Pourquoi ?", "\ttext: Pourquoi ?")
-    assert only_error(tmp_path, text).startswith("bank.yaml:9:1: error: invalid YAML: found a tab")
+    assert (
+        only_error(tmp_path, text)
+        == "bank.yaml:9:1: error: invalid YAML: a tab cannot indent YAML; use spaces"
+    )
 
 
 @pytest.mark.parametrize("content", ["", "\n\n", "# juste un commentaire\n"])
@@ -179,7 +185,9 @@ def test_two_documents(tmp_path: Path) -> None:
 
 
 def test_top_level_list(tmp_path: Path) -> None:
-    assert only_error(tmp_path, "- a\n- b\n").startswith("bank.yaml:1:1: error: a bank is a mapping")
+    assert only_error(tmp_path, "- a\n- b\n").startswith(
+        "bank.yaml:1:1: error: a bank is a mapping"
+    )
 
 
 def test_unreadable_path_is_a_diagnostic(tmp_path: Path) -> None:
@@ -189,7 +197,9 @@ def test_unreadable_path_is_a_diagnostic(tmp_path: Path) -> None:
 
 
 def test_empty_values_are_null_and_take_defaults(tmp_path: Path) -> None:
-    text = GOOD.replace("    key_points: [a, b, c]\n", "    key_points:\n    follow_ups: ~\n    tags: null\n")
+    text = GOOD.replace(
+        "    key_points: [a, b, c]\n", "    key_points:\n    follow_ups: ~\n    tags: null\n"
+    )
     result = read_bank(write(tmp_path, text))
     assert result.ok, [str(d) for d in result.diagnostics]
     question = result.bank.questions[0]
@@ -197,6 +207,8 @@ def test_empty_values_are_null_and_take_defaults(tmp_path: Path) -> None:
 
 
 def test_null_text_is_an_error_but_quoted_tilde_is_text(tmp_path: Path) -> None:
-    assert only_error(tmp_path, GOOD.replace("text: Pourquoi ?", "text: ~")).startswith("bank.yaml:9:11: error: `text`:")
+    assert only_error(tmp_path, GOOD.replace("text: Pourquoi ?", "text: ~")).startswith(
+        "bank.yaml:9:11: error: `text`:"
+    )
     quoted = read_bank(write(tmp_path, GOOD.replace("text: Pourquoi ?", "text: '~'")))
     assert quoted.ok and quoted.bank.questions[0].text == "~"
