@@ -4,12 +4,13 @@
     python benchmarks/generate_banks.py OUT_DIR --small-vocabulary   # hostile: 40 words in all
 
 Writes OUT_DIR/<path-id>/<project-id>.yaml, one project per file, spread over ten learning paths
-(French and English). Question texts are assembled from varied phrasings and vocabulary so that
-near-duplicate detection has realistic work, with a few deliberate near-duplicates and a few
-questions without key points (so lint has some warnings to report, as real banks do). Each
-question has key points, follow-ups (bare text or with key points), a difficulty, a time limit in
-one of the accepted spellings, tags and, now and then, a comment. The same arguments always
-produce byte-identical files.
+(French and English). Question texts are assembled from varied phrasings and vocabulary, naming
+the project's brand and topic, so that near-duplicate detection has realistic work, with a few
+deliberate near-duplicates and about 1 % of questions or follow-ups without key points (so lint
+has some warnings to report, as real banks do). Each question has key points, follow-ups (bare
+text or with key points), a difficulty, a time limit that grows with it in one of the accepted
+spellings, tags and, now and then, a comment. The same arguments always produce byte-identical
+files.
 
 With --small-vocabulary, every question text, key point and follow-up is a random run of words
 from one vocabulary of 40 words, as templated or generated banks are: every word is common, which
@@ -446,7 +447,8 @@ def flow_list(items: list[str]) -> str:
     return "[" + ", ".join(scalar(i) for i in items) + "]"
 
 
-def question_text(rng: random.Random, words: dict) -> str:
+def question_text(rng: random.Random, words: dict, context: str) -> str:
+    """A question of the project: opener, object, often a qualifier, and the project's context."""
     opener = rng.choice(words["openers"])
     obj = rng.choice(words["objects"])
     text = f"{opener} {obj}"
@@ -455,7 +457,16 @@ def question_text(rng: random.Random, words: dict) -> str:
     if rng.random() < 0.3:
         other = rng.choice(words["objects"])
         text += f", et pas {other}" if words is VOCAB["fr"] else f", and not {other}"
-    return text + (" ?" if words is VOCAB["fr"] else "?")
+    return text + context + (" ?" if words is VOCAB["fr"] else "?")
+
+
+def project_context(rng: random.Random, language: str, topic: str) -> str:
+    """What every question of a project names: its brand and topic (projects of a path differ)."""
+    brand = "".join(rng.choice(BRAND_SYLLABLES) for _ in range(3)).capitalize()
+    return f" pour la {topic} de {brand}" if language == "fr" else f" for {brand}'s {topic}"
+
+
+BRAND_SYLLABLES = ["lu", "ma", "ro", "vi", "ta", "ne", "so", "ka", "pi", "dre", "mon", "sel", "cor", "ba"]
 
 
 def near_duplicate(rng: random.Random, text: str, language: str) -> str:
@@ -465,8 +476,12 @@ def near_duplicate(rng: random.Random, text: str, language: str) -> str:
     return text.removesuffix("?") + rng.choice([", exactly?", ", concretely?"])
 
 
-def time_limit(rng: random.Random) -> str:
-    seconds = rng.choice([60, 90, 90, 90, 120, 120, 150, 180])
+SECONDS_BY_DIFFICULTY = {1: [60, 90], 2: [90, 90, 120, 150], 3: [150, 180, 240]}
+"""A harder question never gets less time than an easier one (lint warns otherwise)."""
+
+
+def time_limit(rng: random.Random, difficulty: int) -> str:
+    seconds = rng.choice(SECONDS_BY_DIFFICULTY[difficulty])
     spelling = rng.randrange(4)
     if spelling == 0:
         return str(seconds)
@@ -484,6 +499,7 @@ def bank_text(
     project_id: str,
     title: str,
     count: int,
+    context: str,
     small: bool = False,
 ) -> str:
     words = VOCAB[language]
@@ -525,14 +541,15 @@ def bank_text(
         elif small:
             text = small_vocabulary_text(rng, language)
         else:
-            text = question_text(rng, words)
+            text = question_text(rng, words, context)
             for _ in range(5):  # a mentor rarely writes the very same question twice
                 if text not in seen:
                     break
-                text = question_text(rng, words)
+                text = question_text(rng, words, context)
         texts.append(text)
         seen.add(text)
-        qid = f"q{index + 1:04d}-{slug(' '.join(text.split()[1:4]))[:40].strip('-')}"
+        number = project_id.split("-")[0]
+        qid = f"{number}-q{index + 1:04d}-{slug(' '.join(text.split()[1:4]))[:40].strip('-')}"
         lines.append(f"  - id: {qid}")
         if len(text) > 90 and rng.random() < 0.2:
             lines.append("    text: >-")
@@ -550,13 +567,14 @@ def bank_text(
         lines.append("    follow_ups:")
         for _ in range(rng.randint(1, 3)):
             follow = rng.choice(words["follow_ups"])
-            if rng.random() < 0.3:
+            if rng.random() < 0.01:
+                lines.append(f"      - {scalar(follow)}")
+            else:
                 lines.append(f"      - text: {scalar(follow)}")
                 lines.append(f"        key_points: {flow_list(rng.sample(words['key_points'], 2))}")
-            else:
-                lines.append(f"      - {scalar(follow)}")
-        lines.append(f"    difficulty: {rng.choice([1, 2, 2, 2, 3])}")
-        lines.append(f"    time_limit: {time_limit(rng)}")
+        difficulty = rng.choice([1, 2, 2, 2, 3])
+        lines.append(f"    difficulty: {difficulty}")
+        lines.append(f"    time_limit: {time_limit(rng, difficulty)}")
         lines.append(f"    tags: {flow_list(rng.sample(words['tags'], rng.randint(1, 3)))}")
         lines.append("")
     return "\n".join(lines)
@@ -582,11 +600,12 @@ def generate(
         title = rng.choice(words["titles"]).format(topic=topic)
         title = title[0].upper() + title[1:]
         project_id = f"p{number + 1:04d}-{slug(topic)}"
+        context = project_context(rng, language, topic)
         count = base + (1 if number < extra else 0)
         target = folder / slug(path_name) / f"{project_id}.yaml"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(
-            bank_text(rng, path_name, language, project_id, title, count, small_vocabulary),
+            bank_text(rng, path_name, language, project_id, title, count, context, small_vocabulary),
             encoding="utf-8",
         )
         written.append(target)

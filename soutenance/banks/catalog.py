@@ -1,29 +1,25 @@
 """The catalog of all known projects, built from a per-file index so start-up stays fast.
 
 Each file's summary is cached under the data dir keyed by its size and modification time; a
-changed file is always re-read. Full banks are loaded only when a project is opened. Many files
-to read are linted in parallel processes; a few are read here, sparing the pool's start-up.
+changed file is always re-read (see `batch` for how). Full banks are loaded only when a project
+is opened.
 """
 
 from __future__ import annotations
 
-import functools
-import multiprocessing
 import os
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from soutenance import paths
+from soutenance.banks.batch import paused_cycle_collection, summarize_all, summarize_file
 from soutenance.banks.diagnostics import Diagnostic, Severity, reason
 from soutenance.banks.discovery import BankRoot, RootKind, bank_roots, files_of_roots, real
 from soutenance.banks.index import INDEX_VERSION, FileSummary, read_index, write_index
-from soutenance.banks.lint import ProjectQuestions, bank_warnings, path_warnings, question_spots
+from soutenance.banks.lint import ProjectQuestions, path_warnings
 from soutenance.banks.loader import read_bank
 from soutenance.banks.model import Bank
-from soutenance.banks.similarity import words
-from soutenance.banks.yaml_strict import locate
 
 __all__ = [
     "INDEX_VERSION",
@@ -35,34 +31,6 @@ __all__ = [
     "catalog_of_roots",
     "summarize_file",
 ]
-
-PARALLEL_MIN_FILES = 8
-PARALLEL_MIN_BYTES = 1_000_000
-"""Below either, files are read in this process: forking workers would cost more than it saves."""
-
-
-def summarize_file(path: Path, stat: os.stat_result, *, spots: bool = False) -> FileSummary:
-    """Lint one file into its summary; with `spots`, keep what checks across projects need."""
-    result = read_bank(path)
-    summary = FileSummary(str(path), stat.st_size, stat.st_mtime_ns, result.diagnostics)
-    if result.bank is None or result.node is None:
-        return summary
-    sets = [words(question.text) for question in result.bank.questions]
-    result.diagnostics.extend(bank_warnings(result, sets))
-    project = result.bank.project
-    summary.path_name, summary.path_id = project.path, project.path_id
-    summary.project_id, summary.title = project.id, project.title
-    summary.language, summary.question_count = project.language, len(result.bank.questions)
-    summary.evaluator_role = project.evaluator_role
-    summary.minutes = (
-        project.format.presentation,
-        project.format.discussion,
-        project.format.debrief,
-    )
-    summary.id_line, summary.id_col = locate(result.node, ("project", "id"))
-    if spots:
-        summary.questions = question_spots(result, sets)
-    return summary
 
 
 @dataclass(slots=True)
@@ -165,14 +133,8 @@ def catalog_of_roots(
         try:
             stat = os.stat(path)
         except OSError as exc:
-            summaries.append(
-                (
-                    root,
-                    FileSummary(
-                        str(path), 0, 0, [_error(str(path), f"cannot read file: {reason(exc)}")]
-                    ),
-                )
-            )
+            problem = _error(str(path), f"cannot read file: {reason(exc)}")
+            summaries.append((root, FileSummary(str(path), 0, 0, [problem])))
             continue
         cached = cache.get(str(path))
         if cached and cached.size == stat.st_size and cached.mtime_ns == stat.st_mtime_ns:
@@ -181,7 +143,7 @@ def catalog_of_roots(
             to_read.append((len(summaries), path, stat))
             summaries.append((root, None))
     for (slot, _, _), summary in zip(
-        to_read, _summarize_all(to_read, across_projects), strict=True
+        to_read, summarize_all(to_read, spots=across_projects), strict=True
     ):
         summaries[slot] = (summaries[slot][0], summary)
     done = [(root, summary) for root, summary in summaries if summary is not None]
@@ -190,48 +152,13 @@ def catalog_of_roots(
     folders = [FileSummary(d.file, 0, 0, [d]) for d in folder_problems]
     catalog = _assemble(done, folders)
     if across_projects:
-        _check_across_projects(catalog)
+        with paused_cycle_collection():
+            _check_across_projects(catalog)
     return catalog
 
 
 def _error(file: str, message: str) -> Diagnostic:
     return Diagnostic(file, 1, 1, Severity.ERROR, message)
-
-
-def _summarize_all(
-    to_read: Sequence[tuple[int, Path, os.stat_result]], spots: bool
-) -> list[FileSummary]:
-    task = functools.partial(_summarize_task, spots=spots)
-    workers = _workers(to_read)
-    if workers < 2:
-        return [task(item) for item in to_read]
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(task, to_read, chunksize=max(1, len(to_read) // (workers * 8))))
-
-
-def _summarize_task(item: tuple[int, Path, os.stat_result], *, spots: bool) -> FileSummary:
-    _, path, stat = item
-    return summarize_file(path, stat, spots=spots)
-
-
-def _workers(to_read: Sequence[tuple[int, Path, os.stat_result]]) -> int:
-    """How many processes should lint these files: one unless there are many (and forking is safe).
-
-    Forking is only safe while this process runs a single thread (the TUI runs several, and
-    reloads its few changed files itself).
-    """
-    if (
-        len(to_read) < PARALLEL_MIN_FILES
-        or sum(stat.st_size for _, _, stat in to_read) < PARALLEL_MIN_BYTES
-    ):
-        return 1
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-        return 1
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return min(cpus, 8, len(to_read) // PARALLEL_MIN_FILES)
 
 
 def _assemble(

@@ -26,13 +26,15 @@ _COMMENT = re.compile(r"(?:^|\s)#")
 
 
 class QuestionSpot(NamedTuple):
-    """What cross-project checks need of a question: its id, its words and where they are.
+    """What checks across projects need of a question: its id, words, keys and positions.
 
-    A tuple, as thousands of them come back from the processes that lint files in parallel.
+    A tuple of plain values, as thousands of them come back from the processes that lint files
+    in parallel: the words as one string, the similarity keys computed there once.
     """
 
     id: str
-    words: tuple[str, ...]
+    words: str
+    keys: tuple[int, ...]
     id_line: int
     id_col: int
     text_line: int
@@ -48,9 +50,12 @@ def lint_file(path: Path, *, display: str | None = None) -> BankFile:
 
 
 def bank_warnings(
-    result: BankFile, sets: Sequence[frozenset[str]] | None = None
+    result: BankFile,
+    sets: Sequence[frozenset[str]] | None = None,
+    keys: Sequence[Sequence[int]] | None = None,
 ) -> list[Diagnostic]:
-    """Warnings of a valid bank; `sets` are its questions' words when the caller has them."""
+    """Warnings of a valid bank; `sets` and `keys` are its questions' words and similarity keys
+    when the caller has them already."""
     bank, node, name = result.bank, result.node, result.display
     assert bank is not None and node is not None
     found: list[Diagnostic] = []
@@ -73,7 +78,7 @@ def bank_warnings(
                 warn(("questions", index, "follow_ups", number), message)
     found += _time_warnings(result)
     sets = list(sets) if sets is not None else [words(q.text) for q in bank.questions]
-    for earlier, later, _score in first_near_duplicates(sets):
+    for earlier, later, _score in first_near_duplicates(sets, keys=keys):
         first = bank.questions[earlier]
         line, _ = locate(node, ("questions", earlier, "text"))
         warn(
@@ -104,11 +109,12 @@ def _time_warnings(result: BankFile) -> list[Diagnostic]:
     if not usual:
         return []
     longest = max(usual, key=lambda q: q.time_limit)
-    lines = result.source.splitlines()
+    lines: list[str] = []
     found = []
     for index, question in enumerate(bank.questions):
         if question.difficulty != 3 or question.time_limit >= longest.time_limit:
             continue
+        lines = lines or result.source.splitlines()
         limit = node_at(node, ("questions", index, "time_limit"))
         if limit is not None and _has_comment(lines, limit):
             continue
@@ -131,15 +137,23 @@ def _has_comment(lines: list[str], value: yaml.Node) -> bool:
     return _COMMENT.search(lines[end.line][end.column :]) is not None
 
 
-def question_spots(result: BankFile, sets: Sequence[frozenset[str]]) -> list[QuestionSpot]:
-    """The questions of a valid bank as the cross-project checks need them."""
+def question_spots(
+    result: BankFile, sets: Sequence[frozenset[str]], keys: Sequence[tuple[int, ...]]
+) -> list[QuestionSpot]:
+    """The questions of a valid bank as the checks across projects need them."""
     node = result.node
     assert result.bank is not None and node is not None
+    items = node_at(node, ("questions",))
+    if not isinstance(items, yaml.SequenceNode):  # `questions:` left empty
+        return []
     spots = []
-    for index, (question, found) in enumerate(zip(result.bank.questions, sets, strict=True)):
-        id_line, id_col = locate(node, ("questions", index, "id"))
-        text_line, text_col = locate(node, ("questions", index, "text"))
-        spots.append(QuestionSpot(question.id, tuple(found), id_line, id_col, text_line, text_col))
+    for question, item, found, mine in zip(
+        result.bank.questions, items.value, sets, keys, strict=True
+    ):
+        where = {key.value: value.start_mark for key, value in item.value}  # a valid question
+        at_id, at_text = where["id"], where["text"]
+        lines_cols = (at_id.line + 1, at_id.column + 1, at_text.line + 1, at_text.column + 1)
+        spots.append(QuestionSpot(question.id, " ".join(found), mine, *lines_cols))
     return spots
 
 
@@ -158,6 +172,7 @@ def path_warnings(projects: Sequence[ProjectQuestions]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     first_use: dict[str, tuple[ProjectQuestions, QuestionSpot]] = {}
     sets: list[frozenset[str]] = []
+    keys: list[tuple[int, ...]] = []
     owners: list[int] = []
     spots: list[tuple[ProjectQuestions, QuestionSpot]] = []
     for number, project in enumerate(projects):
@@ -171,10 +186,11 @@ def path_warnings(projects: Sequence[ProjectQuestions]) -> list[Diagnostic]:
                 found.append(
                     Diagnostic(project.file, spot.id_line, spot.id_col, Severity.WARNING, message)
                 )
-            sets.append(frozenset(spot.words))
+            sets.append(frozenset(spot.words.split()))
+            keys.append(spot.keys)
             owners.append(number)
             spots.append((project, spot))
-    for earlier, later, _score in first_near_duplicates(sets, groups=owners):
+    for earlier, later, _score in first_near_duplicates(sets, groups=owners, keys=keys):
         (other, where), (project, spot) = spots[earlier], spots[later]
         message = (
             f"question `{spot.id}` is nearly the same as `{where.id}` of project `{other.project_id}` "

@@ -161,18 +161,18 @@ def _duplicate_ids(name: str, node: yaml.Node, data: dict) -> list[Diagnostic]:
     questions = data.get("questions")
     if not isinstance(questions, list):
         return []
-    first_line: dict[str, int] = {}
+    first_use: dict[str, int] = {}
     found = []
     for index, question in enumerate(questions):
         qid = question.get("id") if isinstance(question, dict) else None
         if not isinstance(qid, str):
             continue
-        if qid in first_line:
+        first = first_use.setdefault(qid, index)
+        if first != index:  # positions are looked up only for the rare duplicate
             line, col = locate(node, ("questions", index, "id"))
-            message = f"duplicate question id `{qid}` (first used on line {first_line[qid]}): ids are unique within a project"
+            first_line = locate(node, ("questions", first, "id"))[0]
+            message = f"duplicate question id `{qid}` (first used on line {first_line}): ids are unique within a project"
             found.append(Diagnostic(name, line, col, Severity.ERROR, message))
-        else:
-            first_line[qid] = locate(node, ("questions", index, "id"))[0]
     return found
 
 

@@ -24,8 +24,9 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Sequence
-from itertools import combinations
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from itertools import chain, combinations
 
 from soutenance.text import fold
 
@@ -54,6 +55,8 @@ def _schemes(size: int, threshold: float) -> tuple[tuple[int, tuple[tuple[int, i
     A set is indexed and looked up under the schemes of every size a partner may have up to its
     own, so whichever of the two comes later finds the other.
     """
+    if not 0 < threshold <= 1:
+        raise ValueError("a similarity threshold is in (0, 1]")
     smallest = max(1, math.ceil(size * threshold - _SLACK))
     counts = sorted(
         {
@@ -64,34 +67,46 @@ def _schemes(size: int, threshold: float) -> tuple[tuple[int, tuple[tuple[int, i
     return tuple((parts, tuple(combinations(range(parts), 2))) for parts in counts)
 
 
-class _PartitionIndex:
-    """Sets indexed by their keys; the keys of a set find every earlier set it may be near."""
+def index_keys(words_of: frozenset[str], threshold: float = NEAR_DUPLICATE) -> tuple[int, ...]:
+    """The keys a set is indexed and looked up under: two sets at `threshold` share one.
 
-    def __init__(self, threshold: float) -> None:
-        if not 0 < threshold <= 1:
-            raise ValueError("a similarity threshold is in (0, 1]")
-        self.threshold = threshold
+    Keys hash the words with Python's `hash`, salted per process: they compare only within one
+    process and the processes it forks (which is how banks are linted in parallel).
+    """
+    hashes = list(map(hash, words_of))
+    found: list[int] = []
+    for parts, pairs in _schemes(len(hashes), threshold):
+        signature = [parts] * parts
+        for value in hashes:
+            signature[value % parts] += value
+        found += [hash((i, j, signature[i], signature[j])) for i, j in pairs]
+    return tuple(found)
+
+
+class _PartitionIndex:
+    """Sets by their keys: the keys of a set find every earlier set it may be near.
+
+    Only keys that more than one set has are kept (counted in C first): a key no other set has
+    finds nothing, and most keys are such, so most sets cost no look-up at all.
+    """
+
+    def __init__(self, keys: Sequence[Iterable[int]]) -> None:
+        counts = Counter(chain.from_iterable(keys))
+        self.shared = {key for key, count in counts.items() if count > 1}
         self.postings: dict[int, list[int]] = {}
 
-    def keys(self, words_of: frozenset[str]) -> list[int]:
-        hashes = list(map(hash, words_of))
-        found = []
-        for parts, pairs in _schemes(len(hashes), self.threshold):
-            signature = [parts] * parts
-            for value in hashes:
-                signature[value % parts] += value
-            found += [hash((i, j, signature[i], signature[j])) for i, j in pairs]
-        return found
+    def useful(self, keys: Iterable[int]) -> set[int]:
+        return self.shared.intersection(keys)
 
-    def candidates(self, keys: list[int]) -> set[int]:
+    def candidates(self, keys: Iterable[int]) -> list[int]:
         found: set[int] = set()
         postings = self.postings
         for key in keys:
             if (posting := postings.get(key)) is not None:
                 found.update(posting)
-        return found
+        return sorted(found)
 
-    def add(self, index: int, keys: list[int]) -> None:
+    def add(self, index: int, keys: Iterable[int]) -> None:
         postings = self.postings
         for key in keys:
             if (posting := postings.get(key)) is None:
@@ -100,20 +115,29 @@ class _PartitionIndex:
                 posting.append(index)
 
 
+def _all_keys(
+    sets: Sequence[frozenset[str]], threshold: float, keys: Sequence[Sequence[int]] | None
+) -> Sequence[Sequence[int]]:
+    if keys is not None:
+        return keys
+    return [index_keys(words_of, threshold) if words_of else () for words_of in sets]
+
+
 def similar_pairs(
     sets: Sequence[frozenset[str]], threshold: float = NEAR_DUPLICATE
 ) -> list[tuple[int, int, float]]:
     """Every pair (i, j, score), i < j, whose similarity reaches `threshold`, sorted."""
-    index = _PartitionIndex(threshold)
+    every = _all_keys(sets, threshold, None)
+    index = _PartitionIndex(every)
     found = []
     for current, words_of in enumerate(sets):
-        if not words_of:
+        mine = index.useful(every[current])
+        if not mine:
             continue
-        keys = index.keys(words_of)
-        for other in sorted(index.candidates(keys)):
+        for other in index.candidates(mine):
             if (score := similarity(sets[other], words_of)) >= threshold:
                 found.append((other, current, score))
-        index.add(current, keys)
+        index.add(current, mine)
     return found
 
 
@@ -121,22 +145,25 @@ def first_near_duplicates(
     sets: Sequence[frozenset[str]],
     threshold: float = NEAR_DUPLICATE,
     groups: Sequence[object] | None = None,
+    keys: Sequence[Sequence[int]] | None = None,
 ) -> list[tuple[int, int, float]]:
     """For each set with an earlier near-duplicate, (earliest such, the set, score), in order.
 
     With `groups`, only an earlier set of another group counts (another project of a path).
-    A set equal to one already indexed in its group is not indexed again: the earlier one would
-    always be preferred, so a thousand copies of one text cost a thousand look-ups, not a million.
+    `keys` are the sets' `index_keys` when the caller has them already. A set equal to one
+    already indexed in its group is not indexed again: the earlier one is always preferred, so a
+    thousand copies of one text cost a thousand look-ups, not a million comparisons.
     """
-    index = _PartitionIndex(threshold)
+    every = _all_keys(sets, threshold, keys)
+    index = _PartitionIndex(every)
     indexed: set[tuple[frozenset[str], object]] = set()
     found = []
     for current, words_of in enumerate(sets):
-        if not words_of:
+        mine = index.useful(every[current]) if words_of else None
+        if not mine:
             continue
         group = None if groups is None else groups[current]
-        keys = index.keys(words_of)
-        for other in sorted(index.candidates(keys)):
+        for other in index.candidates(mine):
             if groups is not None and groups[other] == group:
                 continue
             if (score := similarity(sets[other], words_of)) >= threshold:
@@ -144,7 +171,7 @@ def first_near_duplicates(
                 break
         if (words_of, group) not in indexed:
             indexed.add((words_of, group))
-            index.add(current, keys)
+            index.add(current, mine)
     return found
 
 

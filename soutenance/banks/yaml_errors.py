@@ -49,9 +49,24 @@ class _Lines:
     def offset(self, mark: Any) -> int:
         return self.starts[min(mark.line, len(self.starts) - 1)] + mark.column
 
+    def within(self, line: int, col: int) -> tuple[int, int]:
+        """A 1-based position moved inside the text: libyaml may point past its last line."""
+        last = len(self.starts)
+        if last > 1 and self.starts[-1] == len(self.text):
+            last -= 1  # a final line break opens no line of its own
+        if line > last:
+            return last, len(self.line(last - 1)) + 1
+        return line, col
+
 
 def syntax_error(text: str, exc: yaml.YAMLError, loader: type) -> StrictYamlError:
     """The one-line error to report for a YAML error raised while composing `text`."""
+    error = _syntax_error(text, exc, loader)
+    error.line, error.col = _Lines(text).within(error.line, error.col)
+    return error
+
+
+def _syntax_error(text: str, exc: yaml.YAMLError, loader: type) -> StrictYamlError:
     if isinstance(exc, yaml.reader.ReaderError):
         return _reader_error(text, exc)
     if not isinstance(exc, yaml.MarkedYAMLError):

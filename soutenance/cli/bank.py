@@ -25,7 +25,7 @@ def bank_group() -> None:
 
 
 @bank_group.command("lint")
-@click.argument("targets", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("targets", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option("--strict", is_flag=True, help="Warnings count as failures too (exit status 1).")
 @banks_option
 def lint_command(targets: tuple[Path, ...], strict: bool, banks: tuple[Path, ...]) -> None:

@@ -111,6 +111,20 @@ def test_warnings_are_printed_but_exit_0(tmp_path: Path) -> None:
     assert result.stderr == "1 file checked: 0 errors, 2 warnings\n"
 
 
+def test_strict_lint_fails_on_warnings(tmp_path: Path) -> None:
+    warned = write_bank(
+        tmp_path / "warned", "p.yaml", "  - id: q\n    text: Pourquoi ?\n    key_points: [a]\n"
+    )
+    clean = write_bank(tmp_path / "clean", "p.yaml")
+    assert invoke("bank", "lint", warned).exit_code == 0
+    strict = invoke("bank", "lint", "--strict", warned)
+    assert strict.exit_code == 1
+    assert lines(strict) == [
+        f"{warned}:10:17: warning: question `q` has only 1 key point: give it 2 to 6 checkable criteria"
+    ]
+    assert invoke("bank", "lint", "--strict", clean).exit_code == 0
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from soutenance import paths
+from soutenance.banks import batch
 from soutenance.banks import catalog as catalog_module
-from soutenance.banks.catalog import build_catalog
+from soutenance.banks.catalog import INDEX_VERSION, build_catalog
 from soutenance.banks.discovery import RootKind, bank_files, bank_roots
+from soutenance.banks.index import read_index
 
 HEADER = (
     "project:\n  id: {pid}\n  title: {title}\n  path: Community Manager\n  language: fr\n"
@@ -128,13 +130,13 @@ def test_missing_roots_are_harmless(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Record every file the catalog actually re-reads (instead of taking it from the index)."""
     reads: list[Path] = []
-    original = catalog_module.summarize_file
+    original = batch.summarize_file
 
     def spy(path: Path, stat: os.stat_result, **options: bool) -> catalog_module.FileSummary:
         reads.append(path)
         return original(path, stat, **options)
 
-    monkeypatch.setattr(catalog_module, "summarize_file", spy)
+    monkeypatch.setattr(batch, "summarize_file", spy)
     return reads
 
 
@@ -220,7 +222,66 @@ CORRUPT = {
     "null": b"null",
     "a number": b"3",
     "a string": b'"index"',
+    "deeply nested": b"[" * 100_000 + b"]" * 100_000,
 }
+
+
+def well_formed_index(bank: Path, **wrong: object) -> bytes:
+    """A current-version index entry for `bank`, with some fields of the wrong type."""
+    stat = bank.stat()
+    entry = {
+        "file": str(bank), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "diagnostics": [],
+        "path_name": "Community Manager", "path_id": "community-manager", "project_id": "p", "title": "T",
+        "language": "fr", "question_count": 1, "evaluator_role": "La cliente", "minutes": [15, 10, 5],
+        "id_line": 2, "id_col": 7,
+    } | wrong  # fmt: skip
+    return json.dumps({"version": INDEX_VERSION, "files": [entry]}).encode()
+
+
+WRONG_TYPES = {
+    "title a number": {"title": 5},
+    "path name null": {"path_name": None},
+    "count a string": {"question_count": "1"},
+    "count a boolean": {"question_count": True},
+    "minutes a number": {"minutes": 15},
+    "minutes of text": {"minutes": ["15", "10", "5"]},
+    "diagnostics a mapping": {"diagnostics": {"line": 1}},
+    "diagnostic line text": {
+        "diagnostics": [{"file": "x", "line": "1", "col": 1, "severity": "error", "message": "m"}]
+    },
+    "diagnostic line zero": {
+        "diagnostics": [{"file": "x", "line": 0, "col": 1, "severity": "error", "message": "m"}]
+    },
+    "unknown field": {"extra": 1},
+}
+
+
+@pytest.mark.parametrize("wrong", WRONG_TYPES.values(), ids=WRONG_TYPES.keys())
+def test_a_well_formed_index_of_wrong_types_is_rebuilt(tmp_path: Path, wrong: dict) -> None:
+    bank = write_bank(tmp_path / "banks", "b.yaml")
+    index_file().parent.mkdir(parents=True, exist_ok=True)
+    index_file().write_bytes(well_formed_index(bank, **wrong))
+    catalog = build_catalog([bank.parent])
+    [entry] = catalog.find("community-manager/p")
+    assert (entry.summary.title, entry.summary.question_count, entry.summary.minutes) == (
+        "T",
+        1,
+        (15, 10, 5),
+    )
+    rebuilt = read_index(index_file())[str(bank)]
+    assert (rebuilt.title, rebuilt.question_count, rebuilt.minutes) == ("T", 1, (15, 10, 5))
+
+
+def test_a_right_index_is_used_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bank = write_bank(tmp_path / "banks", "b.yaml")
+    build_catalog([bank.parent])
+    reads = count_reads(monkeypatch)
+    index_file().write_bytes(well_formed_index(bank, title="From the index"))
+    assert (
+        build_catalog([bank.parent]).find("community-manager/p")[0].summary.title
+        == "From the index"
+    )
+    assert bank not in reads
 
 
 @pytest.mark.parametrize("content", CORRUPT.values(), ids=CORRUPT.keys())

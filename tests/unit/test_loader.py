@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,96 @@ def test_null_text_is_an_error_but_quoted_tilde_is_text(tmp_path: Path) -> None:
     )
     quoted = read_bank(write(tmp_path, GOOD.replace("text: Pourquoi ?", "text: '~'")))
     assert quoted.ok and quoted.bank.questions[0].text == "~"
+
+
+# --------------------------------------------------------------------------- where syntax errors start
+
+LATER = '  - id: r\n    text: "Autre question"\n    key_points: [a, b]\n'
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_an_unclosed_quote_is_reported_at_its_opening_quote(tmp_path: Path, quote: str) -> None:
+    text = GOOD.replace("text: Pourquoi ?", f"text: {quote}Pourquoi ?") + LATER.replace('"', quote)
+    assert only_error(tmp_path, text) == (
+        f"bank.yaml:9:11: error: invalid YAML: the text opened by this {quote} runs on to line 12; "
+        f"is its closing {quote} missing?"
+    )
+
+
+def test_a_quote_never_closed_is_reported_at_its_opening_quote(tmp_path: Path) -> None:
+    text = GOOD.replace("title: T", 'title: "T')
+    assert only_error(tmp_path, text) == (
+        'bank.yaml:3:10: error: invalid YAML: this quoted text is never closed: no closing " before '
+        "the end of the file"
+    )
+
+
+def test_a_text_quoted_over_several_lines_is_fine(tmp_path: Path) -> None:
+    text = GOOD.replace("text: Pourquoi ?", 'text: "Pourquoi\n      ce canal ?"')
+    result = read_bank(write(tmp_path, text))
+    assert result.ok and result.bank.questions[0].text == "Pourquoi ce canal ?"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ("    text: Pourquoi ?", "\ttext: Pourquoi ?", "9:1"),
+        ("    text: Pourquoi ?", "  \t  text: Pourquoi ?", "9:3"),
+        ("  title: T", "\ttitle: T", "3:1"),
+        ("  - id: q", "  -\tid: q", "8:4"),
+        ("    key_points: [a, b, c]", "    key_points:\n\t- a", "11:1"),
+    ],
+)
+def test_a_tab_in_the_indentation_is_named_at_the_tab(
+    tmp_path: Path, old: str, new: str, where: str
+) -> None:
+    assert only_error(tmp_path, GOOD.replace(old, new)) == (
+        f"bank.yaml:{where}: error: invalid YAML: a tab cannot indent YAML; use spaces"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "where", "code"),
+    [
+        ("\x07", "9:15", "0007"),
+        ("\x1b", "9:15", "001B"),
+        ("\x9b", "9:15", "009B"),
+        ("\x0c", "9:15", "000C"),
+    ],
+)
+def test_a_control_character_is_reported_where_it_is(
+    tmp_path: Path, raw: str, where: str, code: str
+) -> None:
+    text = GOOD.replace("text: Pourquoi", f"text: Pour{raw}quoi")
+    assert only_error(tmp_path, text) == (
+        f"bank.yaml:{where}: error: invalid YAML: control character U+{code} is not allowed in a bank; remove it"
+    )
+
+
+def test_columns_count_characters_not_bytes(tmp_path: Path) -> None:
+    text = GOOD.replace("text: Pourquoi", "text: Pérdèuç\x07")
+    assert only_error(tmp_path, text).startswith(
+        "bank.yaml:9:18: error: invalid YAML: control character U+0007"
+    )
+
+
+def test_nesting_is_reported_where_it_gets_too_deep(tmp_path: Path) -> None:
+    assert only_error(tmp_path, "project: " + "[" * 5000 + "]" * 5000 + "\n") == (
+        "bank.yaml:1:50: error: invalid YAML: nesting deeper than 40 levels"
+    )
+
+
+def test_special_files_are_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    (tmp_path / "folder.yaml").mkdir()
+    for name, kind in (
+        ("pipe.yaml", "a named pipe (FIFO)"),
+        ("zero.yaml", "a device"),
+        ("folder.yaml", "a folder"),
+    ):
+        result = read_bank(tmp_path / name, display=name)
+        assert [str(d) for d in result.diagnostics] == [
+            f"{name}:1:1: error: cannot read file: it is {kind}, not a regular file"
+        ]
