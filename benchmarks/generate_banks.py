@@ -462,11 +462,11 @@ def question_text(rng: random.Random, words: dict, context: str) -> str:
 
 def project_context(rng: random.Random, language: str, topic: str) -> str:
     """What every question of a project names: its brand and topic (projects of a path differ)."""
-    brand = "".join(rng.choice(BRAND_SYLLABLES) for _ in range(3)).capitalize()
+    brand = "".join(rng.choice(SYLLABLES) for _ in range(3)).capitalize()
     return f" pour la {topic} de {brand}" if language == "fr" else f" for {brand}'s {topic}"
 
 
-BRAND_SYLLABLES = ["lu", "ma", "ro", "vi", "ta", "ne", "so", "ka", "pi", "dre", "mon", "sel", "cor", "ba"]
+SYLLABLES = ["lu", "ma", "ro", "vi", "ta", "ne", "so", "ka", "pi", "dre", "mon", "sel", "cor", "ba"]
 
 
 def near_duplicate(rng: random.Random, text: str, language: str) -> str:
@@ -605,7 +605,9 @@ def generate(
         target = folder / slug(path_name) / f"{project_id}.yaml"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(
-            bank_text(rng, path_name, language, project_id, title, count, context, small_vocabulary),
+            bank_text(
+                rng, path_name, language, project_id, title, count, context, small_vocabulary
+            ),
             encoding="utf-8",
         )
         written.append(target)

@@ -78,7 +78,7 @@ class Catalog:
         if "/" in reference and (exact := [e for e in self.projects if e.ref == reference]):
             return exact
         as_file = Path(reference).expanduser()
-        if as_file.suffix in (".yaml", ".yml") and as_file.exists():
+        if as_file.suffix in (".yaml", ".yml") and os.path.exists(as_file):  # False on any OSError
             return [e for e in self.projects if real(e.file) == real(as_file)]
         return [e for e in self.projects if e.summary.project_id == reference]
 
