@@ -78,11 +78,15 @@ def summarize_all(to_read: Sequence[Task], *, spots: bool = False) -> list[FileS
         if workers < 2:
             return [task(item) for item in to_read]
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
         context = multiprocessing.get_context("fork")
         chunk = max(1, len(to_read) // (workers * 8))
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=gc.disable) as pool:
-            return list(pool.map(task, to_read, chunksize=chunk))
+        try:
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=gc.disable) as pool:
+                return list(pool.map(task, to_read, chunksize=chunk))
+        except (BrokenProcessPool, OSError):  # a worker killed (out of memory?), or no fork allowed
+            return [task(item) for item in to_read]
 
 
 def _summarize_task(item: Task, *, spots: bool) -> FileSummary:

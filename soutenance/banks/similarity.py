@@ -24,9 +24,8 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from itertools import chain, combinations
+from itertools import combinations
 
 from soutenance.text import fold
 
@@ -86,13 +85,17 @@ def index_keys(words_of: frozenset[str], threshold: float = NEAR_DUPLICATE) -> t
 class _PartitionIndex:
     """Sets by their keys: the keys of a set find every earlier set it may be near.
 
-    Only keys that more than one set has are kept (counted in C first): a key no other set has
-    finds nothing, and most keys are such, so most sets cost no look-up at all.
+    Only keys that more than one set has are kept (found with set operations, in C): a key no
+    other set has finds nothing, and most keys are such, so most sets cost no look-up at all.
     """
 
-    def __init__(self, keys: Sequence[Iterable[int]]) -> None:
-        counts = Counter(chain.from_iterable(keys))
-        self.shared = {key for key, count in counts.items() if count > 1}
+    def __init__(self, keys: Iterable[Iterable[int]]) -> None:
+        seen: set[int] = set()
+        self.shared: set[int] = set()
+        for mine in keys:
+            if not seen.isdisjoint(mine):
+                self.shared.update(seen.intersection(mine))
+            seen.update(mine)
         self.postings: dict[int, list[int]] = {}
 
     def useful(self, keys: Iterable[int]) -> set[int]:
