@@ -120,7 +120,7 @@ def lint_in_child(reader: subprocess.Popen[str], path: Path) -> object:
 
 
 @settings(
-    max_examples=150,
+    max_examples=300,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
