@@ -12,7 +12,7 @@ import unicodedata
 
 from text_unidecode import unidecode
 
-_COMMON_MARKS = re.compile("[\u0300-\u036f]+")
+_COMMON_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")  # U+034F joins, it does not combine
 _BEYOND_THEM = re.compile("[^\x00-\u02ff]")
 
 

@@ -106,7 +106,7 @@ class KeyPoint(str):
 class _KeyPointSpec(_Strict):
     text: Text
     hints: Annotated[list[Tag], BeforeValidator(_none_to_empty)] = Field(
-        default=[], description="Words or synonyms that show the point was covered in a spoken answer."
+        default_factory=list, description="Words or synonyms that show the point was covered in a spoken answer."
     )
 
 

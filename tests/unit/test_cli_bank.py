@@ -19,7 +19,6 @@ from soutenance import __version__, paths
 from soutenance.banks.model import slugify
 from soutenance.cli import cli
 from tests.conftest import REPO
-from tests.unit.pending_content import is_pending_line
 
 LINE = re.compile(
     r"^(?P<file>.+):(?P<line>[1-9]\d*):(?P<col>[1-9]\d*): (?P<severity>error|warning|note): (?P<message>\S.*)$"
@@ -56,11 +55,6 @@ def invoke(*args: str | Path, env: dict[str, str] | None = None) -> Result:
 
 def lines(result: Result) -> list[str]:
     return result.stdout.splitlines()
-
-
-def own_lines(result: Result) -> list[str]:
-    """The lines, less the warnings bundled banks get until their content rewrite lands."""
-    return [line for line in lines(result) if not is_pending_line(line)]
 
 
 def listing(*args: str | Path, env: dict[str, str] | None = None) -> dict:
@@ -146,7 +140,7 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 def test_lint_with_no_target_checks_every_root(tmp_path: Path, soutenance_home: Path) -> None:
     clean = invoke("bank", "lint")
     assert clean.exit_code == 0, clean.output
-    assert own_lines(clean) == []
+    assert lines(clean) == []
     bundled = len(list(paths.bundled_banks_dir().rglob("*.yaml")))
     pending = len(lines(clean))
     assert (
@@ -158,7 +152,7 @@ def test_lint_with_no_target_checks_every_root(tmp_path: Path, soutenance_home: 
     )
     result = invoke("bank", "lint")
     assert result.exit_code == 1
-    assert own_lines(result) == [
+    assert lines(result) == [
         f"{broken}:8:9: error: `id`: String should match pattern '^[a-z0-9][a-z0-9_-]*$'"
     ]
 
@@ -341,7 +335,7 @@ def test_banks_option_feeds_lint_without_targets(tmp_path: Path, where: str) -> 
     )
     result = invoke(*args)
     assert result.exit_code == 1
-    assert own_lines(result) == [
+    assert lines(result) == [
         f"{broken}:11:17: error: `difficulty`: should be less than or equal to 3"
     ]
 
@@ -396,7 +390,7 @@ def test_user_copy_shadows_a_bundled_project_and_lint_notes_it(soutenance_home: 
     assert row["shadows"] == [str(bundled.resolve())]
     result = invoke("bank", "lint")
     assert result.exit_code == 0, result.output
-    assert own_lines(result) == [
+    assert lines(result) == [
         f"{mine}:2:7: note: shadows the bundled project `community-manager/brief-creatif` in {bundled.resolve()}"
     ]
 
