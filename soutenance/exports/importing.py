@@ -21,9 +21,9 @@ from soutenance.exports.reading import (
     read_export_parts,
 )
 from soutenance.session.model import Session
-from soutenance.store.roster import ensure_student, student_from_session
+from soutenance.store.migrations import name_key
+from soutenance.store.roster import file_under_roster_name
 from soutenance.store.rows import read_session, write_session_tree
-from soutenance.text import fold
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def import_session(store: Any, source: ExportSource, *, max_bytes: int = DEFAULT
 
     def work(conn: sqlite3.Connection) -> ImportResult:
         local = read_session(conn, incoming.id)
-        if local is not None and fold(local.student) != fold(incoming.student):
+        if local is not None and name_key(local.student) != name_key(incoming.student):
             raise InvalidExport(
                 "foreign_session",
                 f"session.id: the session {incoming.id} here belongs to {local.student}, "
@@ -58,7 +58,7 @@ def import_session(store: Any, source: ExportSource, *, max_bytes: int = DEFAULT
             merged = incoming
         else:
             merged = merge_sessions(local, incoming, private=private, report=report)
-        student_created = ensure_student(conn, student_from_session(merged), store.clock.now())
+        student_created = file_under_roster_name(conn, merged, store.clock.now())
         changed = merged != local
         if changed:
             write_session_tree(conn, merged)

@@ -227,6 +227,11 @@ SCHEMA_V2 = (
     "CREATE INDEX answers_by_question ON answers (question_id, session_id)",
     "CREATE INDEX follow_ups_by_answer ON follow_ups (answer_id, position)",
     "CREATE INDEX objectives_by_session ON objectives (session_id, position)",
+    # Names compare case- and space-insensitively: "camille" and "Léa  Dubois" are "Camille" and
+    # "Léa Dubois" (name_key is registered on the connection by migrate()).
+    "ALTER TABLE students ADD COLUMN name_key TEXT NOT NULL DEFAULT ''",
+    "UPDATE students SET name_key = name_key(name)",
+    "CREATE INDEX students_by_key ON students (name_key)",
     """CREATE TABLE leases (
         session_id TEXT PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
         holder TEXT NOT NULL,
@@ -252,12 +257,18 @@ class SchemaTooNew(Exception):
         )
 
 
+def name_key(name: str) -> str:
+    """How student names compare: case and runs of spaces ignored, accents kept (Léa is not Lea)."""
+    return " ".join(name.casefold().split())
+
+
 def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply the pending migrations in one transaction; return the version reached."""
+    conn.create_function("name_key", 1, name_key, deterministic=True)
     if schema_version(conn) == LATEST_VERSION:
         return LATEST_VERSION
     # Rebuilding tables drops the old ones: with foreign keys on, that would cascade into their

@@ -27,7 +27,7 @@ from soutenance.store.leases import (
     read_lease,
     take_lease,
 )
-from soutenance.store.roster import Roster, Student, ensure_student, student_from_session
+from soutenance.store.roster import Roster, Student, ensure_student, file_under_roster_name
 from soutenance.store.rows import (
     ANSWERS,
     FOLLOW_UPS,
@@ -128,7 +128,7 @@ class Store:
         """Save a new session whole (creating its student) and hand its lease to `holder`."""
 
         def work(conn: sqlite3.Connection) -> None:
-            ensure_student(conn, student_from_session(session), self.clock.now())
+            file_under_roster_name(conn, session, self.clock.now())
             write_session_tree(conn, session)
             if holder is not None:
                 take_lease(conn, session.id, holder, self.clock.now())
@@ -261,7 +261,7 @@ class Store:
         """Upsert the whole session (answers, follow-ups, objectives), creating its student."""
 
         def work(conn: sqlite3.Connection) -> None:
-            ensure_student(conn, student_from_session(session), self.clock.now())
+            file_under_roster_name(conn, session, self.clock.now())
             write_session_tree(conn, session)
 
         self.db.write(work)
@@ -344,11 +344,12 @@ class Store:
         """Remember the profile name for next time, adding the student if new."""
 
         def work(conn: sqlite3.Connection) -> None:
-            ensure_student(conn, Student(name=name), self.clock.now())
+            student = Student(name=name)
+            ensure_student(conn, student, self.clock.now())
             conn.execute(
                 """INSERT INTO settings (key, value) VALUES ('last_student', ?)
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value""",
-                (name,),
+                (student.name,),
             )
 
         self.db.write(work)

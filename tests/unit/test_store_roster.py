@@ -175,3 +175,53 @@ def test_listing_by_student_and_by_question_use_indexes(store: Store) -> None:
     assert "USING INDEX sessions_by_student" in plans[0]
     assert "USING INDEX answers_by_question" in plans[1]
     assert "answers_by_question (question_id=? AND session_id=?)" in plans[2]
+
+
+def test_names_compare_without_case_or_extra_spaces(store: Store) -> None:
+    store.roster.add_student("Camille")
+    store.roster.add_student("Léa Dubois")
+    for spelling in ("camille", "CAMILLE", "  Camille "):
+        with pytest.raises(StudentExists) as refused:
+            store.roster.add_student(spelling)
+        assert refused.value.existing == "Camille"
+    with pytest.raises(StudentExists, match="as 'Léa Dubois'"):
+        store.roster.add_student("léa  dubois")
+    assert store.roster.get_student("LÉA   DUBOIS").name == "Léa Dubois"
+    assert [s.name for s in store.roster.similar_students("Lea Dubois")] == ["Léa Dubois"]
+    assert store.roster.similar_students("Léa Dubois") == []
+    # A session saved under another spelling is filed under the roster's name.
+    session = sample_session("camille  ")
+    store.save_session(session)
+    assert store.load_session(session.id).student == "Camille"
+    assert [s.name for s in store.roster.list_students()] == ["Camille", "Léa Dubois"]
+
+
+def test_an_archived_name_says_it_is_archived(store: Store) -> None:
+    store.roster.add_student("Bob")
+    store.roster.archive_student("bob")
+    with pytest.raises(StudentExists, match="in the roster, archived") as refused:
+        store.roster.add_student("BOB")
+    assert refused.value.archived
+
+
+def test_two_students_merge_into_one_with_all_their_sessions(store: Store) -> None:
+    store.roster.add_student("Camille", paths=["community-manager"])
+    store.save_session(sample_session("Camille", seed=1))
+    store.roster.add_student("Camille D.", paths=["digital-marketer"])
+    store.save_session(sample_session("Camille D.", seed=2))
+    store.save_session(sample_session("Camille D.", seed=3))
+    assert store.roster.merge_students("camille d.", "Camille") == 2
+    assert store.roster.get_student("Camille D.") is None
+    assert len(store.list_sessions("Camille")) == 3
+    assert store.roster.get_student("Camille").paths == ["community-manager", "digital-marketer"]
+    with pytest.raises(ValueError):
+        store.roster.merge_students("Camille", "camille")
+
+
+def test_a_session_is_reassigned_to_another_student(store: Store) -> None:
+    session = sample_session("Anonymous import")
+    store.save_session(session)
+    assert store.roster.reassign_session(session.id, "zoé") == "zoé"
+    store.roster.add_student("Zoé Martin")
+    assert store.roster.reassign_session(session.id, "ZOÉ  MARTIN") == "Zoé Martin"
+    assert store.load_session(session.id).student == "Zoé Martin"
