@@ -48,6 +48,7 @@ class SoutenanceApp(Translated, App[None]):
         self.sub_title = t("app.subtitle")
         self._shown_catalog = self.services.catalog
         self._banks_on_disk: dict[str, tuple[int, int]] | None = None
+        self._checking_banks = False
         self.set_interval(self.BANK_CHECK_SECONDS, self.check_banks)
         self.push_screen(HomeScreen())
         if self._first_screen is not None:
@@ -130,6 +131,15 @@ class SoutenanceApp(Translated, App[None]):
     async def check_banks(self) -> None:
         """Reload the banks when a file was created, changed or deleted since the last look, say
         which files no longer load, and let the screens showing banks (`banks_changed`) update."""
+        if self._checking_banks:  # the last look is not over (a slow disk): skip this one
+            return
+        self._checking_banks = True
+        try:
+            await self._check_banks()
+        finally:
+            self._checking_banks = False
+
+    async def _check_banks(self) -> None:
         services = self.services
         # In a thread: the screen never waits on a slow disk.
         on_disk = await asyncio.to_thread(_bank_file_stats, services.banks)

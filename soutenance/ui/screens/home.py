@@ -80,7 +80,10 @@ class HomeScreen(Translated, Screen[None]):
         banner, keeping the selected project."""
         selected = self.selected.ref if self.selected else None
         await self.recompose()
-        tree = self.query_one("#projects", Tree)
+        found = self.query("#projects")
+        if not found:  # the screen is being taken down
+            return
+        tree = found.first(Tree)
         for branch in tree.root.children:
             for leaf in branch.children:
                 if leaf.data is not None and leaf.data.ref == selected:
