@@ -18,6 +18,7 @@ from pydantic import (
 )
 from pydantic.functional_serializers import PlainSerializer
 
+from soutenance.i18n.formats import duration as format_duration  # noqa: F401 - the one m:ss rule
 from soutenance.text import slugify
 
 MAX_TIME_LIMIT = 3600
@@ -46,13 +47,6 @@ def parse_duration(value: Any) -> int:
     if not 1 <= seconds <= MAX_TIME_LIMIT:
         raise ValueError(f"a duration must be between 1 second and {MAX_TIME_LIMIT // 60} minutes")
     return seconds
-
-
-def format_duration(seconds: float) -> str:
-    """90 -> "1:30"; negative values are shown with a minus sign."""
-    sign = "-" if seconds < 0 else ""
-    whole = int(abs(seconds))
-    return f"{sign}{whole // 60}:{whole % 60:02d}"
 
 
 Duration = Annotated[

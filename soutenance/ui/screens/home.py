@@ -152,7 +152,8 @@ class HomeScreen(Translated, Screen[None]):
 
     @property
     def selected(self) -> ProjectEntry | None:
-        node = self.query_one("#projects", Tree).cursor_node
+        found = self.query("#projects")
+        node = found.first(Tree).cursor_node if found else None  # none while the tree is rebuilt
         return node.data if node is not None else None
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:

@@ -66,6 +66,10 @@ class ImportOutcome:
             text = t("mentor.import.merged", student=result.student)
         else:
             text = t("mentor.import.unchanged", student=result.student)
+        report = result.report
+        updated, kept, conflicts = (len(report.of(kind)) for kind in ("updated", "kept", "conflict"))
+        if not result.created and (updated or kept or conflicts):
+            text += " " + t("mentor.import.fields", updated=updated, kept=kept, conflicts=conflicts)
         if self.missing:
             text += " " + t("mentor.import.missing_questions", count=self.missing)
         return text
