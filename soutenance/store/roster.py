@@ -48,6 +48,9 @@ class RosterEntry:
     last_session_at: datetime | None
     session_count: int
     open_objectives: int
+    to_review: int = 0
+    """Sessions the student did alone, ended, that the mentor has not reviewed yet (no comment,
+    no mark, no key point re-ticked, no feedback)."""
 
     @property
     def defense_date(self) -> date | None:
@@ -63,7 +66,12 @@ _SUMMARY = f"""SELECT st.*,
     (SELECT max(s.started_at) FROM sessions s WHERE s.student = st.name) AS last_session_at,
     (SELECT count(*) FROM sessions s WHERE s.student = st.name) AS session_count,
     (SELECT count(*) FROM objectives o WHERE o.done = 0 AND o.session_id = (
-        {_LATEST_WITH_OBJECTIVES.format(name="st.name")})) AS open_objectives
+        {_LATEST_WITH_OBJECTIVES.format(name="st.name")})) AS open_objectives,
+    (SELECT count(*) FROM sessions s WHERE s.student = st.name AND s.kind != 'live'
+        AND s.ended_at IS NOT NULL AND s.feedback = '' AND NOT EXISTS (
+            SELECT 1 FROM answers a WHERE a.session_id = s.id AND (a.mentor_comment != ''
+                OR EXISTS (SELECT 1 FROM json_each(a.edits) e
+                    WHERE json_extract(e.value, '$.by') = 'mentor')))) AS to_review
     FROM students st WHERE ? OR st.archived = 0
     ORDER BY st.archived, st.name COLLATE NOCASE"""
 
@@ -252,6 +260,7 @@ class Roster:
                 last_session_at=parse_timestamp(row["last_session_at"]),
                 session_count=row["session_count"],
                 open_objectives=row["open_objectives"],
+                to_review=row["to_review"],
             )
             for row in rows
         ]

@@ -21,6 +21,7 @@ from textual.widgets.selection_list import Selection
 from soutenance.banks.model import format_duration
 from soutenance.i18n import format_date, t
 from soutenance.session.model import Objective
+from soutenance.session.reasons import defense_text
 from soutenance.store import SessionSummary, Student
 from soutenance.ui.translated import Translated
 from soutenance.usecases.review import tick_objective
@@ -60,8 +61,7 @@ def describe_student(student: Student, catalog: Any, today: date) -> Text:
         t("mentor.student.language", language=student.language),
     ]
     if student.defense_date:
-        days = (student.defense_date - today).days
-        details.append(t("mentor.student.defense", date=format_date(student.defense_date), days=days))
+        details.append(defense_text(student.defense_date, today))
     text.append(" · ".join(details), style="dim")
     return text
 
