@@ -30,7 +30,9 @@ class SoutenanceApp(Translated, App[None]):
     CSS_PATH = sorted(STYLES.glob("*.tcss"))
     TITLE = "soutenance"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "app.quit", id="quit", priority=True),
+        # Everywhere, and in the command palette; left out of the footers so that each screen's own
+        # keys fit 80 columns.
+        Binding("ctrl+q", "quit", "app.quit", id="quit", priority=True, show=False),
     ]
     BANK_CHECK_SECONDS = 2.0
     """How often the bank files are looked at (one stat each) for changes made outside the app."""
@@ -63,7 +65,9 @@ class SoutenanceApp(Translated, App[None]):
         try:
             self.push_screen(build_screen(self, request))
         except StartError:
-            self.push_screen(RehearsalSetupScreen(request.entry, mock=request.mock, request=request))
+            self.push_screen(
+                RehearsalSetupScreen(request.entry, mock=request.mock, request=request)
+            )
 
     @property
     def store(self) -> Any:
@@ -92,15 +96,21 @@ class SoutenanceApp(Translated, App[None]):
             yield from palette_commands()
 
     def _binding_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every key shown in the footer is also a command of the palette."""
+        """Every key of the screen is also a command of the palette, footer or not.
+
+        Keys that take an argument (tick the 3rd point) are left to the keyboard:
+        one palette entry could only ever run one of them.
+        """
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            if not (binding.show and active.enabled and binding.description) or binding.action in seen:
+            if not (active.enabled and binding.description) or binding.description in seen:
+                continue
+            if not binding.show and "(" in binding.action:
                 continue
             if binding.action in ("quit", "app.quit", "command_palette", "app.command_palette"):
                 continue
-            seen.add(binding.action)
+            seen.add(binding.description)
             node = active.node
 
             async def run(node: Any = node, action: str = binding.action) -> None:
@@ -200,8 +210,12 @@ def make_app(
     store: Any = None,
     config: Config | None = None,
     first_screen: Screen | None = None,
+    seed: int | None = None,
 ) -> SoutenanceApp:
-    """The one way to build the app, for the CLI and the tests alike."""
+    """The one way to build the app, for the CLI and the tests alike.
+
+    `seed` fixes the live challenge's random picks (tests and snapshots); None draws afresh.
+    """
     config = config or Config.load()
     language = i18n.detect_language(lang, config.language)
     i18n.set_language(language)
@@ -212,6 +226,7 @@ def make_app(
         banks=tuple(banks),
         store=store,
         store_opener=None if store is not None else _open_default_store,
+        seed=seed,
     )
     services.reload_catalog()
     return SoutenanceApp(services, first_screen)

@@ -21,6 +21,8 @@ class Services:
     catalog: Catalog | None = None
     store: Any = None
     store_opener: Any = None
+    seed: int | None = None
+    """Seeds the live challenge's random picks; None draws afresh each time."""
 
     def reload_catalog(self) -> Catalog:
         self.catalog = build_catalog(self.banks)

@@ -172,10 +172,11 @@ class BankBrowserScreen(Translated, Screen[None]):
         Binding("slash", "focus_search", "be.search", id="search"),
         Binding("a", "add", "be.add", id="add-question"),
         Binding("e", "edit", "be.edit", id="edit-question"),
-        Binding("d", "duplicate", "be.duplicate", id="duplicate-question"),
-        Binding("m", "move", "be.move", id="move-question"),
         Binding("delete", "delete", "be.delete", id="delete-question"),
-        Binding("n", "new_project", "be.new_project", id="new-project"),
+        # In the command palette rather than the footer, so that the keys above fit 80 columns.
+        Binding("n", "new_project", "be.new_project", id="new-project", show=False),
+        Binding("d", "duplicate", "be.duplicate", id="duplicate-question", show=False),
+        Binding("m", "move", "be.move", id="move-question", show=False),
     ]
 
     def __init__(self, project: str | None = None) -> None:

@@ -68,7 +68,9 @@ def start_live(screen: Screen, student: Student) -> None:
         if chosen is not None:
             _launch(screen, student, chosen)
 
-    screen.app.push_screen(ProjectPicker(t("mentor.live.pick_project", student=student.name), entries), picked)
+    screen.app.push_screen(
+        ProjectPicker(t("mentor.live.pick_project", student=student.name), entries), picked
+    )
 
 
 def _launch(screen: Screen, student: Student, entry: ProjectEntry) -> None:
@@ -84,7 +86,7 @@ def _launch(screen: Screen, student: Student, entry: ProjectEntry) -> None:
     thresholds = Thresholds(amber_at=config.amber_fraction, amber_floor=config.amber_min_seconds)
     session = live_session(student.name, bank, services.clock.now(), thresholds)
     run = SessionRun.start(session, services.clock, app.store)
-    app.push_screen(LiveScreen(run, bank))
+    app.push_screen(LiveScreen(run, bank, services.seed))
 
 
 class LiveScreen(Translated, RunScreen):
@@ -93,29 +95,46 @@ class LiveScreen(Translated, RunScreen):
         Binding("c", "choose", "mentor.key.choose", id="choose"),
         Binding("space", "stop", "mentor.key.stop", id="stop"),
         Binding("p", "pause", "key.pause", id="pause"),
-        Binding("plus", "add_time", "mentor.key.add_time", key_display="+", id="add-time"),
+        Binding(
+            "plus", "add_time", "mentor.key.add_time", key_display="+", id="add-time", show=False
+        ),
         Binding("f", "follow_up", "key.follow_up", id="follow-up"),
-        Binding("a", "ad_hoc", "mentor.key.ad_hoc", id="ad-hoc"),
-        Binding("b", "save_to_bank", "mentor.key.save_to_bank", id="save-to-bank"),
+        Binding("a", "ad_hoc", "mentor.key.ad_hoc", id="ad-hoc", show=False),
+        Binding("b", "save_to_bank", "mentor.key.save_to_bank", id="save-to-bank", show=False),
         Binding("h", "toggle_panel", "mentor.key.panel", id="panel"),
         # The same, while typing notes (where "h" is a letter): hide at once when sharing starts.
         Binding("f2", "panel_now", "mentor.key.panel", show=False, priority=True, id="panel-f2"),
         *[
-            Binding(str(n), f"tick({n})", "mentor.key.tick", key_display="1-9", show=n == 1, id=f"tick-{n}")
+            Binding(
+                str(n),
+                f"tick({n})",
+                "mentor.key.tick",
+                key_display="1-9",
+                show=False,
+                id=f"tick-{n}",
+            )
             for n in range(1, 10)
         ],
         *[
-            Binding(f"alt+{n}", f"tick_follow_up({n})", "mentor.key.tick_follow_up", key_display="alt+1-9",
-                    show=False, id=f"tick-follow-up-{n}")
+            Binding(
+                f"alt+{n}",
+                f"tick_follow_up({n})",
+                "mentor.key.tick_follow_up",
+                key_display="alt+1-9",
+                show=False,
+                id=f"tick-follow-up-{n}",
+            )
             for n in range(1, 10)
         ],
-        Binding("e", "write", "mentor.key.notes", id="write"),
+        Binding("e", "write", "mentor.key.notes", id="write", show=False),
         Binding("escape", "leave", "key.leave_notes", id="leave"),
         Binding("m", "marks", "mentor.key.marks", id="marks"),
         Binding("t", "end", "mentor.key.end", id="end"),
     ]
 
-    def __init__(self, run: SessionRun, bank: Bank | None, seed: int | None = None, *, notice: str = "") -> None:
+    def __init__(
+        self, run: SessionRun, bank: Bank | None, seed: int | None = None, *, notice: str = ""
+    ) -> None:
         super().__init__(run)
         self.challenge = LiveChallenge(run, bank, seed)
         self.bank = bank
@@ -158,7 +177,9 @@ class LiveScreen(Translated, RunScreen):
     def on_mount(self) -> None:
         self.sub_title = t("mentor.live.title")
         if self.bank is not None:
-            entries = self.app.services.catalog.find(f"{self.run.session.path_id}/{self.run.session.project_id}")  # type: ignore[attr-defined]
+            entries = self.app.services.catalog.find(
+                f"{self.run.session.path_id}/{self.run.session.project_id}"
+            )  # type: ignore[attr-defined]
             self.bank_file = entries[0].file if len(entries) == 1 else None
         if self.notice:
             self.notify(self.notice, markup=False, timeout=10)
@@ -215,7 +236,11 @@ class LiveScreen(Translated, RunScreen):
             return action in ("leave", "panel_now")
         if action in ("tick", "tick_follow_up"):
             number = parameters[0] if parameters else 1
-            return self.panel_visible and self.has_answer and self.panel.can_tick(number, action == "tick_follow_up")
+            return (
+                self.panel_visible
+                and self.has_answer
+                and self.panel.can_tick(number, action == "tick_follow_up")
+            )
         if action == "write":
             return self.panel_visible and self.has_answer
         if action == "leave":
@@ -273,7 +298,9 @@ class LiveScreen(Translated, RunScreen):
             if question is not None:
                 self.ask(question)
 
-        picker = QuestionPickerScreen(bank.questions, history, self.filters, seed=self.challenge.seed())
+        picker = QuestionPickerScreen(
+            bank.questions, history, self.filters, seed=self.challenge.seed()
+        )
         self.app.push_screen(picker, chosen)
 
     def ask(self, question: Question, reason: tuple[str, dict] | None = None) -> None:
@@ -351,7 +378,9 @@ class LiveScreen(Translated, RunScreen):
                 from soutenance.ui.screens.question_form import ConfirmModal, copy_body
 
                 body = copy_body(self.bank.project.title)
-                modal = ConfirmModal(body, title=t("be.copy_title"), yes=t("be.copy"), no=t("be.cancel"))
+                modal = ConfirmModal(
+                    body, title=t("be.copy_title"), yes=t("be.copy"), no=t("be.cancel")
+                )
                 if not await self.app.push_screen_wait(modal):
                     return
                 self.bank_file = ensure_user_copy(self.bank_file)
@@ -407,7 +436,9 @@ class LiveScreen(Translated, RunScreen):
                 then()
 
         message = t("mentor.live.show_panel_first")
-        self.app.push_screen(confirm(message, yes=t("mentor.live.show_panel"), no=t("run.go_on")), answered)
+        self.app.push_screen(
+            confirm(message, yes=t("mentor.live.show_panel"), no=t("run.go_on")), answered
+        )
 
     # -- the end ------------------------------------------------------------------------------
 

@@ -39,12 +39,23 @@ def answer_facts(answer: Answer) -> Text:
         return Text(t("summary.skipped"), style="bold")
     if not answer.answered or answer.elapsed is None:
         return Text(t("mentor.review.not_answered"), style="bold")
-    text = Text(t("mentor.review.time", elapsed=format_duration(answer.elapsed), limit=format_duration(answer.limit)))
+    text = Text(
+        t(
+            "mentor.review.time",
+            elapsed=format_duration(answer.elapsed),
+            limit=format_duration(answer.limit),
+        )
+    )
     if answer.overtime > 0:
-        text.append(" " + t("mentor.review.overtime", overtime=format_duration(answer.overtime)), style="bold red")
+        text.append(
+            " " + t("mentor.review.overtime", overtime=format_duration(answer.overtime)),
+            style="bold red",
+        )
     if answer.key_points:
         covered = len(answer.key_points) - len(answer.missed)
-        text.append(" · " + t("mentor.review.covered", covered=covered, total=len(answer.key_points)))
+        text.append(
+            " · " + t("mentor.review.covered", covered=covered, total=len(answer.key_points))
+        )
     confidence = f"{answer.confidence}/5" if answer.confidence is not None else "—"
     text.append(" · " + t("mentor.review.confidence", confidence=confidence))
     return text
@@ -76,7 +87,13 @@ def conflicts_text(answer: Answer) -> Text:
         text.append(t("mentor.review.conflict", field=t(f"mentor.field.{conflict.field}"),
                       when=format_date(conflict.at), by=t(f"mentor.by.{conflict.by}")) + "\n", style="bold yellow")  # fmt: skip
         value = conflict.value
-        shown = value if isinstance(value, str) else ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        shown = (
+            value
+            if isinstance(value, str)
+            else ", ".join(map(str, value))
+            if isinstance(value, list)
+            else str(value)
+        )
         text.append("   " + shown.strip().replace("\n", "\n   ") + "\n")
     text.rstrip()
     return text
@@ -85,18 +102,26 @@ def conflicts_text(answer: Answer) -> Text:
 class ReviewScreen(Translated, Screen[None]):
     BINDINGS = [
         Binding("n", "next", "key.next", id="next"),
-        Binding("b", "previous", "key.previous", id="previous"),
+        Binding("b", "previous", "key.previous", id="previous", show=False),
         Binding("e", "comment", "mentor.key.comment", id="comment"),
         *[
-            Binding(str(n), f"tick({n})", "mentor.key.tick", key_display="1-9", show=n == 1, id=f"review-tick-{n}")
+            Binding(
+                str(n),
+                f"tick({n})",
+                "mentor.key.tick",
+                key_display="1-9",
+                show=False,
+                id=f"review-tick-{n}",
+            )
             for n in range(1, 10)
         ],
         Binding("m", "marks", "mentor.key.marks", id="marks"),
-        Binding("j", "export('json')", "key.export_json", id="export-json"),
-        Binding("w", "export('md')", "key.export_md", id="export-md"),
+        Binding("j", "export('json')", "mentor.key.send_back", id="export-json"),
         Binding("f", "export('feedback')", "mentor.key.feedback", id="export-feedback"),
-        Binding("v", "toggle_private", "mentor.key.private", id="private"),
         Binding("escape", "back", "app.back", id="back"),
+        # In the command palette (and said on screen) rather than the footer, to fit 80 columns.
+        Binding("w", "export('md')", "key.export_md", id="export-md", show=False),
+        Binding("v", "toggle_private", "mentor.key.private", id="private", show=False),
     ]
 
     def __init__(self, session_id: str) -> None:
@@ -176,13 +201,17 @@ class ReviewScreen(Translated, Screen[None]):
         missing.display = answer.question_id in self.missing
         self.query_one("#review-question", Static).update(answer.question_text)
         self.query_one("#review-facts", Static).update(answer_facts(answer))
-        self.query_one("#review-key-points", KeyPointChecklist).load(answer.key_points, answer.covered)
+        self.query_one("#review-key-points", KeyPointChecklist).load(
+            answer.key_points, answer.covered
+        )
         self.query_one("#review-follow-ups", Static).update(follow_ups_text(answer))
         conflicts = self.query_one("#review-conflicts", Static)
         conflicts.update(conflicts_text(answer))
         conflicts.display = bool(answer.conflicts)
         notes = answer.notes.strip()
-        self.query_one("#review-notes", Static).update(Text(notes) if notes else Text(t("mentor.review.no_notes"), style="dim"))
+        self.query_one("#review-notes", Static).update(
+            Text(notes) if notes else Text(t("mentor.review.no_notes"), style="dim")
+        )
         with comment.prevent(TextArea.Changed):
             comment.load_text(answer.mentor_comment)
         mentor_notes = self.query_one("#review-mentor-notes", Static)
@@ -258,7 +287,9 @@ class ReviewScreen(Translated, Screen[None]):
             try:
                 answer.marks = self.edits.marks(answer.id, marks).marks
             except Exception as error:  # noqa: BLE001 - say it; nothing else to do
-                self.notify(t("mentor.save_failed", error=str(error)), severity="error", markup=False)
+                self.notify(
+                    t("mentor.save_failed", error=str(error)), severity="error", markup=False
+                )
             self.show_answer()
 
         self.app.push_screen(MarksModal(answer.marks, answer.question_text), marked)
@@ -308,7 +339,10 @@ class ReviewScreen(Translated, Screen[None]):
 
     def action_toggle_private(self) -> None:
         self.private = not self.private
-        self.notify(t("mentor.review.private_on" if self.private else "mentor.review.private_off"), markup=False)
+        self.notify(
+            t("mentor.review.private_on" if self.private else "mentor.review.private_off"),
+            markup=False,
+        )
 
     def action_export(self, kind: str) -> None:
         """Exports for the student, in the student's language; the mentor's private notes and
@@ -318,7 +352,9 @@ class ReviewScreen(Translated, Screen[None]):
         known = self.store.roster.get_student(session.student)
         language = known.language if known is not None else session.language
         if kind == "json":
-            deliver_export(self, session, session_to_json_text(session, private=self.private), ".json")
+            deliver_export(
+                self, session, session_to_json_text(session, private=self.private), ".json"
+            )
         elif kind == "md":
             content = session_to_markdown(session, lang=language, include_mentor_notes=self.private)
             deliver_export(self, session, content, ".md")
@@ -326,4 +362,6 @@ class ReviewScreen(Translated, Screen[None]):
             shown = session if self.private else without_private(session)
             content = feedback_markdown(shown, lang=language)
             self.app.copy_to_clipboard(content)
-            deliver_export(self, session, content, "-feedback.md", done_key="mentor.review.feedback_exported")
+            deliver_export(
+                self, session, content, "-feedback.md", done_key="mentor.review.feedback_exported"
+            )
