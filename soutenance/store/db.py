@@ -12,6 +12,7 @@ CorruptDatabase, for `soutenance.store.salvage` to rescue what it can.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -95,14 +96,22 @@ def is_corrupt(exc: sqlite3.Error) -> bool:
     return "malformed" in message or "not a database" in message
 
 
-def unwritable_reason(exc: sqlite3.Error) -> str | None:
+def unwritable_reason(exc: sqlite3.Error, path: Path | None = None) -> str | None:
     """Why a write could not reach the disk (full, read-only, I/O error), or None."""
     code = _code(exc)
-    if code == sqlite3.SQLITE_FULL:
-        return "the disk is full"
-    if code in _UNWRITABLE_CODES:
-        return str(exc)
-    return None
+    if code not in _UNWRITABLE_CODES:
+        return None
+    # SQLite says "disk I/O error" when a full disk refuses its shared-memory file.
+    if code == sqlite3.SQLITE_FULL or (path is not None and _disk_full(path.parent)):
+        return f"the disk is full ({exc})"
+    return str(exc)
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < 64 * 1024
+    except OSError:
+        return False
 
 
 def retry_busy(work: Callable[[], T], window: float = RETRY_WINDOW_SECONDS) -> T:
@@ -170,7 +179,7 @@ class Database:
         try:
             return retry_busy(attempt)
         except sqlite3.OperationalError as exc:
-            if reason := unwritable_reason(exc):
+            if reason := unwritable_reason(exc, self.path):
                 raise StoreUnavailable(self.path, reason) from exc
             raise
 
@@ -232,7 +241,19 @@ def _open_read_only(path: Path) -> Database:
         return open_memory_database()
     if reason := _header_problem(path):
         raise CorruptDatabase(path, reason)
-    conn = _connect(path, f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        return _read_only(path, "mode=ro")
+    except StoreUnavailable:
+        # Reading a WAL database needs its shared-memory file, which a read-only folder or a
+        # full disk refuses; with nothing in the WAL the file alone holds every commit.
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise
+        return _read_only(path, "mode=ro&immutable=1")
+
+
+def _read_only(path: Path, options: str) -> Database:
+    conn = _connect(path, f"{path.absolute().as_uri()}?{options}", uri=True)
     try:
         version = _check_version(conn, path)
         _check_damage(conn, path, version)
@@ -266,7 +287,7 @@ def _connect(path: Path, target: str, *, uri: bool) -> sqlite3.Connection:
 def _open_error(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
     if is_corrupt(exc):
         return CorruptDatabase(path, str(exc))
-    return StoreUnavailable(path, unwritable_reason(exc) or str(exc))
+    return StoreUnavailable(path, unwritable_reason(exc, path) or str(exc))
 
 
 def _migrated_copy(conn: sqlite3.Connection) -> sqlite3.Connection:
@@ -306,8 +327,10 @@ def _prepare_folder(path: Path) -> None:
         raise StoreUnavailable(path, f"the folder {folder} is not writable")
     if path.is_dir():
         raise StoreUnavailable(path, "it is a folder, not a database file")
-    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        raise StoreUnavailable(path, "the database file cannot be read and written")
+    if path.exists() and not os.access(path, os.R_OK):
+        raise StoreUnavailable(path, "the database file cannot be read")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreUnavailable(path, "the database file is read-only")
 
 
 def _header_problem(path: Path) -> str | None:
