@@ -176,10 +176,7 @@ def store_warning(store: Any) -> str | None:
         return None
     if not getattr(store, "persistent", True):
         return t("store.memory", detail=detail)
-    moved = getattr(store, "moved_aside", None)
-    if moved is not None:
-        return t("store.moved_aside", moved=str(moved))
-    return detail
+    return detail  # a salvaged database's warning is translated already (open_store)
 
 
 def make_app(
