@@ -26,8 +26,9 @@ from soutenance.store.db import Database, quoted, table_columns
 from soutenance.store.migrations import LATEST_VERSION, MIGRATIONS, migrate
 
 RECOVER_TIMEOUT_SECONDS = 300
-PROBE_LIMIT = 100_000
-"""How far past a damaged page row ids are tried one by one when the table's last id is unknown."""
+PROBE_LIMIT = 10_000
+"""How many row ids past the last readable row are tried, one by one, when the table's last id
+is unknown (a damaged interior page hides a few thousand rows at most)."""
 _SKIPPED_TABLES = {"leases"}
 """A lease of the damaged file names a window that no longer holds anything."""
 
@@ -148,7 +149,13 @@ def _header_version(path: Path) -> int:
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    # SQLite refuses a file shorter than its header says unless the schema is "writable" (no
+    # write happens through a read-only connection); checking cell sizes turns a damaged page's
+    # garbage into an error rather than into rows.
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("PRAGMA cell_size_check = ON")
+    return conn
 
 
 def _recover_with_tool(source: Path, folder: Path) -> sqlite3.Connection | None:
