@@ -107,9 +107,11 @@ def export_command(session_id: str | None, last: bool, student: str | None, fmt:
         raise click.UsageError("give a SESSION_ID or --last (see `soutenance history`)")
     store = open_store_or_exit()
     try:
-        session = store.latest_session(student) if last else _find_session(store, session_id or "")
-    except DamagedRow as error:
-        raise click.ClickException(_damaged(error)) from None
+        if last:
+            latest = store.list_sessions(student, limit=1)
+            session = _load(store, latest[0].id) if latest else None
+        else:
+            session = _find_session(store, session_id or "")
     finally:
         store.close()
     if session is None:
@@ -135,16 +137,23 @@ def export_command(session_id: str | None, last: bool, student: str | None, fmt:
     echo_err(f"exported session {session.id} to {visible(str(output))}")
 
 
-def _damaged(error: DamagedRow) -> str:
-    return f"{visible(str(error))} (the stored session is damaged; the others are fine)"
+def _load(store, session_id: str):
+    """The session, or one line saying that its stored rows are damaged."""
+    try:
+        return store.load_session(session_id)
+    except DamagedRow as error:
+        raise click.ClickException(
+            f"the stored session {visible(session_id)} is damaged ({visible(str(error))}); "
+            "the other sessions are fine"
+        ) from None
 
 
 def _find_session(store, session_id: str):
     """A session by id or by a unique prefix of its id, as printed by `history`."""
     try:
-        return store.load_session(session_id)
+        return _load(store, session_id)
     except SessionNotFound:
-        return store.load_session(_find_summary(store, session_id).id)
+        return _load(store, _find_summary(store, session_id).id)
 
 
 def _find_summary(store, session_id: str):

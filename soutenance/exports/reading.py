@@ -43,6 +43,8 @@ def read_export(source: ExportSource, *, max_bytes: int = DEFAULT_MAX_BYTES) -> 
         return session_from_export(parse_json(source))
     path = Path(source)
     try:
+        if path.is_file() and path.stat().st_size > max_bytes:
+            raise FileTooLarge(path, max_bytes)  # refused before reading a byte of it
         raw = read_regular(path, max_bytes)
     except FileTooLarge:
         raise InvalidExport("too_large", _too_large(max_bytes)) from None
