@@ -280,8 +280,15 @@ def _connect(path: Path, target: str, *, uri: bool) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise StoreUnavailable(path, str(exc)) from exc
     conn.row_factory = sqlite3.Row
+    conn.text_factory = read_text
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
     return conn
+
+
+def read_text(raw: bytes) -> str:
+    """Stored text as str; bytes that are not UTF-8 (written by another tool) become lone
+    surrogates, which the session model refuses as a damaged row instead of a crash."""
+    return raw.decode("utf-8", "surrogateescape")
 
 
 def _open_error(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
@@ -294,6 +301,7 @@ def _migrated_copy(conn: sqlite3.Connection) -> sqlite3.Connection:
     """An older database brought to the current schema in memory, the file left as it is."""
     copy = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     copy.row_factory = sqlite3.Row
+    copy.text_factory = read_text
     conn.backup(copy)
     conn.close()
     migrate(copy)
@@ -304,6 +312,7 @@ def _migrated_copy(conn: sqlite3.Connection) -> sqlite3.Connection:
 def open_memory_database() -> Database:
     conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
+    conn.text_factory = read_text
     conn.execute("PRAGMA foreign_keys = ON")
     migrate(conn)
     return Database(conn, None)

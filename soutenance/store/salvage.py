@@ -22,7 +22,7 @@ from pathlib import Path
 
 from soutenance.files import fsync_folder
 from soutenance.session.model import new_id
-from soutenance.store.db import Database, quoted, table_columns
+from soutenance.store.db import Database, quoted, read_text, table_columns
 from soutenance.store.migrations import LATEST_VERSION, MIGRATIONS, migrate
 
 RECOVER_TIMEOUT_SECONDS = 300
@@ -79,6 +79,7 @@ def salvage_into_memory(path: Path) -> tuple[Database, Salvage]:
     """What can be read of a damaged database, in memory; the file itself is never written."""
     conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
+    conn.text_factory = read_text
     with tempfile.TemporaryDirectory(prefix="soutenance-salvage-") as scratch:
         sessions, method = recover_into(path, conn, scratch=Path(scratch))
     conn.execute("PRAGMA foreign_keys = ON")
@@ -155,6 +156,12 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
     # garbage into an error rather than into rows.
     conn.execute("PRAGMA writable_schema = ON")
     conn.execute("PRAGMA cell_size_check = ON")
+    return _lenient(conn)
+
+
+def _lenient(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """Text that is not UTF-8 is read with replacement characters rather than lost."""
+    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
     return conn
 
 
@@ -177,7 +184,7 @@ def _recover_with_tool(source: Path, folder: Path) -> sqlite3.Connection | None:
                 [tool, str(rebuilt)], stdin=commands, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, timeout=RECOVER_TIMEOUT_SECONDS, check=False,
             )  # fmt: skip
-        return sqlite3.connect(rebuilt, isolation_level=None)
+        return _lenient(sqlite3.connect(rebuilt, isolation_level=None))
     except (OSError, subprocess.SubprocessError, sqlite3.Error):
         return None
 
@@ -202,6 +209,9 @@ def copy_rows(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
 def readable_rows(conn: sqlite3.Connection, table: str, columns: list[str]) -> Iterator[tuple]:
     """The rows of `table` in rowid order; rows on a damaged page are stepped over."""
     names = ", ".join(quoted(c) for c in columns)
+    if not _has_rowid(conn, table):
+        yield from _rows_without_rowid(conn, table, names)
+        return
     scan = f"SELECT rowid, {names} FROM {quoted(table)} WHERE rowid > ? ORDER BY rowid"
     first = _edge(conn, table, "min")
     after = -1 if first is None else first - 1
@@ -212,15 +222,20 @@ def readable_rows(conn: sqlite3.Connection, table: str, columns: list[str]) -> I
                 after = row[0]
                 yield tuple(row[1:])
             return
-        except sqlite3.OperationalError:
-            yield from _rows_without_rowid(conn, table, names)
-            return
         except sqlite3.DatabaseError:
             following = _next_readable(conn, table, names, after, last)
             if following is None:
                 return
             after = following[0]
             yield tuple(following[1:])
+
+
+def _has_rowid(conn: sqlite3.Connection, table: str) -> bool:
+    try:
+        conn.execute(f"SELECT rowid FROM {quoted(table)} LIMIT 0")
+    except sqlite3.OperationalError:
+        return False  # WITHOUT ROWID
+    return True
 
 
 def _edge(conn: sqlite3.Connection, table: str, which: str) -> int | None:
@@ -247,7 +262,7 @@ def _next_readable(
 
 
 def _rows_without_rowid(conn: sqlite3.Connection, table: str, names: str) -> Iterator[tuple]:
-    """A WITHOUT ROWID table (or one that cannot be searched by rowid): read until it fails."""
+    """A WITHOUT ROWID table: read in key order until a damaged page stops it."""
     with contextlib.suppress(sqlite3.DatabaseError):
         for row in conn.execute(f"SELECT {names} FROM {quoted(table)}"):
             yield tuple(row)

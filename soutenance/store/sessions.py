@@ -341,12 +341,22 @@ def _summary(row: sqlite3.Row) -> SessionSummary:
     if not isinstance(total, int | float) or not math.isfinite(total):
         damaged.append("total_time")
         total = 0.0
+
+    def text(column: str) -> str:
+        value = str(row[column])
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that were not UTF-8 (see db.read_text)
+            damaged.append(column)
+            return value.encode("utf-8", "replace").decode("utf-8")
+        return value
+
     return SessionSummary(
-        id=str(row["id"]),
-        student=str(row["student"]),
-        path_id=str(row["path_id"]),
-        project_id=str(row["project_id"]),
-        project_title=str(row["project_title"]),
+        id=text("id"),
+        student=text("student"),
+        path_id=text("path_id"),
+        project_id=text("project_id"),
+        project_title=text("project_title"),
         kind=checked("kind", SessionKind, SessionKind.REHEARSAL),
         started_at=checked("started_at", _moment, _UNKNOWN_MOMENT),
         ended_at=checked("ended_at", parse_timestamp, None),
