@@ -64,9 +64,13 @@ def read_only(path: Path) -> Iterator[Path]:
         finally:
             path.chmod(0o644)
         return
-    locked = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True, check=False)
+    locked = subprocess.run(
+        ["chattr", "+i", str(path)], capture_output=True, text=True, check=False
+    )
     if locked.returncode != 0:
-        pytest.skip(f"root needs chattr +i for a read-only file, refused here: {locked.stderr.strip()}")
+        pytest.skip(
+            f"root needs chattr +i for a read-only file, refused here: {locked.stderr.strip()}"
+        )
     try:
         with pytest.raises(OSError):
             path.open("ab").close()  # really read-only, even for root

@@ -64,7 +64,8 @@ def test_text_that_is_not_unicode_leaves_the_old_file_whole(tmp_path: Path, wher
         )
     else:
         conn.execute(
-            """UPDATE answers SET key_points = '["kp\\udfff"]' WHERE session_id = ?""", (session.id,)
+            """UPDATE answers SET key_points = '["kp\\udfff"]' WHERE session_id = ?""",
+            (session.id,),
         )
     conn.commit()
     conn.close()

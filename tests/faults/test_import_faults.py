@@ -127,7 +127,9 @@ def test_duplicate_ids_in_one_file_are_refused_not_dropped(tmp_path: Path) -> No
 
     done = soutenance("import", write(tmp_path, "dup.json", data))
 
-    refused(done, "session.answers[2].id", answers[0]["id"], "already used at session.answers[0].id")
+    refused(
+        done, "session.answers[2].id", answers[0]["id"], "already used at session.answers[0].id"
+    )
     assert nothing_stored()  # not 2 of 3 answers, "imported"
 
 
@@ -159,18 +161,34 @@ def hostile_files(folder: Path) -> dict[str, tuple[Path, str]]:
     text = {
         "nan": (base.replace('"elapsed": ', '"elapsed": NaN, "x": ', 1), "NaN"),
         "infinity": (base.replace('"elapsed": ', '"elapsed": Infinity, "x": ', 1), "Infinity"),
-        "huge float": (base.replace('"elapsed": ', '"elapsed": 1e309, "x": ', 1), "session.answers[0].elapsed"),
-        "10**30": (base.replace('"confidence": ', f'"confidence": {10**30}, "x": ', 1), "session.answers[0].confidence"),
+        "huge float": (
+            base.replace('"elapsed": ', '"elapsed": 1e309, "x": ', 1),
+            "session.answers[0].elapsed",
+        ),
+        "10**30": (
+            base.replace('"confidence": ', f'"confidence": {10**30}, "x": ', 1),
+            "session.answers[0].confidence",
+        ),
         "surrogate id": (base.replace('"id": "', '"id": "\\udfff', 1), "session"),
-        "surrogate name": (base.replace('"student": "Alice"', '"student": "Al\\ud800ice"'), "session.student"),
-        "escape in name": (base.replace('"student": "Alice"', '"student": "Al\\u001b[2Jice"'), "session.student"),
+        "surrogate name": (
+            base.replace('"student": "Alice"', '"student": "Al\\ud800ice"'),
+            "session.student",
+        ),
+        "escape in name": (
+            base.replace('"student": "Alice"', '"student": "Al\\u001b[2Jice"'),
+            "session.student",
+        ),
         "version 1.0": (base.replace('"version": 2', '"version": 1.0'), "version 1.0"),
         "nested": ("[" * 100_000 + "]" * 100_000, "nests deeper"),
     }
-    return {name: (write(folder, f"{name}.json", body), where) for name, (body, where) in text.items()}
+    return {
+        name: (write(folder, f"{name}.json", body), where) for name, (body, where) in text.items()
+    }
 
 
-def test_hostile_values_get_one_line_each_and_the_next_file_is_still_imported(tmp_path: Path) -> None:
+def test_hostile_values_get_one_line_each_and_the_next_file_is_still_imported(
+    tmp_path: Path,
+) -> None:
     files = hostile_files(tmp_path)
     good = sample_session("Zoe", seed=8)
     last = write(tmp_path, "good.json", session_to_json_text(good))
@@ -189,7 +207,9 @@ def test_hostile_values_get_one_line_each_and_the_next_file_is_still_imported(tm
     assert [s.id for s in open_store(database_path(), mode="read").list_sessions()] == [good.id]
 
 
-def test_any_exception_on_one_file_never_stops_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_any_exception_on_one_file_never_stops_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from soutenance.cli import mentor
 
     first, second = sample_session("Ann", seed=1), sample_session("Zoe", seed=2)
@@ -309,7 +329,9 @@ def test_devices_fifos_and_huge_files_are_refused_with_bounded_memory(
     target = make(tmp_path)
     writer_started = threading.Event()
     if target.is_fifo():  # a writer that never writes: the import must not wait for it
-        threading.Thread(target=lambda: (writer_started.set(), _hold_fifo(target)), daemon=True).start()
+        threading.Thread(
+            target=lambda: (writer_started.set(), _hold_fifo(target)), daemon=True
+        ).start()
         writer_started.wait(5)
     status, peak, line = import_measured(target)
     assert status == 1 and reason in line and line.endswith("Nothing was imported."), line
@@ -326,3 +348,30 @@ def _hold_fifo(path: Path) -> None:
     resource.getrusage(resource.RUSAGE_SELF)  # keep the writer open until the test ends
     threading.Event().wait(60)
     os.close(descriptor)
+
+
+async def test_the_student_page_lists_damaged_sessions_and_will_not_open_them(
+    tmp_path: Path,
+) -> None:
+    from soutenance.ui.app import make_app
+    from soutenance.ui.screens.review import ReviewScreen
+    from soutenance.ui.screens.student import StudentScreen
+
+    good = sample_session("Ann", seed=1)
+    damaged = [sample_session("Ann", seed=s) for s in (2, 3, 4)]
+    damage_rows(good, *damaged)
+    store = open_store(database_path())
+    app = make_app(lang="en", store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        page = StudentScreen("Ann")
+        app.push_screen(page)
+        await pilot.pause()
+        assert page.page is not None and len(page.page.sessions) == 4
+        for session in damaged:
+            page.open_session(session.id)
+            await pilot.pause()
+            assert app.screen is page  # said in a notification, the page stays
+        page.open_session(good.id)
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+    store.close()

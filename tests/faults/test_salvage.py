@@ -129,8 +129,12 @@ def test_a_failed_recover_is_never_trusted(tmp_path: Path, monkeypatch: pytest.M
     path = tmp_path / "soutenance.sqlite3"
     originals = filled(path, count=40)
     damage(path, [leaves(path, "sessions")[0][0]])
-    partial = "CREATE TABLE sessions(id, student); INSERT INTO sessions VALUES('forged', 'Mallory');"
-    fake_tool(tmp_path / "bin", f"echo \"{partial}\"; echo 'sql error: SQL logic error' >&2; exit 1")
+    partial = (
+        "CREATE TABLE sessions(id, student); INSERT INTO sessions VALUES('forged', 'Mallory');"
+    )
+    fake_tool(
+        tmp_path / "bin", f"echo \"{partial}\"; echo 'sql error: SQL logic error' >&2; exit 1"
+    )
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
 
     rescued = salvage_in_place(path)

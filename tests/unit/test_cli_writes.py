@@ -87,7 +87,9 @@ CASES: dict[str, tuple[Callable[[], AbstractContextManager[None]], str]] = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_a_write_to_a_store_not_on_disk_exits_1_and_claims_nothing(tmp_path: Path, case: str) -> None:
+def test_a_write_to_a_store_not_on_disk_exits_1_and_claims_nothing(
+    tmp_path: Path, case: str
+) -> None:
     make, reason = CASES[case]
     export = tmp_path / "zoe.json"
     export.write_text(session_to_json_text(sample_session("Zoe")), encoding="utf-8")

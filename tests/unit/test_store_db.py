@@ -223,7 +223,9 @@ def test_a_foreign_database_is_never_migrated_nor_touched(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("change", ["DROP TABLE sessions", "ALTER TABLE answers DROP COLUMN notes"])
-def test_wrong_tables_at_the_right_version_are_salvaged_at_open(tmp_path: Path, change: str) -> None:
+def test_wrong_tables_at_the_right_version_are_salvaged_at_open(
+    tmp_path: Path, change: str
+) -> None:
     """Issue 11, failure 11: detected when opening (not `no such table` later), then salvaged."""
     path = tmp_path / "s.sqlite3"
     filled_database(path, sessions=3)
@@ -242,7 +244,9 @@ def test_wrong_tables_at_the_right_version_are_salvaged_at_open(tmp_path: Path, 
     store.save_session(sample_session(seed=77))  # and it works as a store again
 
 
-def test_an_older_database_is_read_in_memory_without_migrating_the_file(fixtures: Path, tmp_path: Path) -> None:
+def test_an_older_database_is_read_in_memory_without_migrating_the_file(
+    fixtures: Path, tmp_path: Path
+) -> None:
     path = tmp_path / "old.sqlite3"
     path.write_bytes((fixtures / "store" / "v1-unfinished.sqlite3").read_bytes())
     before = path.read_bytes()
