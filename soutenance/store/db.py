@@ -218,9 +218,9 @@ def open_database(path: Path | str, *, read_only: bool = False, durable: bool = 
         raise CorruptDatabase(path, reason)
     conn = _connect(path, str(path), uri=False)
     try:
-        version = _check_version(conn, path)
+        version, tables = _check_version(conn, path)
         _configure(conn, durable)
-        _check_damage(conn, path, version)
+        _check_damage(conn, path, version, tables)
         retry_busy(lambda: migrate(conn))
     except SchemaTooNew as exc:
         conn.close()
@@ -255,8 +255,8 @@ def _open_read_only(path: Path) -> Database:
 def _read_only(path: Path, options: str) -> Database:
     conn = _connect(path, f"{path.absolute().as_uri()}?{options}", uri=True)
     try:
-        version = _check_version(conn, path)
-        _check_damage(conn, path, version)
+        version, tables = _check_version(conn, path)
+        _check_damage(conn, path, version, tables)
         if version < LATEST_VERSION:
             conn = _migrated_copy(conn)
     except SchemaTooNew as exc:
@@ -358,19 +358,30 @@ def _header_problem(path: Path) -> str | None:
     return None
 
 
-def _check_version(conn: sqlite3.Connection, path: Path) -> int:
-    """The schema version, read before anything is written; refuses newer and foreign files."""
-    version = retry_busy(lambda: conn.execute("PRAGMA user_version").fetchone()[0])
+def _check_version(conn: sqlite3.Connection, path: Path) -> tuple[int, dict[str, frozenset[str]]]:
+    """The schema version and the tables, read in one snapshot (another window may be migrating
+    the file meanwhile) and before anything is written; refuses newer and foreign files."""
+
+    def read() -> tuple[int, dict[str, frozenset[str]]]:
+        conn.execute("BEGIN")
+        try:
+            return conn.execute("PRAGMA user_version").fetchone()[0], table_columns(conn)
+        finally:
+            if conn.in_transaction:  # SQLite ends it by itself on an I/O error
+                conn.execute("ROLLBACK")
+
+    version, tables = retry_busy(read)
     if version > LATEST_VERSION:
         raise SchemaTooNew(version)
-    if version == 0 and (tables := sorted(table_columns(conn))):
-        shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+    if version == 0 and tables:
+        names = sorted(tables)
+        shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
         raise ForeignDatabase(
             path,
             f"it is not a soutenance database (it holds the tables {shown} of another "
             "program); it was left untouched: move it away or choose another data folder",
         )
-    return version
+    return version, tables
 
 
 def _configure(conn: sqlite3.Connection, durable: bool) -> None:
@@ -383,14 +394,16 @@ def _configure(conn: sqlite3.Connection, durable: bool) -> None:
     conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
 
 
-def _check_damage(conn: sqlite3.Connection, path: Path, version: int) -> None:
+def _check_damage(
+    conn: sqlite3.Connection, path: Path, version: int, tables: dict[str, frozenset[str]]
+) -> None:
     """Unreadable pages, or tables that are not those of the database's version."""
     rows = retry_busy(lambda: conn.execute("PRAGMA quick_check(3)").fetchall())
     problems = [str(row[0]) for row in rows]
     if problems != ["ok"]:
         detail = " ".join(problems).replace("*** in database main ***", "")
         raise CorruptDatabase(path, " ".join(detail.split()))  # one line
-    if problem := retry_busy(lambda: schema_problem(conn, version)):
+    if problem := schema_problem(tables, version):
         raise CorruptDatabase(path, problem)
 
 
@@ -424,11 +437,10 @@ def expected_columns(version: int) -> dict[str, frozenset[str]]:
         conn.close()
 
 
-def schema_problem(conn: sqlite3.Connection, version: int) -> str | None:
-    """What is wrong with the tables of a database at `version`, or None (extra tables are fine)."""
+def schema_problem(found: dict[str, frozenset[str]], version: int) -> str | None:
+    """What is wrong with the tables `found` at `version`, or None (extra tables are fine)."""
     if version == 0:
         return None
-    found = table_columns(conn)
     for table, columns in sorted(expected_columns(version).items()):
         if table not in found:
             return f"the table {table} is missing"

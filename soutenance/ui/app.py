@@ -124,7 +124,8 @@ class SoutenanceApp(Translated, App[None]):
                 run.release()
                 self.exit()
 
-        message = t("run.confirm_quit")
+        on_disk = getattr(self.services.store, "persistent", True)
+        message = t("run.confirm_quit") if on_disk else t("store.memory_quit")
         self.push_screen(confirm(message, yes=t("app.quit"), no=t("run.go_on")), answered)
 
     async def check_banks(self) -> None:

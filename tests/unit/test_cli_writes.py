@@ -164,3 +164,26 @@ def test_a_missing_database_reads_as_empty_without_creating_it() -> None:
     done = soutenance("history")
     assert done.returncode == 0 and "no session recorded yet" in done.stderr
     assert not database_path().exists()
+
+
+async def test_the_interface_in_memory_never_says_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from soutenance.clock import FakeClock
+    from soutenance.ui.app import make_app
+    from tests.ui.test_rehearsal import bank_dir, start
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be", encoding="utf-8")
+    monkeypatch.setenv("SOUTENANCE_HOME", str(blocker / "home"))
+    app = make_app(banks=[bank_dir(tmp_path)], lang="en", clock=FakeClock())
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await start(app, pilot)
+        assert app.store.persistent is False
+        labels = [str(w.render()) for w in screen.query(".label")]
+        assert "Reasoning notes (kept in memory only: the data folder cannot be written)" in labels
+        assert not any("saved as you type" in label for label in labels)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "in memory only and will be lost" in shown and "It is saved" not in shown
