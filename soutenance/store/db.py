@@ -216,22 +216,15 @@ def open_database(path: Path | str, *, read_only: bool = False, durable: bool = 
     _prepare_folder(path)
     if reason := _header_problem(path):
         raise CorruptDatabase(path, reason)
-    conn = _connect(path, str(path), uri=False)
-    try:
+
+    def prepare(conn: sqlite3.Connection) -> sqlite3.Connection:
         version, tables = _check_version(conn, path)
         _configure(conn, durable)
         _check_damage(conn, path, version, tables)
         retry_busy(lambda: migrate(conn))
-    except SchemaTooNew as exc:
-        conn.close()
-        raise NewerSchema(path, str(exc)) from exc
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise _open_error(path, exc) from exc
-    except BaseException:
-        conn.close()
-        raise
-    return Database(conn, path)
+        return conn
+
+    return Database(_prepared(path, _connect(path, str(path), uri=False), prepare), path)
 
 
 def _open_read_only(path: Path) -> Database:
@@ -253,12 +246,24 @@ def _open_read_only(path: Path) -> Database:
 
 
 def _read_only(path: Path, options: str) -> Database:
-    conn = _connect(path, f"{path.absolute().as_uri()}?{options}", uri=True)
-    try:
+
+    def prepare(conn: sqlite3.Connection) -> sqlite3.Connection:
         version, tables = _check_version(conn, path)
         _check_damage(conn, path, version, tables)
-        if version < LATEST_VERSION:
-            conn = _migrated_copy(conn)
+        return _migrated_copy(conn) if version < LATEST_VERSION else conn
+
+    conn = _connect(path, f"{path.absolute().as_uri()}?{options}", uri=True)
+    return Database(_prepared(path, conn, prepare), path, read_only=True)
+
+
+def _prepared(
+    path: Path,
+    conn: sqlite3.Connection,
+    prepare: Callable[[sqlite3.Connection], sqlite3.Connection],
+) -> sqlite3.Connection:
+    """`prepare(conn)`; if it fails, the connection is closed and the error said as the store's."""
+    try:
+        return prepare(conn)
     except SchemaTooNew as exc:
         conn.close()
         raise NewerSchema(path, str(exc)) from exc
@@ -268,7 +273,6 @@ def _read_only(path: Path, options: str) -> Database:
     except BaseException:
         conn.close()
         raise
-    return Database(conn, path, read_only=True)
 
 
 def _connect(path: Path, target: str, *, uri: bool) -> sqlite3.Connection:
