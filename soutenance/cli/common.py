@@ -11,6 +11,7 @@ import click
 
 if TYPE_CHECKING:
     from soutenance.banks.catalog import Catalog, ProjectEntry
+    from soutenance.store import Store
 
 
 def banks_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -62,3 +63,23 @@ def resolve_project(catalog: Catalog, reference: str) -> ProjectEntry:
 
 def echo_err(message: str) -> None:
     click.echo(message, err=True)
+
+
+def open_store_or_exit(*, writing: bool = False) -> Store:
+    """The store of a one-shot command: read-only unless `writing`.
+
+    A store that cannot be used ends the command (exit 1, one line) rather than falling back to
+    memory: a command never says "saved" of something lost when it exits.
+    """
+    from soutenance import paths
+    from soutenance.store import StoreError, open_store
+    from soutenance.text import visible
+
+    try:
+        store = open_store(paths.database_path(), mode="write" if writing else "read")
+    except StoreError as error:
+        message = f"{error} Nothing was changed." if writing else str(error)
+        raise click.ClickException(visible(message)) from None
+    if store.warning:
+        echo_err(visible(store.warning))
+    return store

@@ -10,23 +10,21 @@ from pathlib import Path
 
 import click
 
-from soutenance import i18n, paths
+from soutenance import i18n
 from soutenance.banks.catalog import Catalog
-from soutenance.cli.common import banks_option, echo_err, load_catalog
+from soutenance.cli.common import banks_option, echo_err, load_catalog, open_store_or_exit
 from soutenance.config import Config
-from soutenance.exports.importing import import_session
+from soutenance.exports.importing import ImportResult, import_session
 from soutenance.exports.reading import InvalidExport
-from soutenance.store import Store, StoreError, StudentExists, open_store
+from soutenance.store import Store, StoreError, StudentExists
 from soutenance.store.roster import LANGUAGES
+from soutenance.text import visible
 
 _PROJECT_REF = re.compile(r"^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_-]*$")
 
 
-def _open_store() -> Store:
-    store = open_store(paths.database_path())
-    if store.warning:
-        echo_err(store.warning)
-    return store
+def _not_saved(error: StoreError) -> click.ClickException:
+    return click.ClickException(f"{visible(str(error))} Nothing was changed.")
 
 
 def _defense_date(_context: click.Context, _param: click.Parameter, value: str | None) -> date | None | str:
@@ -97,7 +95,7 @@ def add_command(
     """Add a student to the roster."""
     project = None if project == "none" else project
     day = None if defense_date == "none" else defense_date
-    store = _open_store()
+    store = open_store_or_exit(writing=True)
     try:
         student = store.roster.add_student(
             name, paths=_with_project_path(list(path_ids), project), project_ref=project,
@@ -107,6 +105,8 @@ def add_command(
         raise click.ClickException(str(error)) from None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="NAME") from None
+    except StoreError as error:
+        raise _not_saved(error) from None
     finally:
         store.close()
     _warn_unknown_project(project, banks)
@@ -118,7 +118,7 @@ def add_command(
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_command(include_archived: bool, fmt: str) -> None:
     """The roster: last session, defense date and open objectives of each student."""
-    store = _open_store()
+    store = open_store_or_exit()
     try:
         entries = store.roster.summary(include_archived=include_archived)
     finally:
@@ -135,7 +135,7 @@ def list_command(include_archived: bool, fmt: str) -> None:
         defense = i18n.format_date(student.defense_date, "en") if student.defense_date else "no date"
         archived = "  (archived)" if student.archived else ""
         click.echo(
-            f"{student.name:<20} {student.project_ref or '-':<36} {student.language}  "
+            f"{visible(student.name):<20} {visible(student.project_ref or '-'):<36} {student.language}  "
             f"last session: {last:<13} defense: {defense:<13} open objectives: {entry.open_objectives}"
             f"{archived}"
         )
@@ -154,7 +154,7 @@ def edit_command(
     language: str | None, defense_date, banks: tuple[Path, ...],
 ) -> None:  # fmt: skip
     """Change a student's name, paths, project, language or defense date."""
-    store = _open_store()
+    store = open_store_or_exit(writing=True)
     try:
         student = store.roster.get_student(name)
         if student is None:
@@ -176,6 +176,8 @@ def edit_command(
             raise click.ClickException(str(error)) from None
         except ValueError as error:
             raise click.ClickException(str(error)) from None
+    except StoreError as error:
+        raise _not_saved(error) from None
     finally:
         store.close()
     if project not in (None, "none"):
@@ -188,9 +190,11 @@ def edit_command(
 @click.option("--undo", is_flag=True, help="Bring an archived student back into the roster.")
 def archive_command(name: str, undo: bool) -> None:
     """Archive a student (kept with their sessions, hidden from the roster)."""
-    store = _open_store()
+    store = open_store_or_exit(writing=True)
     try:
         found = store.roster.archive_student(name, not undo)
+    except StoreError as error:
+        raise _not_saved(error) from None
     finally:
         store.close()
     if not found:
@@ -205,46 +209,60 @@ def import_command(files: tuple[Path, ...], banks: tuple[Path, ...]) -> None:
     """Import session exports (JSON) sent by a student, or sent back reviewed by the mentor.
 
     Each file is imported in one transaction: a bad file imports nothing, and importing the same
-    file again changes nothing.
+    file again changes nothing. The exit status is 0 only when every file was imported.
     """
-    store = _open_store()
-    failed = False
-    catalog: Catalog | None = None
     limit = Config.load().import_max_megabytes * 1024 * 1024
+    store = open_store_or_exit(writing=True)
+    imported = 0
+    catalog: list[Catalog] = []
     try:
         for file in files:
+            shown = visible(str(file))
             try:
                 result = import_session(store, file, max_bytes=limit)
             except InvalidExport as error:
-                echo_err(f"soutenance import: {file}: {error} Nothing was imported.")
-                failed = True
+                echo_err(f"soutenance import: {shown}: {visible(str(error))} Nothing was imported.")
                 continue
             except StoreError as error:
-                echo_err(f"soutenance import: {file}: cannot save it: {error}")
-                failed = True
+                echo_err(f"soutenance import: {shown}: cannot save it: {visible(str(error))} Nothing was imported.")
                 continue
-            session = store.load_session(result.session_id)
-            if result.created:
-                state = "imported"
-            elif result.changed:
-                state = "merged into the session already here"
-            else:
-                state = "already imported, nothing changed"
-            answered = len(session.answered)
-            click.echo(
-                f"{file}: {state}: {session.kind} of {session.student}, {session.project_title} "
-                f"({i18n.format_date(session.started_at, 'en')}, {answered}/{len(session.answers)} answered, "
-                f"session {session.id[:12]})"
-            )
-            if result.student_created:
-                click.echo(f"  new student in the roster: {session.student}")
-            catalog = catalog or load_catalog(banks)
-            if missing := catalog.missing_questions(session.path_id, session.project_id, {a.question_id for a in session.answers}):
-                count = sum(1 for a in session.answers if a.question_id in missing)
-                click.echo(
-                    f"  {count} question(s) no longer in your banks: kept with the text stored in the export"
+            except Exception as error:  # noqa: BLE001 - one bad file never stops the next ones
+                echo_err(
+                    f"soutenance import: {shown}: unexpected error ({type(error).__name__}: "
+                    f"{visible(str(error))}). Nothing was imported."
                 )
+                continue
+            imported += 1
+            try:
+                _report(store, file, result, banks, catalog)
+            except Exception as error:  # noqa: BLE001 - the import itself is done and saved
+                echo_err(f"soutenance import: {shown}: imported, but it cannot be shown ({visible(str(error))})")
     finally:
         store.close()
-    if failed:
+    if imported < len(files):
+        if len(files) > 1:
+            echo_err(f"soutenance import: {imported} of {len(files)} files imported")
         sys.exit(1)
+
+
+def _report(store: Store, file: Path, result: ImportResult, banks: tuple[Path, ...], catalog: list[Catalog]) -> None:
+    session = store.load_session(result.session_id)
+    if result.created:
+        state = "imported"
+    elif result.changed:
+        state = "merged into the session already here"
+    else:
+        state = "already imported, nothing changed"
+    answered = len(session.answered)
+    click.echo(
+        f"{visible(str(file))}: {state}: {session.kind} of {visible(session.student)}, "
+        f"{visible(session.project_title)} ({i18n.format_date(session.started_at, 'en')}, "
+        f"{answered}/{len(session.answers)} answered, session {session.id[:12]})"
+    )
+    if result.student_created:
+        click.echo(f"  new student in the roster: {visible(session.student)}")
+    if not catalog:
+        catalog.append(load_catalog(banks))  # read once, and only when a file was imported
+    if missing := catalog[0].missing_questions(session.path_id, session.project_id, {a.question_id for a in session.answers}):
+        count = sum(1 for a in session.answers if a.question_id in missing)
+        click.echo(f"  {count} question(s) no longer in your banks: kept with the text stored in the export")

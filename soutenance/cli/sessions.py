@@ -8,12 +8,20 @@ from pathlib import Path
 
 import click
 
-from soutenance import i18n, paths
+from soutenance import i18n
 from soutenance.banks.model import format_duration
-from soutenance.cli.common import banks_option, echo_err, load_catalog, resolve_project
+from soutenance.cli.common import (
+    banks_option,
+    echo_err,
+    load_catalog,
+    open_store_or_exit,
+    resolve_project,
+)
 from soutenance.exports.markdown import session_to_markdown
 from soutenance.exports.session_json import session_to_json_text
-from soutenance.store import open_store
+from soutenance.files import atomic_write
+from soutenance.store import StoreError
+from soutenance.store.rows import DamagedRow
 from soutenance.store.sessions import SessionNotFound
 from soutenance.text import visible
 
@@ -97,36 +105,67 @@ def export_command(session_id: str | None, last: bool, student: str | None, fmt:
     """Export a session as Markdown (for an email) or JSON (for your mentor to import)."""
     if bool(session_id) == last:
         raise click.UsageError("give a SESSION_ID or --last (see `soutenance history`)")
-    store = _open_store_or_exit()
+    store = open_store_or_exit()
     try:
-        session = store.latest_session(student) if last else _find_session(store, session_id or "")
+        if last:
+            latest = store.list_sessions(student, limit=1)
+            session = _load(store, latest[0].id) if latest else None
+        else:
+            session = _find_session(store, session_id or "")
     finally:
         store.close()
     if session is None:
         raise click.ClickException("no session recorded yet")
     language = lang or i18n.detect_language(None, None)
     text = session_to_markdown(session, lang=language) if fmt == "md" else session_to_json_text(session)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = visible(error.object[error.start : error.end])
+        raise click.ClickException(
+            f"session {session.id} holds text that is not valid Unicode ({bad}); nothing was written"
+        ) from None
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        # A temporary file renamed over the target: on any failure the old file stays whole.
+        atomic_write(output, data)
     except OSError as error:
-        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
-    echo_err(f"exported session {session.id} to {output}")
+        reason = error.strerror or str(error)
+        raise click.ClickException(f"cannot write {visible(str(output))}: {reason}; it was left as it was") from None
+    echo_err(f"exported session {session.id} to {visible(str(output))}")
+
+
+def _load(store, session_id: str):
+    """The session, or one line saying that its stored rows are damaged."""
+    try:
+        return store.load_session(session_id)
+    except DamagedRow as error:
+        raise click.ClickException(
+            f"the stored session {visible(session_id)} is damaged ({visible(str(error))}); "
+            "the other sessions are fine"
+        ) from None
 
 
 def _find_session(store, session_id: str):
     """A session by id or by a unique prefix of its id, as printed by `history`."""
     try:
-        return store.load_session(session_id)
+        return _load(store, session_id)
     except SessionNotFound:
-        matches = [s for s in store.list_sessions(limit=None) if s.id.startswith(session_id)]
-        if len(matches) == 1:
-            return store.load_session(matches[0].id)
-        if matches:
-            raise click.ClickException(f"{session_id!r} matches {len(matches)} sessions; give more characters") from None
-        raise click.ClickException(f"no session {session_id!r} (see `soutenance history`)") from None
+        return _load(store, _find_summary(store, session_id).id)
+
+
+def _find_summary(store, session_id: str):
+    """A session's line by id or unique prefix: found even when its rows are damaged."""
+    found = [s for s in store.list_sessions(limit=None) if s.id.startswith(session_id)]
+    matches = [s for s in found if s.id == session_id] or found
+    if len(matches) == 1:
+        return matches[0]
+    shown = visible(session_id)
+    if matches:
+        raise click.ClickException(f"{shown!r} matches {len(matches)} sessions; give more characters")
+    raise click.ClickException(f"no session {shown!r} (see `soutenance history`)")
 
 
 @click.command("delete")
@@ -134,15 +173,17 @@ def _find_session(store, session_id: str):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def delete_command(session_id: str, yes: bool) -> None:
     """Delete a session (an id or a unique prefix, as `history` prints), with its notes."""
-    store = _open_store_or_exit(writing=True)
+    store = open_store_or_exit(writing=True)
     try:
-        session = _find_session(store, session_id)
-        what = f"{session.project_title} of {i18n.format_date(session.started_at)} ({visible(session.student)}, {len(session.answered)} answered)"
+        session = _find_summary(store, session_id)
+        what = f"{visible(session.project_title)} of {i18n.format_date(session.started_at)} ({visible(session.student)}, {session.answered} answered)"
         if not yes:
             if not _can_ask():
                 raise click.ClickException(f"not deleting {what} without --yes (no terminal to ask)")
             click.confirm(f"Delete the session {what}? This cannot be undone", abort=True)
         store.delete_session(session.id)
+    except StoreError as error:
+        raise click.ClickException(f"{visible(str(error))} Nothing was deleted.") from None
     finally:
         store.close()
     echo_err(f"deleted session {session.id[:12]}")
@@ -157,7 +198,7 @@ def _can_ask() -> bool:
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 def history_command(student: str | None, limit: int) -> None:
     """Past sessions, newest first, with the ids that `export` takes."""
-    store = _open_store_or_exit()
+    store = open_store_or_exit()
     try:
         sessions = store.list_sessions(student, limit=limit)
     finally:
@@ -168,18 +209,10 @@ def history_command(student: str | None, limit: int) -> None:
     for s in sessions:
         when = i18n.format_date(s.started_at)
         state = "" if s.ended_at else "  (unfinished)"
+        if s.damaged:
+            state += f"  (damaged: {visible(s.damaged)}; export and open will say what is wrong)"
         click.echo(
-            f"{s.id[:12]}  {when:<20} {visible(s.student):<16} {s.kind:<9} "
+            f"{visible(s.id[:12])}  {when:<20} {visible(s.student):<16} {s.kind:<9} "
             f"{visible(s.path_id)}/{visible(s.project_id)}  "
             f"{s.answered}/{s.planned} answered, {format_duration(s.total_time)}{state}"
         )
-
-
-def _open_store_or_exit(*, writing: bool = False):
-    store = open_store(paths.database_path())
-    if writing and not store.persistent:
-        store.close()
-        raise click.ClickException(f"{store.warning} Nothing was changed.")
-    if store.warning:
-        echo_err(store.warning)
-    return store

@@ -135,7 +135,8 @@ class SoutenanceApp(Translated, App[None]):
                 run.release()
                 self.exit()
 
-        message = t("run.confirm_quit")
+        on_disk = getattr(self.services.store, "persistent", True)
+        message = t("run.confirm_quit") if on_disk else t("store.memory_quit")
         self.push_screen(confirm(message, yes=t("app.quit"), no=t("run.go_on")), answered)
 
     async def check_banks(self) -> None:
@@ -196,10 +197,7 @@ def store_warning(store: Any) -> str | None:
         return None
     if not getattr(store, "persistent", True):
         return t("store.memory", detail=detail)
-    moved = getattr(store, "moved_aside", None)
-    if moved is not None:
-        return t("store.moved_aside", moved=str(moved))
-    return detail
+    return detail  # a salvaged database's warning is translated already (open_store)
 
 
 def make_app(

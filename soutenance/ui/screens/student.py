@@ -190,8 +190,14 @@ class StudentScreen(Translated, Screen[None]):
             self.open_session(session_id)
 
     def open_session(self, session_id: str) -> None:
+        from soutenance.store.rows import DamagedRow
         from soutenance.ui.screens.review import ReviewScreen
 
+        try:
+            self.store.load_session(session_id)  # a damaged stored row is said, not a crash
+        except DamagedRow as error:
+            self.notify(t("run.cannot_resume", error=str(error)), severity="error", markup=False)
+            return
         self.app.push_screen(ReviewScreen(session_id))
 
     def action_live(self) -> None:
