@@ -271,6 +271,14 @@ def register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("name_key", 1, name_key, deterministic=True)
 
 
+def build_schema(conn: sqlite3.Connection, version: int) -> None:
+    """Run the migrations up to `version` on an empty database (no transaction, no checks)."""
+    register_functions(conn)
+    for statements in MIGRATIONS[:version]:
+        for statement in statements:
+            conn.execute(statement)
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply the pending migrations in one transaction; return the version reached."""
     register_functions(conn)
