@@ -78,6 +78,11 @@ class SoutenanceApp(Translated, App[None]):
 
     def _open_home(self) -> None:
         self.push_screen(HomeScreen())
+        self.call_after_refresh(self._say_config_problems)
+
+    def _say_config_problems(self) -> None:
+        for problem in self.services.config.problems:  # said once, at start, over the home screen
+            self.notify(str(problem), severity="warning", timeout=15, markup=False)
         if self._first_screen is not None:
             self.push_screen(self._first_screen)
         if self.first_request is not None:
