@@ -222,7 +222,8 @@ class BankBrowserScreen(Translated, Screen[None]):
 
     async def banks_changed(self) -> None:
         """The app reloaded the banks (a file changed on disk): show them, unless already shown."""
-        if self.catalog is not self._catalog_shown:
+        # Between mount and compose, or while closing, the tree is not there: on_mount reads the catalog.
+        if self.catalog is not self._catalog_shown and self.query("#bank-tree"):
             self.refresh_banks()
 
     def _build_tree(self, select: tuple[str | None, str | None] | None) -> None:
