@@ -227,10 +227,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        from soutenance.i18n import t
+
         log = _write_crash_log()
-        click.echo(f"soutenance: unexpected error: {exc}", err=True)
+        click.echo(t("cli.crash", error=exc), err=True)
         if log:
-            click.echo(f"details were written to {log}", err=True)
+            click.echo(t("cli.crash_log", log=log), err=True)
         return 1
 
 
