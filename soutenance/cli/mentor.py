@@ -24,7 +24,7 @@ _PROJECT_REF = re.compile(r"^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_-]*$")
 
 
 def _not_saved(error: StoreError) -> click.ClickException:
-    return click.ClickException(f"{visible(str(error))} Nothing was changed.")
+    return click.ClickException(i18n.t("cli.not_changed", error=visible(str(error))))
 
 
 def _defense_date(_context: click.Context, _param: click.Parameter, value: str | None) -> date | None | str:
@@ -36,7 +36,7 @@ def _defense_date(_context: click.Context, _param: click.Parameter, value: str |
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date: write YYYY-MM-DD, e.g. 2026-06-30") from None
+        raise click.BadParameter(i18n.t("cli.student.bad_date", value=repr(value))) from None
 
 
 def _project(_context: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -46,13 +46,13 @@ def _project(_context: click.Context, _param: click.Parameter, value: str | None
     if value.lower() == "none":
         return "none"
     if not _PROJECT_REF.match(value):
-        raise click.BadParameter(f"{value!r} is not PATH_ID/PROJECT_ID, e.g. digital-marketer/seo-audit")
+        raise click.BadParameter(i18n.t("cli.student.bad_project", value=repr(value)))
     return value
 
 
 def _warn_unknown_project(project_ref: str | None, banks: tuple[Path, ...]) -> None:
     if project_ref and not load_catalog(banks).find(project_ref):
-        echo_err(f"note: no project {project_ref} in the banks yet; the student keeps it anyway")
+        echo_err(i18n.t("cli.student.project_not_in_banks", project=project_ref))
 
 
 def _with_project_path(path_ids: list[str], project_ref: str | None) -> list[str]:
@@ -110,7 +110,7 @@ def add_command(
     finally:
         store.close()
     _warn_unknown_project(project, banks)
-    click.echo(f"added {student.name}")
+    click.echo(i18n.t("cli.student.added", name=student.name))
 
 
 @student_group.command("list")
@@ -127,17 +127,17 @@ def list_command(include_archived: bool, fmt: str) -> None:
         click.echo(json.dumps([_describe(e) for e in entries], ensure_ascii=False, indent=2))
         return
     if not entries:
-        echo_err("no student yet: `soutenance student add NAME`")
+        echo_err(i18n.t("cli.student.none"))
         return
     for entry in entries:
         student = entry.student
-        last = i18n.format_date(entry.last_session_at.date(), "en") if entry.last_session_at else "never"
-        defense = i18n.format_date(student.defense_date, "en") if student.defense_date else "no date"
-        archived = "  (archived)" if student.archived else ""
+        last = i18n.format_date(entry.last_session_at.date()) if entry.last_session_at else i18n.t("cli.student.never")
+        defense = i18n.format_date(student.defense_date) if student.defense_date else i18n.t("cli.student.no_date")
+        archived = "  " + i18n.t("cli.student.archived_mark") if student.archived else ""
+        line = i18n.t("cli.student.line", last=f"{last:<13}", defense=f"{defense:<13}", objectives=entry.open_objectives)
         click.echo(
             f"{visible(student.name):<20} {visible(student.project_ref or '-'):<36} {student.language}  "
-            f"last session: {last:<13} defense: {defense:<13} open objectives: {entry.open_objectives}"
-            f"{archived}"
+            f"{line}{archived}"
         )
 
 
@@ -158,7 +158,7 @@ def edit_command(
     try:
         student = store.roster.get_student(name)
         if student is None:
-            raise click.ClickException(f"no student named {name!r} (see `soutenance student list --all`)")
+            raise click.ClickException(i18n.t("cli.student.unknown", name=repr(name)))
         if new_name is not None:
             student.name = new_name.strip()
         if project is not None:
@@ -182,7 +182,7 @@ def edit_command(
         store.close()
     if project not in (None, "none"):
         _warn_unknown_project(project, banks)
-    click.echo(f"saved {student.name}")
+    click.echo(i18n.t("cli.student.saved", name=student.name))
 
 
 @student_group.command("archive")
@@ -198,8 +198,8 @@ def archive_command(name: str, undo: bool) -> None:
     finally:
         store.close()
     if not found:
-        raise click.ClickException(f"no student named {name!r} (see `soutenance student list --all`)")
-    click.echo(f"{'restored' if undo else 'archived'} {name}")
+        raise click.ClickException(i18n.t("cli.student.unknown", name=repr(name)))
+    click.echo(i18n.t("cli.student.restored" if undo else "cli.student.archived", name=name))
 
 
 @click.command("import")
@@ -221,48 +221,42 @@ def import_command(files: tuple[Path, ...], banks: tuple[Path, ...]) -> None:
             try:
                 result = import_session(store, file, max_bytes=limit)
             except InvalidExport as error:
-                echo_err(f"soutenance import: {shown}: {visible(str(error))} Nothing was imported.")
+                echo_err(i18n.t("cli.import.invalid", file=shown, error=visible(str(error))))
                 continue
             except StoreError as error:
-                echo_err(f"soutenance import: {shown}: cannot save it: {visible(str(error))} Nothing was imported.")
+                echo_err(i18n.t("cli.import.not_saved", file=shown, error=visible(str(error))))
                 continue
             except Exception as error:  # noqa: BLE001 - one bad file never stops the next ones
-                echo_err(
-                    f"soutenance import: {shown}: unexpected error ({type(error).__name__}: "
-                    f"{visible(str(error))}). Nothing was imported."
-                )
+                echo_err(i18n.t("cli.import.unexpected", file=shown, error=f"{type(error).__name__}: {visible(str(error))}"))
                 continue
             imported += 1
             try:
                 _report(store, file, result, banks, catalog)
             except Exception as error:  # noqa: BLE001 - the import itself is done and saved
-                echo_err(f"soutenance import: {shown}: imported, but it cannot be shown ({visible(str(error))})")
+                echo_err(i18n.t("cli.import.not_shown", file=shown, error=visible(str(error))))
     finally:
         store.close()
     if imported < len(files):
         if len(files) > 1:
-            echo_err(f"soutenance import: {imported} of {len(files)} files imported")
+            echo_err(i18n.t("cli.import.partly", imported=imported, files=len(files)))
         sys.exit(1)
 
 
 def _report(store: Store, file: Path, result: ImportResult, banks: tuple[Path, ...], catalog: list[Catalog]) -> None:
     session = store.load_session(result.session_id)
-    if result.created:
-        state = "imported"
-    elif result.changed:
-        state = "merged into the session already here"
-    else:
-        state = "already imported, nothing changed"
-    answered = len(session.answered)
+    state = i18n.t("cli.import.created" if result.created else "cli.import.merged" if result.changed else "cli.import.unchanged")
     click.echo(
-        f"{visible(str(file))}: {state}: {session.kind} of {visible(session.student)}, "
-        f"{visible(session.project_title)} ({i18n.format_date(session.started_at, 'en')}, "
-        f"{answered}/{len(session.answers)} answered, session {session.id[:12]})"
-    )
+        i18n.t(
+            "cli.import.report", file=visible(str(file)), state=state,
+            kind=i18n.t(f"sessions.kind.{session.kind}"), student=visible(session.student),
+            project=visible(session.project_title), when=i18n.format_date(session.started_at),
+            answered=len(session.answered), total=len(session.answers), session=session.id[:12],
+        )
+    )  # fmt: skip
     if result.student_created:
-        click.echo(f"  new student in the roster: {visible(session.student)}")
+        click.echo("  " + i18n.t("cli.import.new_student", student=visible(session.student)))
     if not catalog:
         catalog.append(load_catalog(banks))  # read once, and only when a file was imported
     if missing := catalog[0].missing_questions(session.path_id, session.project_id, {a.question_id for a in session.answers}):
         count = sum(1 for a in session.answers if a.question_id in missing)
-        click.echo(f"  {count} question(s) no longer in your banks: kept with the text stored in the export")
+        click.echo("  " + i18n.t("cli.import.gone_questions", count=count))
