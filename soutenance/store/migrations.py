@@ -266,9 +266,14 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
+def add_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the migrations call: on every connection that runs them."""
+    conn.create_function("name_key", 1, name_key, deterministic=True)
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply the pending migrations in one transaction; return the version reached."""
-    conn.create_function("name_key", 1, name_key, deterministic=True)
+    add_functions(conn)
     if schema_version(conn) == LATEST_VERSION:
         return LATEST_VERSION
     # Rebuilding tables drops the old ones: with foreign keys on, that would cascade into their

@@ -23,7 +23,7 @@ from pathlib import Path
 from soutenance.files import fsync_folder
 from soutenance.session.model import new_id
 from soutenance.store.db import Database, quoted, read_text, table_columns
-from soutenance.store.migrations import LATEST_VERSION, MIGRATIONS, migrate
+from soutenance.store.migrations import LATEST_VERSION, MIGRATIONS, add_functions, migrate
 
 RECOVER_TIMEOUT_SECONDS = 300
 PROBE_LIMIT = 10_000
@@ -119,6 +119,7 @@ def recover_into(source: Path, target: sqlite3.Connection, *, scratch: Path) -> 
     Returns how many sessions it holds and how they were read ("recover" or "rows").
     """
     version = _header_version(source)
+    add_functions(target)
     for statements in MIGRATIONS[:version]:
         for statement in statements:
             target.execute(statement)
