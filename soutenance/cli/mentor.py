@@ -152,7 +152,7 @@ def add_command(
         raise _not_saved(error) from None
     finally:
         store.close()
-    click.echo(f"added {visible(student.name)}")
+    click.echo(t("cli.student.added", name=visible(student.name)))
     _warn(student, banks, similar=similar, project=project, paths=True, defense=True)
 
 
@@ -224,7 +224,7 @@ def edit_command(
         raise _not_saved(error) from None
     finally:
         store.close()
-    click.echo(f"saved {visible(student.name)}")
+    click.echo(t("cli.student.saved", name=visible(student.name)))
     project = None if project == "none" else project
     _warn(
         student,
