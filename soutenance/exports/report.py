@@ -17,10 +17,16 @@ from soutenance.text import visible
 
 
 def import_report(
-    result: ImportResult, session: Session, language: str, *, missing: int = 0
+    result: ImportResult,
+    session: Session,
+    language: str,
+    *,
+    missing: int = 0,
+    persistent: bool = True,
 ) -> list[str]:
     """The first line says what happened to the session; each following line one field (or the
-    questions no longer in the banks, `missing` of them)."""
+    questions no longer in the banks, `missing` of them). A store that is not `persistent` (in
+    memory) never has it said imported: the first line says it will be lost."""
     t = translator(language)
     about = t(
         "report.session",
@@ -33,11 +39,12 @@ def import_report(
         id=session.id[:12],
     )
     if result.created:
-        lines = [t("report.added", session=about)]
+        key = "report.added"
     elif result.changed:
-        lines = [t("report.merged", session=about)]
+        key = "report.merged"
     else:
-        lines = [t("report.unchanged", session=about)]
+        key = "report.unchanged"
+    lines = [t(key if persistent or key == "report.unchanged" else f"{key}_memory", session=about)]
     if result.student_created:
         lines.append(t("report.new_student", student=visible(session.student)))
     lines += [_change_line(change, session, language) for change in result.report.changes]

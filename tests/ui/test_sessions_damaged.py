@@ -3,8 +3,6 @@ never a crash: opening it and exporting it both say it cannot be opened."""
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 import pytest
@@ -15,13 +13,12 @@ from soutenance.store import open_store
 from soutenance.ui.app import make_app
 from soutenance.ui.screens.sessions import SessionsScreen
 from tests.samples import sample_session
-from tests.ui.test_mentor_live import SIZE, bank_dir, screen_text
+from tests.ui.test_mentor_live import SIZE, bank_dir
 
 
-def drawn_text(app) -> str:
-    """The words on screen, a toast's wrapped lines joined by spaces."""
-    pieces = re.findall(r">([^<]*)</text>", html.unescape(screen_text(app)))
-    return " ".join(piece.strip(" ▌") for piece in pieces if piece.strip(" ▌"))
+def toast_text(app) -> str:
+    """The text of the notices on screen (run_test(notifications=True) draws them)."""
+    return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
 
 
 @pytest.mark.parametrize("key", ["enter", "j", "m"])
@@ -44,6 +41,6 @@ async def test_a_damaged_session_is_said_not_opened(tmp_path: Path, key: str) ->
         await pilot.press(key)
         await pilot.pause()
         assert isinstance(app.screen, SessionsScreen)
-        assert "Impossible d'ouvrir cette séance" in drawn_text(app)
+        assert "Impossible d'ouvrir cette séance" in toast_text(app)
     assert not list(tmp_path.rglob("*seo-audit*"))  # no export written
     store.close()
