@@ -121,7 +121,7 @@ COMMANDS = {
     ),
     "student": Lazy(
         f"{MENTOR}:student_group",
-        "The mentor's roster: add, list, edit and archive students.",
+        "The mentor's roster: add, list, edit, archive and merge students; reassign a session.",
         commands={
             "add": Lazy(f"{MENTOR}:add_command", "Add a student to the roster."),
             "archive": Lazy(
@@ -135,6 +135,15 @@ COMMANDS = {
             "list": Lazy(
                 f"{MENTOR}:list_command",
                 "The roster: last session, defense date and open objectives of each student.",
+            ),
+            "merge": Lazy(
+                f"{MENTOR}:merge_command",
+                "File A's sessions (with their objectives) under B and take A out of the roster.",
+            ),
+            "reassign": Lazy(
+                f"{MENTOR}:reassign_command",
+                "File one session (an id or a unique prefix, as `history` prints) under another"
+                " student.",
             ),
         },
     ),

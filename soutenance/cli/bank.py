@@ -17,6 +17,7 @@ from soutenance.banks.lint import summarize
 from soutenance.banks.schema import schema_text
 from soutenance.cli.bank_edit import register as register_editing_commands
 from soutenance.cli.common import banks_option, counted, echo_err, load_catalog
+from soutenance.files import atomic_write_text
 from soutenance.text import visible
 
 
@@ -144,7 +145,12 @@ def _json_for_terminal(data: object) -> str:
 def schema_command(output: Path | None) -> None:
     """The JSON Schema of bank files, generated from the model that validates them."""
     if output:
-        output.write_text(schema_text(), encoding="utf-8")
+        try:
+            atomic_write_text(output, schema_text())
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot write {visible(str(output))}: {visible(str(error))}"
+            ) from None
     else:
         click.echo(schema_text(), nl=False)
 
