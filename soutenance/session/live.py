@@ -5,6 +5,8 @@ run's (soutenance.session.run), shared with rehearsals."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from soutenance.banks.model import Bank, Question, format_duration
@@ -13,6 +15,7 @@ from soutenance.session.draw import draw_questions
 from soutenance.session.model import FollowUpAnswer, RunSettings, Session, SessionKind
 from soutenance.session.plan import snapshot
 from soutenance.session.run import SessionRun
+from soutenance.session.scheduling import AnswerRecord, asked_and_weak
 from soutenance.session.timer import Level, Thresholds, TimerState
 
 
@@ -25,6 +28,26 @@ def live_session(student: str, bank: Bank, now: datetime, thresholds: Thresholds
         evaluator_role=project.evaluator_role, started_at=now, kind=SessionKind.LIVE,
         settings=RunSettings(count=0, amber_at=thresholds.amber_at, amber_floor=thresholds.amber_floor),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class QuestionHistory:
+    """What the student did before with this project's questions."""
+
+    asked: frozenset[str] = frozenset()
+    weak: frozenset[str] = frozenset()
+    this_session: frozenset[str] = frozenset()
+
+
+def question_history(records: Iterable[AnswerRecord], questions: Sequence[Question]) -> QuestionHistory:
+    """Questions asked to the student before (from their answer records), and those weak at their
+    last answer."""
+    asked, weak = asked_and_weak(list(records), {q.id for q in questions})
+    return QuestionHistory(asked, weak)
+
+
+PREFERENCE = (("never_seen", "never"), ("weak_last", "weak"), ("asked_before", "any"))
+"""The live draw's order: never asked to this student, then weak last time, then the rest."""
 
 
 class LiveChallenge:
@@ -41,15 +64,26 @@ class LiveChallenge:
         """A seed for the next random pick (the same challenge seed gives the same picks)."""
         return self.rng.randrange(2**31)
 
-    def draw(self) -> Question | None:
-        """A question not asked yet in this challenge, at random (None once all were asked)."""
+    def draw(self, history: QuestionHistory | None = None) -> tuple[Question, tuple[str, dict]] | None:
+        """A question not asked yet in this challenge, preferring one never asked to the student,
+        then one weak last time (None once all were asked); with why it was drawn."""
         if self.bank is None:
             return None
-        drawn = draw_questions(self.bank.questions, count=1, exclude_ids=self.run.asked_ids(), seed=self.seed())
-        return drawn[0] if drawn else None
+        history = history or QuestionHistory()
+        groups = {
+            "never": lambda q: q.id not in history.asked,
+            "weak": lambda q: q.id in history.weak,
+            "any": lambda q: True,
+        }
+        pool = [q for q in self.bank.questions if q.id not in self.run.asked_ids()]
+        for code, group in PREFERENCE:
+            drawn = draw_questions([q for q in pool if groups[group](q)], count=1, seed=self.seed())
+            if drawn:
+                return drawn[0], (code, {})
+        return None
 
-    def ask(self, question: Question) -> None:
-        self.run.ask(snapshot(question))
+    def ask(self, question: Question, reason: tuple[str, dict] | None = None) -> None:
+        self.run.ask(snapshot(question, reason))
 
     def stopped_reading(self) -> tuple[str, Level]:
         """The timer's figures when nothing is timed: the answer's time, red if it ran over."""

@@ -54,7 +54,7 @@ class AnswerRecorder:
         if self.app.is_web:
             self._say(browser_recording_problem().message())
             return
-        from soutenance.voice.session_recorder import SessionRecorder
+        from soutenance.usecases.session_recorder import SessionRecorder
 
         opener = self.app.services.open_recorder
         self.recorder = SessionRecorder(run, self.settings, open_recorder=opener)
@@ -110,7 +110,7 @@ class AnswerRecorder:
 
     def _work(self, job: Any, number: int) -> None:
         """In a worker thread: results are handed to the app's thread one by one."""
-        from soutenance.voice.session_recorder import run_job, transcriber_for
+        from soutenance.usecases.session_recorder import run_job, transcriber_for
 
         worker = get_current_worker()
         transcriber = transcriber_for(self.settings)

@@ -8,7 +8,7 @@ from textual.screen import Screen
 from soutenance.i18n import t
 from soutenance.session.model import Session
 from soutenance.usecases.export_files import export_folders, export_name
-from soutenance.voice.sharing import write_session_bundle
+from soutenance.usecases.voice_sharing import write_session_bundle
 
 
 def deliver_bundle(screen: Screen, session: Session) -> None:

@@ -21,6 +21,10 @@ class Services:
     catalog: Catalog | None = None
     store: Any = None
     store_opener: Any = None
+    seed: int | None = None
+    ask_language: bool = False
+    """Ask for the language before the home screen (a first start on another locale)."""
+    """Seeds the live challenge's random picks; None draws afresh each time."""
     open_recorder: Any = None
     """Makes the recorder of spoken answers (tests feed it a file); None: the default microphone."""
 

@@ -38,7 +38,9 @@ def test_a_real_time_recording_keeps_the_answer_and_its_figures(speech, tmp_path
 
     assert path == paths.data_dir() / "recordings" / "session-1" / "answer-1.opus"
     assert recording.path == path and recording.reference == "recordings/session-1/answer-1.opus"
-    assert took == pytest.approx(layout.duration, abs=0.5)  # paced like a microphone
+    # Paced like a microphone: never faster than the answer lasts (a busy machine may make the
+    # last blocks late, which says nothing about the pacing).
+    assert took >= layout.duration - 0.06
     assert recording.duration == pytest.approx(layout.duration, abs=0.06)
     info = soundfile.info(str(path))
     assert (info.format, info.subtype, info.samplerate) == ("OGG", "OPUS", RATE)

@@ -116,9 +116,9 @@ def test_cli_list_and_rm() -> None:
     assert bad_age.exit_code == 2 and "30d" in bad_age.output
 
     removed = runner.invoke(cli, ["recordings", "rm", "3f2a"])
-    assert removed.exit_code == 0 and "Deleted 2 recording(s)" in removed.output
+    assert removed.exit_code == 0 and "Deleted 2 recordings of session" in removed.output
     old = runner.invoke(cli, ["recordings", "rm", "--older-than", "30d"])
-    assert "Deleted 0 recording(s) older than 30d." in old.output
+    assert "Deleted 0 recordings older than 30d." in old.output
     assert [s.session_id for s in storage.list_recordings()] == ["9b8c7d6e5f4a3b2c"]
 
     import json

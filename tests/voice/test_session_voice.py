@@ -22,13 +22,13 @@ from soutenance.exports.session_json import session_to_json, session_to_json_tex
 from soutenance.session.stats import VoiceRecord, voice_progress
 from soutenance.store import open_store
 from soutenance.store.records import student_voice_records
+from soutenance.usecases.voice_sharing import import_session_bundle, item_ids, write_session_bundle
 from soutenance.voice import storage
 from soutenance.voice.answer import AnswerVoice
 from soutenance.voice.audio import read_samples
 from soutenance.voice.bundle import InvalidBundle
 from soutenance.voice.continuation import complete_recording
 from soutenance.voice.figures import DeliveryFigures, KeyPointSuggestion
-from soutenance.voice.sharing import import_session_bundle, item_ids, write_session_bundle
 from soutenance.voice.speech import SpeechFigures
 from soutenance.voice.transcription import Transcript
 from tests.samples import sample_session
@@ -141,7 +141,7 @@ def test_the_markdown_export_has_the_figures_and_the_transcript() -> None:
     english = session_to_markdown(session, lang="en")
     assert "**Out loud:**\n\n- Thinking time: 1.5 s\n- Speaking time: 30 s" in english
     assert "- 2 pauses of 2 s or more" in english and "- Filler words (2): um ×2" in english
-    assert f"**Transcript:** (pocketsphinx en-us)\n\n```\n{TRANSCRIPT}\n```" in english
+    assert f"**Transcript:** (pocketsphinx en-us)\n\n{TRANSCRIPT}\n\n" in english
     assert "Thinking time: 0.8 s" in english  # the follow-up's
     french = session_to_markdown(session, lang="fr")
     assert "**À l'oral :**\n\n- Temps de réflexion : 1,5 s" in french

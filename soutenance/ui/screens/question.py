@@ -75,7 +75,8 @@ class QuestionScreen(Translated, RunScreen):
             yield Static(t("q.follow_up_points"), id="follow-up-points-label", classes="label")
             yield SelectionList[int](id="follow-up-points")
             yield SuggestedPoints(id="voice-suggested")
-            yield Static(t("q.notes"), classes="label")
+            on_disk = getattr(self.run.store, "persistent", True)
+            yield Static(t("q.notes") if on_disk else t("store.memory_notes"), classes="label")
             with HorizontalGroup(id="notes-row"):
                 yield TextArea(id="notes", soft_wrap=True)
                 yield TranscriptView(id="voice-transcript")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -24,18 +23,8 @@ from textual.widgets.option_list import Option
 from soutenance.banks.model import Question, format_duration
 from soutenance.i18n import t
 from soutenance.session.draw import QuestionFilter
-from soutenance.session.scheduling import asked_and_weak
-from soutenance.store.records import student_records
+from soutenance.session.live import QuestionHistory
 from soutenance.ui.translated import Translated
-
-
-@dataclass(frozen=True)
-class QuestionHistory:
-    """What the student did before with this project's questions."""
-
-    asked: frozenset[str] = frozenset()
-    weak: frozenset[str] = frozenset()
-    this_session: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -45,27 +34,6 @@ class PickerFilters:
     difficulties: set[int] = field(default_factory=set)
     not_asked: bool = False
     weak: bool = False
-
-
-def student_history(
-    store: Any,
-    student: str,
-    path_id: str,
-    project_id: str,
-    questions: Sequence[Question],
-    *,
-    exclude_session: str | None = None,
-) -> QuestionHistory:
-    """Questions asked to the student in this project before, and those weak at their last answer.
-
-    `exclude_session` leaves out the session in progress: "last time" means before it.
-    """
-    records = [
-        r for r in student_records(store, student, path_id=path_id, project_id=project_id)
-        if r.session_id != exclude_session
-    ]
-    asked, weak = asked_and_weak(records, {q.id for q in questions})
-    return QuestionHistory(asked, weak)
 
 
 def filter_questions(

@@ -14,6 +14,7 @@ from soutenance.exports.markdown import session_to_markdown
 from soutenance.exports.session_json import session_to_json_text
 from soutenance.i18n import current_language, format_date, t
 from soutenance.session.model import Answer, Session
+from soutenance.session.reasons import percent
 from soutenance.session.summary import summarize
 from soutenance.ui.answer_recorder import VoiceChanged
 from soutenance.ui.audio_export import deliver_bundle
@@ -23,10 +24,6 @@ from soutenance.ui.widgets.voice_view import VoiceFigures
 from soutenance.voice.labels import number
 
 WORK_KEYS = {"overtime": "work.overtime", "key_points": "work.coverage", "low_confidence": "work.confidence", "skipped": "work.skipped"}
-
-
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{round(value * 100)} %"
 
 
 class SummaryScreen(Translated, Screen[None]):

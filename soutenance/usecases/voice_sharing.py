@@ -37,9 +37,12 @@ class BundleImport:
     """Recordings of ids the session does not have: never written."""
 
 
-def import_session_bundle(store: Any, path: Path, *, max_bytes: int) -> BundleImport:
+def import_session_bundle(
+    store: Any, path: Path, *, max_bytes: int, student: str | None = None
+) -> BundleImport:
     """Import a bundle: its JSON as any export (validated whole, merged), then the recordings
-    of that session's answers and follow-ups that are not here yet.
+    of that session's answers and follow-ups that are not here yet. `student`: as for
+    import_session (the mentor's `--as`).
 
     Raises InvalidBundle (a ValueError: nothing written) for a hostile or damaged zip,
     InvalidExport for a bad JSON, OSError when a recording cannot be written."""
@@ -50,7 +53,7 @@ def import_session_bundle(store: Any, path: Path, *, max_bytes: int) -> BundleIm
     json_bytes = bundle.json_text.encode("utf-8")
     if len(json_bytes) > max_bytes:
         raise InvalidExport("too_large", f"session.json is larger than {max_bytes >> 20} MB.")
-    result = import_session(store, json_bytes, max_bytes=max_bytes)
+    result = import_session(store, json_bytes, max_bytes=max_bytes, student=student)
     session = store.load_session(result.session_id)
     known = set(item_ids(session))
     wanted = {
