@@ -338,3 +338,23 @@ def test_rehearse_record_is_remembered_and_no_record_turns_it_off(
         invoke("rehearse", "--project", project, "--student", "Alice", "--no-record").exit_code == 0
     )
     assert Config.load().voice.record is False and len(started) == 3
+
+
+def test_a_bundle_is_filed_under_a_roster_student_with_as_and_said_in_french(
+    soutenance_home, tmp_path, monkeypatch
+) -> None:
+    session = voiced_session()  # the student's spelling: "Alice"
+    bundle = tmp_path / "out.zip"
+    with open_store(paths.database_path()) as store:
+        store.save_session(session)
+    write_recording(session.id, session.answers[0].id)
+    write_session_bundle(bundle, session)
+    monkeypatch.setenv("SOUTENANCE_HOME", str(tmp_path / "mentor"))
+    assert invoke("student", "add", "Alice Martin").exit_code == 0
+
+    imported = invoke("--lang", "fr", "import", "--as", "alice martin", str(bundle))
+    assert imported.exit_code == 0, imported.output
+    assert "1 enregistrement(s) ajouté(s)" in imported.output
+    with open_store(paths.database_path()) as store:
+        assert store.load_session(session.id).student == "Alice Martin"
+    assert storage.recording_path(session.id, session.answers[0].id).is_file()
