@@ -13,6 +13,7 @@ from soutenance.config import Config
 
 if TYPE_CHECKING:  # the store (sqlite and its migrations) is imported when first opened
     from soutenance.store import Store
+    from soutenance.usecases.session_recorder import OpenRecorder
 
 
 @dataclass
@@ -28,7 +29,7 @@ class Services:
     ask_language: bool = False
     """Ask for the language before the home screen (a first start on another locale)."""
     """Seeds the live challenge's random picks; None draws afresh each time."""
-    open_recorder: Any = None
+    open_recorder: OpenRecorder | None = None
     """Makes the recorder of spoken answers (tests feed it a file); None: the default microphone."""
 
     def reload_catalog(self) -> Catalog:
