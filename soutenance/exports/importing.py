@@ -56,6 +56,9 @@ def import_session(store: Any, source: ExportSource, *, max_bytes: int = DEFAULT
         changed = merged != local
         if changed:
             write_session_tree(conn, merged)
+            from soutenance.store.derived import refresh_answers  # loads fsrs: only when needed
+
+            refresh_answers(conn, merged)
         return ImportResult(merged.id, merged.student, local is None, changed, student_created)
 
     return store.db.write(work)

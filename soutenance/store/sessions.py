@@ -129,6 +129,7 @@ class Store:
         def work(conn: sqlite3.Connection) -> None:
             ensure_student(conn, student_from_session(session), self.clock.now())
             write_session_tree(conn, session)
+            _derived().refresh_answers(conn, session)
             if holder is not None:
                 take_lease(conn, session.id, holder, self.clock.now())
 
@@ -187,6 +188,7 @@ class Store:
                 write_session_row(conn, session)
             for answer, revision in zip(answers, expected, strict=True):
                 _write_answer_checked(conn, session.id, answer, revision)
+            _derived().refresh_answers(conn, session, [answer.question_id for answer in answers])
             if objectives:
                 write_objectives(conn, session.id, session.objectives)
 
@@ -212,12 +214,22 @@ class Store:
         def work(conn: sqlite3.Connection) -> None:
             ensure_student(conn, student_from_session(session), self.clock.now())
             write_session_tree(conn, session)
+            _derived().refresh_answers(conn, session)
 
         self.db.write(work)
 
     def delete_session(self, session_id: str) -> bool:
         """Delete a session with everything it holds; False when there was none."""
-        return self._update("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+        def work(conn: sqlite3.Connection) -> bool:
+            derived = _derived()
+            scope = derived.session_scope(conn, session_id)
+            deleted = conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
+            if scope is not None:
+                derived.refresh(conn, *scope)
+            return deleted
+
+        return self.db.write(work)
 
     def load_session(self, session_id: str) -> Session:
         session = self.db.read(lambda conn: read_session(conn, session_id))
@@ -331,6 +343,13 @@ class Store:
             )  # fmt: skip
             for r in rows
         ]
+
+
+def _derived():  # noqa: ANN202 - the module
+    """The derived rows' module, imported on the first save (it loads fsrs: not at start-up)."""
+    from soutenance.store import derived
+
+    return derived
 
 
 def _write_answer_checked(

@@ -1,0 +1,251 @@
+"""Each student's memory of each question, kept in ``question_memory`` and read by the draw.
+
+A row is exactly what ``soutenance.session.memory`` replays from the question's answers: the
+FSRS card, the card before the last answer and the last answer. A new last answer, or a change
+to the last one, costs one FSRS review from the stored cards; anything else replays the
+question's answers. ``StoredMemory`` reads the rows for a draw, a few at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection, Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from fsrs import Card
+
+from soutenance.session.answer_quality import DEFAULT_CRITERIA, AnswerRecord
+from soutenance.session.memory import (
+    DAY_US,
+    MemorySource,
+    QuestionMemory,
+    Recall,
+    card_cache,
+    group_reached,
+    next_memory,
+    question_memory,
+    reviewed,
+)
+from soutenance.store.records import REACHED, RECORD_COLUMNS, to_records
+from soutenance.store.scope_ids import read_ids, update_ids
+
+BULK = 64
+"""More questions than this to refresh for one student: their answers are read in one query."""
+
+_KEY = "student = ? AND path_id = ? AND project_id = ?"
+_ANSWERS_OF_KEY = f"""SELECT {RECORD_COLUMNS}, count(*) OVER ()
+    FROM answers a CROSS JOIN sessions s ON s.id = a.session_id
+    WHERE a.question_id = ? AND s.student = ? AND s.path_id = ? AND s.project_id = ? AND {REACHED}"""
+_ANSWERS_OF_STUDENT = f"""SELECT {RECORD_COLUMNS}
+    FROM sessions s CROSS JOIN answers a ON a.session_id = s.id
+    WHERE s.student = ? AND s.path_id = ? AND s.project_id = ? AND {REACHED}"""
+_STATE_COLUMNS = (
+    "student", "path_id", "project_id", "question_id", "answers", "last_answer_id",
+    "last_session_id", "last_at", "last_us", "last_elapsed", "last_limit", "last_confidence",
+    "last_skipped", "last_key_points", "last_covered", "weak", "quality", "stability", "card",
+    "prior",
+)  # fmt: skip
+_UPSERT = (
+    f"INSERT INTO question_memory ({', '.join(_STATE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _STATE_COLUMNS)}) ON CONFLICT DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _STATE_COLUMNS[4:])
+)
+_READ = f"SELECT {', '.join(_STATE_COLUMNS[3:])} FROM question_memory WHERE {_KEY}"
+
+
+def _plain(conn: sqlite3.Connection, query: str, params: tuple) -> list[tuple]:
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(query, params).fetchall()
+
+
+def _card_json(card: Card | None) -> str | None:
+    return None if card is None else json.dumps(card.to_dict(), separators=(",", ":"))
+
+
+def state_row(student: str, path_id: str, project_id: str, state: QuestionMemory) -> tuple:
+    last = state.last
+    return (
+        student, path_id, project_id, state.question_id, state.answers, last.answer_id,
+        last.session_id, last.answered_at.isoformat(timespec="microseconds"), state.review_us,
+        last.elapsed, last.time_limit, last.confidence, int(last.skipped),
+        json.dumps(last.key_points, ensure_ascii=False), json.dumps(last.covered),
+        int(state.weak), state.quality, state.stability, _card_json(state.card),
+        _card_json(state.prior),
+    )  # fmt: skip
+
+
+def state_from_row(row: tuple, student: str, path_id: str, project_id: str) -> QuestionMemory:
+    """A state from the columns of ``_READ`` (from ``question_id`` on)."""
+    (
+        question_id, answers, answer_id, session_id, last_at, _us, elapsed, limit, confidence,
+        skipped, key_points, covered, weak, quality, _stability, card, prior,
+    ) = row  # fmt: skip
+    points, indices = tuple(json.loads(key_points)), tuple(json.loads(covered))
+    last = AnswerRecord(
+        question_id, datetime.fromisoformat(last_at),
+        None if skipped or not points else len(indices) / len(points), elapsed, limit,
+        confidence, bool(skipped), student, session_id, project_id, points, indices, answer_id,
+    )  # fmt: skip
+    return QuestionMemory(
+        question_id, answers, last, Card.from_json(card),
+        Card.from_json(prior) if prior is not None else None, bool(weak), quality,
+    )  # fmt: skip
+
+
+def read_states(
+    conn: sqlite3.Connection,
+    student: str,
+    path_id: str,
+    project_id: str,
+    question_ids: Iterable[str],
+) -> dict[str, QuestionMemory]:
+    ids = list(question_ids)
+    found: dict[str, QuestionMemory] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = f"{_READ} AND question_id IN ({', '.join('?' for _ in chunk)})"
+        for row in _plain(conn, query, (student, path_id, project_id, *chunk)):
+            found[row[0]] = state_from_row(row, student, path_id, project_id)
+    return found
+
+
+def refresh_memory(
+    conn: sqlite3.Connection,
+    path_id: str,
+    project_id: str,
+    changes: dict[tuple[str, str], set[str]],
+) -> None:
+    """Bring the rows of the changed (student, question) keys up to date; ``changes`` gives the
+    answers each key saw change ('' when unknown)."""
+    by_student: dict[str, dict[str, set[str]]] = {}
+    for (student, question_id), answers in changes.items():
+        by_student.setdefault(student, {})[question_id] = answers
+    for student, questions in by_student.items():
+        _refresh_student(conn, student, path_id, project_id, questions)
+
+
+def _refresh_student(
+    conn: sqlite3.Connection,
+    student: str,
+    path_id: str,
+    project_id: str,
+    questions: dict[str, set[str]],
+) -> None:
+    key = (student, path_id, project_id)
+    states: dict[str, QuestionMemory | None] = {}
+    if len(questions) > BULK:
+        existing = _existing(conn, key, questions)
+        grouped = group_reached(to_records(_plain(conn, _ANSWERS_OF_STUDENT, key)))
+        for question_id in questions:
+            group = grouped.get(question_id)
+            states[question_id] = question_memory(group) if group else None
+    else:
+        stored = read_states(conn, *key, questions)
+        existing = set(stored)
+        for question_id, answers in questions.items():
+            states[question_id] = _next_state(
+                conn, key, question_id, answers, stored.get(question_id)
+            )
+    gone = [qid for qid, state in states.items() if state is None and qid in existing]
+    conn.executemany(f"DELETE FROM question_memory WHERE {_KEY} AND question_id = ?",
+                     [(*key, qid) for qid in gone])  # fmt: skip
+    conn.executemany(_UPSERT, [state_row(*key, s) for s in states.values() if s is not None])
+    added = [qid for qid, state in states.items() if state is not None and qid not in existing]
+    update_ids(conn, path_id, project_id, student, added=added, removed=gone)
+
+
+def _existing(
+    conn: sqlite3.Connection, key: tuple[str, str, str], question_ids: Iterable[str]
+) -> set[str]:
+    ids = list(question_ids)
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = f"""SELECT question_id FROM question_memory WHERE {_KEY}
+            AND question_id IN ({", ".join("?" for _ in chunk)})"""
+        found.update(row[0] for row in _plain(conn, query, (*key, *chunk)))
+    return found
+
+
+def _next_state(
+    conn: sqlite3.Connection, key: tuple[str, str, str], question_id: str, changed: set[str],
+    stored: QuestionMemory | None,
+) -> QuestionMemory | None:  # fmt: skip
+    """The key's state now: one review from a stored card when only the last answer moved on."""
+    if stored is not None and len(changed) == 1 and "" not in changed:
+        query = _ANSWERS_OF_KEY + " ORDER BY at DESC, a.id DESC LIMIT 2"
+        rows = _plain(conn, query, (question_id, *key))
+        latest = to_records(rows)
+        if not rows:
+            return None
+        count, last = rows[0][-1], latest[0]
+        base: Card | None | bool = False  # False: replay every answer
+        if last.answer_id in changed:
+            if count == stored.answers and stored.last.answer_id == last.answer_id:
+                base = stored.prior  # the last answer changed
+            elif (
+                count == stored.answers + 1
+                and latest[1:]
+                and latest[1].answer_id == stored.last.answer_id
+            ):
+                base = stored.card  # a new last answer
+        if base is not False:
+            cache = card_cache(DEFAULT_CRITERIA)
+            card = reviewed(base, last, cache.scheduler, DEFAULT_CRITERIA)
+            return next_memory(last, count, card, base, DEFAULT_CRITERIA)
+    records = group_reached(to_records(_plain(conn, _ANSWERS_OF_KEY, (question_id, *key))))
+    group = records.get(question_id)
+    return question_memory(group) if group else None
+
+
+class StoredMemory(MemorySource):
+    """One student's states on one project, read from the store a few rows at a time.
+
+    Call ``soutenance.store.derived.ensure_current`` first (``student_memory`` does)."""
+
+    PAGES = (64, 1024, -1)
+    """Rows read by each query of an ordered walk: most draws stop within the first."""
+
+    def __init__(self, db: Any, student: str, path_id: str, project_id: str) -> None:
+        self.db = db
+        self.key = (student, path_id, project_id)
+        self._seen: list[str] | None = None
+
+    def seen_ids(self) -> Collection[str]:
+        if self._seen is None:
+            student, path_id, project_id = self.key
+            self._seen = self.db.read(lambda conn: read_ids(conn, path_id, project_id, student))
+        return self._seen
+
+    def get(self, question_ids: Iterable[str]) -> dict[str, QuestionMemory]:
+        ids = list(question_ids)
+        if not ids:
+            return {}
+        return self.db.read(lambda conn: read_states(conn, *self.key, ids))
+
+    def weakest(self) -> Iterator[str]:
+        query = f"""SELECT question_id FROM question_memory WHERE {_KEY} AND weak = 1
+            ORDER BY quality, last_us, question_id LIMIT ? OFFSET ?"""
+        return (row[0] for row in self._walk(query, self.key))
+
+    def least_recalled(self, target_us: int, *, weak: bool | None = None) -> Iterator[Recall]:
+        # The same expression as ``memory.forgetting``: whole days (exact integers) over stability.
+        query = f"""SELECT question_id, stability, last_us FROM question_memory
+            WHERE {_KEY}{"" if weak is None else " AND weak = ?"}
+            ORDER BY max(0, (? - last_us) / {DAY_US}) * 1.0 / stability DESC, question_id
+            LIMIT ? OFFSET ?"""
+        params = (*self.key, *(() if weak is None else (int(weak),)), target_us)
+        return ((row[0], row[1], row[2]) for row in self._walk(query, params))
+
+    def _walk(self, query: str, params: tuple) -> Iterator[tuple]:
+        offset = 0
+        for size in self.PAGES:
+            page = (*params, size, offset)
+            rows = self.db.read(lambda conn, page=page: _plain(conn, query, page))
+            yield from rows
+            if size < 0 or len(rows) < size:
+                return
+            offset += size
