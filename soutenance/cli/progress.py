@@ -31,20 +31,17 @@ from soutenance.session.reasons import (
     plan_lines,
     question_rows,
 )
-from soutenance.session.scheduling import AnswerRecord, CoveragePlan, plan
+from soutenance.session.scheduling import CoveragePlan, plan
 from soutenance.session.stats import (
     Progress,
+    ProjectView,
     StudentStats,
-    bank_coverage,
-    hardest,
-    question_stats,
+    project_view,
     student_stats,
-    students_stats,
 )
 from soutenance.session.summary import notes_preview
 from soutenance.store import open_store
 from soutenance.store.records import (
-    project_records,
     student_projects,
     student_records,
     students_with_sessions,
@@ -248,11 +245,9 @@ def _student_json(page: StudentStats, project: Project) -> dict:
     }
 
 
-def _project_report(project: Project, records: list[AnswerRecord], fmt: str) -> tuple[list[str], dict]:
+def _project_report(project: Project, view: ProjectView, fmt: str) -> tuple[list[str], dict]:
     known = {q.id for q in project.questions} if project.in_banks else None
-    ranked = hardest(question_stats(records).values(), known)
-    pages = students_stats(records, project.questions, project_id=project.project_id)
-    coverage = bank_coverage(project.questions, records, project.project_id)
+    ranked, pages, coverage = view.questions, view.students, view.coverage
     data = {
         "project": project.ref,
         "in_banks": project.in_banks,
@@ -290,7 +285,7 @@ def _project_report(project: Project, records: list[AnswerRecord], fmt: str) -> 
         ],
     }
     lines = _heading(t("stats.heading_project", project=project.title), fmt)
-    if not records:
+    if not view.question_count:
         return [*lines, t("stats.questions_none")], data
     if project.questions:
         lines += [t("stats.project_bank", drawn=coverage.drawn, total=coverage.total, percent=percent(coverage.share)), ""]
@@ -310,6 +305,16 @@ def _project_report(project: Project, records: list[AnswerRecord], fmt: str) -> 
         for p in pages
     ]
     return lines + _table(headers, rows, fmt), data
+
+
+def _project_view(store: Any, project: Project) -> ProjectView:
+    """Every question and student of the project, from the store's summaries."""
+    from soutenance.store.derived import project_summary
+
+    questions = project.questions if project.in_banks else None
+    if project.path_id is None:  # a project id alone, unknown to the banks: nothing stored is found
+        return project_view([], questions, project.project_id)
+    return project_summary(store, project.path_id, project.project_id, questions, limit=None)
 
 
 def _overview(store: Any, fmt: str) -> tuple[list[str], list[dict]]:
@@ -363,8 +368,8 @@ def stats_command(student: str | None, project: str | None, fmt: str, lang: str 
             lines, data = _overview(store, fmt)
         elif student is None:
             chosen = _find_project(catalog, project or "")
-            records = project_records(store, chosen.path_id, chosen.project_id)
-            lines, data = _project_report(chosen, records, fmt)
+            view = _project_view(store, chosen)
+            lines, data = _project_report(chosen, view, fmt)
         else:
             lines, data = _student_report(store, catalog, student, project, fmt)
     finally:
@@ -444,19 +449,21 @@ def plan_command(
     chosen = _load_project(catalog, entry)
     store = _open_store()
     try:
-        history = student_records(store, student, path_id=chosen.path_id, project_id=chosen.project_id)
+        from soutenance.store.derived import student_memory
+
+        history = student_memory(store, student, chosen.path_id or "", chosen.project_id)
         known = store.roster.get_student(student)
+        defense = defense_date.date() if defense_date else (known.defense_date if known else None)
+        today = SystemClock().now()
+        result = plan(chosen.questions, history, today, defense, per_session or config.default_count)
     finally:
         store.close()
-    defense = defense_date.date() if defense_date else (known.defense_date if known else None)
-    today = SystemClock().now()
-    result = plan(chosen.questions, history, today, defense, per_session or config.default_count)
     if fmt == "json":
         click.echo(json.dumps(_plan_json(result, defense, student, chosen), ensure_ascii=False, indent=2))
         return
     lines = _heading(f"{t('plan.title')} — {chosen.title}", fmt)
     lines.append(t("plan.student", student=student))
-    if not history:
+    if not result.seen and not result.unknown_ids:
         lines.append(t("stats.no_history", student=student))
     lines += ["", *(f"- {line}" if fmt == "md" else line for line in plan_lines(result, defense, today)), ""]
     texts = {q.id: q.text for q in chosen.questions}

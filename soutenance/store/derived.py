@@ -154,20 +154,10 @@ def student_memory(store: Any, student: str, path_id: str, project_id: str) -> S
 
 
 def project_summary(
-    store: Any,
-    path_id: str,
-    project_id: str,
-    questions: Sequence[Question] | None,
-    *,
-    student: str | None = None,
-    limit: int | None = 200,
-    order: str = "hardest",
+    store: Any, path_id: str, project_id: str, questions: Sequence[Question] | None, **options: Any
 ) -> ProjectView:
-    """The mentor's view of a project, current (see ``summaries.project_view``)."""
+    """The mentor's view of a project, current; ``options`` (student, limit, order) as for
+    ``summaries.project_view``."""
     db = getattr(store, "db", store)
     ensure_current(db, path_id, project_id)
-    return db.read(
-        lambda conn: project_view(
-            conn, path_id, project_id, questions, student=student, limit=limit, order=order
-        )
-    )
+    return db.read(lambda conn: project_view(conn, path_id, project_id, questions, **options))

@@ -21,6 +21,7 @@ from soutenance.ui.screens.question_picker import QuestionPickerScreen
 from soutenance.ui.screens.roster import RosterScreen
 from soutenance.ui.screens.student import StudentScreen
 from soutenance.ui.screens.student_form import StudentFormScreen
+from tests.ui.waiting import settled
 
 SIZE = (80, 24)
 
@@ -79,11 +80,13 @@ def make(tmp_path: Path, clock: FakeClock, lang: str = "fr", banks: list[Path] |
 
 async def open_live(app, pilot, student: str = "Camille") -> LiveScreen:
     await pilot.press("t")
+    await settled(pilot)
     assert isinstance(app.screen, RosterScreen)
     table = app.screen.query_one("#roster", DataTable)
     names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
     table.move_cursor(row=names.index(student))
     await pilot.press("o")
+    await settled(pilot)
     assert isinstance(app.screen, StudentScreen)
     await pilot.press("l")
     await pilot.pause()
@@ -93,7 +96,7 @@ async def open_live(app, pilot, student: str = "Camille") -> LiveScreen:
 
 async def choose(pilot, search: str) -> None:
     await pilot.press("c")
-    await pilot.pause()
+    await settled(pilot)
     assert isinstance(pilot.app.screen, QuestionPickerScreen)
     await pilot.press("slash", *search, "enter", "enter")
     await pilot.pause()
@@ -205,9 +208,11 @@ async def test_live_challenge_end_to_end(tmp_path: Path) -> None:
 
         # Next time the student is opened: last session's objectives first, tickable.
         await pilot.press("escape")
+        await settled(pilot)
         assert isinstance(app.screen, RosterScreen)
         assert "2" in str(app.screen.query_one("#roster", DataTable).get_row_at(0)[3])
         await pilot.press("o")
+        await settled(pilot)
         page = app.screen
         assert isinstance(page, StudentScreen)
         objectives = page.query_one("#open-objectives", SelectionList)
@@ -278,6 +283,7 @@ async def test_question_picker_filters_not_asked_and_weak_last_time(tmp_path: Pa
         await pilot.pause()
         screen = await open_live(app, pilot)
         await pilot.press("c")
+        await settled(pilot)
         picker = app.screen
         assert isinstance(picker, QuestionPickerScreen)
         assert [q.id for q in picker.shown] == ["q1", "q2", "q3"]
@@ -306,6 +312,7 @@ async def test_roster_add_edit_archive_from_the_ui(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("t")
+        await settled(pilot)
         roster = app.screen
         assert isinstance(roster, RosterScreen)
         assert "No student yet" in screen_text(app)
@@ -373,7 +380,7 @@ async def test_a_live_session_without_questions_is_kept_only_for_its_objectives(
         assert store.list_sessions("Camille") == []  # opened by mistake: nothing left behind
 
         await pilot.press("l", "t", "tab", "enter", *"Finir la maquette", "ctrl+s")
-        await pilot.pause()
+        await settled(pilot)
         assert [s.kind for s in store.list_sessions("Camille")] == [SessionKind.LIVE]
         assert [o.text for o in store.roster.open_objectives("Camille")] == ["Finir la maquette"]
         assert "Finir la maquette" in str(app.screen.query_one("#open-objectives", SelectionList).get_option_at_index(0).prompt)

@@ -19,6 +19,7 @@ from soutenance.ui.screens.question import QuestionScreen
 from soutenance.ui.screens.rehearsal_setup import RehearsalSetupScreen
 from soutenance.ui.screens.stats import StatsScreen
 from soutenance.ui.start import RehearsalRequest, StartError, build_screen
+from tests.ui.waiting import settled
 
 BANK = """project:
   id: essai
@@ -89,7 +90,7 @@ async def test_stats_screen_shows_trends_calibration_bank_and_questions(tmp_path
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("s")
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         assert isinstance(screen, StatsScreen)
         assert screen.query_one("#stats-student", Select).value == "Camille"
@@ -118,7 +119,7 @@ async def test_stats_screen_shows_trends_calibration_bank_and_questions(tmp_path
         assert screen.query_one("#students", DataTable).row_count == 2
 
         screen.query_one("#stats-student", Select).value = "Noé"
-        await pilot.pause()
+        await settled(pilot)
         assert screen.student == "Noé"
         await pilot.press("l")
         await pilot.pause()
@@ -135,7 +136,7 @@ async def test_stats_screen_for_a_student_without_history(tmp_path: Path) -> Non
         await pilot.pause()
         entry = app.services.catalog.find("community-manager/essai")[0]
         app.push_screen(StatsScreen(entry, "Lou"))
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         assert "Lou has no answer on this project yet" in text_of(screen, "#student-summary")
         assert text_of(screen, "#calibration") == ""

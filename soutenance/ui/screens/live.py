@@ -223,17 +223,22 @@ class LiveScreen(Translated, RunScreen):
         if not self.check_action("choose", ()) or self.bank is None:
             return
         run, bank = self.run, self.bank
-        if self._history is None:  # what happened before this session does not change during it
+        asked_now = frozenset(run.asked_ids())
+
+        def read_history() -> QuestionHistory:  # by the picker, in a worker thread, once a session
             project = bank.project
             try:
-                self._history = student_history(
+                before = student_history(
                     self.store, run.session.student, project.path_id, project.id, bank.questions,
                     exclude_session=run.session.id,
                 )  # fmt: skip
             except Exception:  # noqa: BLE001 - without history the list is still useful
-                self._history = QuestionHistory()
+                before = QuestionHistory()
+            self._history = before  # what happened before this session does not change during it
+            return QuestionHistory(before.asked, before.weak, asked_now)
+
         before = self._history
-        history = QuestionHistory(before.asked, before.weak, frozenset(run.asked_ids()))
+        history = read_history if before is None else QuestionHistory(before.asked, before.weak, asked_now)
 
         def chosen(question_id: str | None) -> None:
             question = bank.question(question_id) if question_id else None

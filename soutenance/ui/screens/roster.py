@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -56,10 +57,24 @@ class RosterScreen(Translated, Screen[None]):
         self.reload()
 
     def reload(self, select: str | None = None) -> None:
+        """Read the roster in a worker thread; the table shows a loading indicator meanwhile."""
         table = self.query_one("#roster", DataTable)
         if select is None and table.row_count:
             select = self.selected_name()
-        self.entries = self.store.roster.summary(include_archived=self.show_archived)
+        table.loading = True
+        self._read_roster(select, self.show_archived)
+
+    @work(thread=True, exclusive=True, group="roster")
+    def _read_roster(self, select: str | None, include_archived: bool) -> None:
+        entries = self.store.roster.summary(include_archived=include_archived)
+        self.app.call_from_thread(self._show_roster, entries, select)
+
+    def _show_roster(self, entries: list[RosterEntry], select: str | None) -> None:
+        if not self.is_attached:
+            return
+        table = self.query_one("#roster", DataTable)
+        table.loading = False
+        self.entries = entries
         table.clear()
         for entry in self.entries:
             student = entry.student

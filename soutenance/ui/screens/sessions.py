@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -52,13 +53,28 @@ class SessionsScreen(Translated, Screen[None]):
         self.load()
 
     def load(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        table.clear()
+        """Read the list in a worker thread; the table shows a loading indicator meanwhile."""
+        self.query_one("#sessions", DataTable).loading = True
+        self._read_sessions()
+
+    @work(thread=True, exclusive=True, group="sessions")
+    def _read_sessions(self) -> None:
         try:
-            self.sessions = self.app.store.list_sessions(self.student, limit=500)  # type: ignore[attr-defined]
+            found = self.app.store.list_sessions(self.student, limit=500)  # type: ignore[attr-defined]
         except Exception as error:  # noqa: BLE001 - say it; the screen stays usable
-            self.notify(t("run.cannot_resume", error=str(error)), severity="error", markup=False)
-            self.sessions = []
+            self.app.call_from_thread(
+                self.notify, t("run.cannot_resume", error=str(error)), severity="error", markup=False
+            )
+            found = []
+        self.app.call_from_thread(self._show_sessions, found)
+
+    def _show_sessions(self, found: list[SessionSummary]) -> None:
+        if not self.is_attached:
+            return
+        table = self.query_one("#sessions", DataTable)
+        table.loading = False
+        table.clear()
+        self.sessions = found
         for s in self.sessions:
             state = t("sessions.unfinished") if s.ended_at is None else t("sessions.ended")
             table.add_row(

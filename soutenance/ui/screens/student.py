@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -108,8 +109,20 @@ class StudentScreen(Translated, Screen[None]):
         self.reload()
 
     def reload(self) -> None:
-        page = load_student_page(self.store, self.student_name)
-        if page is None:  # renamed meanwhile: the edit's callback reloads with the new name
+        """Read the page in a worker thread; it shows a loading indicator meanwhile."""
+        self.query_one("#student-page").loading = True
+        self._read_page(self.student_name)
+
+    @work(thread=True, exclusive=True, group="student-page")
+    def _read_page(self, name: str) -> None:
+        page = load_student_page(self.store, name)
+        self.app.call_from_thread(self._show_page, name, page)
+
+    def _show_page(self, name: str, page: StudentPage | None) -> None:
+        if not self.is_attached or name != self.student_name:
+            return  # left, or renamed meanwhile: the edit's callback reloads with the new name
+        self.query_one("#student-page").loading = False
+        if page is None:
             return
         self.page = page
         services = self.app.services  # type: ignore[attr-defined]
