@@ -253,14 +253,6 @@ def summarize_question(
     """The summary of one question's answers (those never reached are left out)."""
     reached = [r for r in records if r.skipped or r.elapsed is not None]
     answered = [r for r in reached if not r.skipped]
-    missed: Counter[str] = Counter()
-    asked: Counter[str] = Counter()
-    for record in answered:
-        covered = set(record.covered)
-        for index, text in enumerate(record.key_points):
-            asked[text] += 1
-            missed[text] += index not in covered
-    points = sorted(asked, key=lambda text: (-missed[text], text))
     times = [r.elapsed for r in answered if r.elapsed is not None]
     coverages = [r.coverage for r in answered if r.coverage is not None]
     return QuestionSummary(
@@ -269,6 +261,39 @@ def summarize_question(
         students=len({r.student for r in reached}),
         median_time=median(times) if times else None,
         median_coverage=median(coverages) if coverages else None,
-        key_points=tuple(MissedKeyPoint(text, missed[text], asked[text]) for text in points),
+        key_points=ranked_key_points(key_point_counts(answered)),
         last_at=max((r.answered_at for r in reached), default=None),
     )
+
+
+def key_point_counts(records: Iterable[AnswerRecord], sign: int = 1) -> Counter[tuple[str, bool]]:
+    """(text, missed) -> answers, over the answered records (``sign`` -1 takes them away)."""
+    counts: Counter[tuple[str, bool]] = Counter()
+    for record in records:
+        if record.skipped or record.elapsed is None:
+            continue
+        covered = set(record.covered)
+        for index, text in enumerate(record.key_points):
+            counts[text, index not in covered] += sign
+    return counts
+
+
+def ranked_key_points(counts: Mapping[tuple[str, bool], int]) -> tuple[MissedKeyPoint, ...]:
+    """Every key point asked, the most missed first (then by text)."""
+    asked: Counter[str] = Counter()
+    missed: Counter[str] = Counter()
+    for (text, was_missed), count in counts.items():
+        asked[text] += count
+        if was_missed:
+            missed[text] += count
+    texts = sorted((t for t in asked if asked[t] > 0), key=lambda text: (-missed[text], text))
+    return tuple(MissedKeyPoint(text, missed[text], asked[text]) for text in texts)
+
+
+def counts_of(points: Iterable[MissedKeyPoint]) -> Counter[tuple[str, bool]]:
+    """The counts ``ranked_key_points`` was made from."""
+    counts: Counter[tuple[str, bool]] = Counter()
+    for point in points:
+        counts[point.text, True] += point.missed
+        counts[point.text, False] += point.asked - point.missed
+    return counts

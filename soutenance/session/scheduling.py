@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -139,7 +139,7 @@ class _Draw:
         """Answered questions of the pool (read once: the only full read of the states)."""
         if self._seen is None:
             seen = self.memory.seen_ids()
-            self._seen = self.pool.index.keys() & seen
+            self._seen = self.pool.index.keys() & (seen if isinstance(seen, Set) else set(seen))
         return self._seen
 
     @property
@@ -183,7 +183,7 @@ class _Draw:
 
     def sample_unseen(self, rng: random.Random, k: int) -> list[Question]:
         blocked = self.seen | self.taken if self.taken else self.seen
-        return sample_excluding(rng, self.pool.questions, k, blocked, self.unseen_count)
+        return sample_excluding(rng, self.pool, k, blocked, self.unseen_count)
 
     def reasons(self, ids: Sequence[str]) -> list[tuple[Question, Reason]]:
         states = self.memory.get(ids)
@@ -242,7 +242,7 @@ def plan_draw(
     if focus == "all":
         free = len(pool) - len(draw.taken)
         return draw.reasons(
-            [q.id for q in sample_excluding(rng, pool.questions, count, draw.taken, free)]
+            [q.id for q in sample_excluding(rng, pool, count, draw.taken, free)]
         )
     if focus == "new":
         return [(q, NEVER_SEEN) for q in draw.sample_unseen(rng, count)]

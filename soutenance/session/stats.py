@@ -43,6 +43,7 @@ __all__ = [
     "calibration",
     "calibration_pairs",
     "hardest",
+    "hardness",
     "never_drawn",
     "progress",
     "project_view",
@@ -301,20 +302,26 @@ def students_stats(
     ]
 
 
+def hardness(item: QuestionStats) -> tuple[float, float, float]:
+    """How hard a question was, smallest hardest: its median coverage, then overtime and skipped
+    shares (negated). The store keeps it in three columns to list the hardest from an index."""
+    coverage = item.median_coverage
+    if coverage is None:  # only skipped counts as hardest; no key points, as easiest
+        coverage = 0.0 if item.skipped else 2.0
+    overtime = item.overtime_rate or 0.0
+    skipped = item.skipped / item.times_asked if item.times_asked else 0.0
+    return (coverage, -overtime, -skipped)
+
+
 def hardest(
     stats: Iterable[QuestionStats], bank_ids: Collection[str] | None = None
 ) -> list[QuestionStats]:
     """Questions hardest first: lowest median coverage, then most overtime, then most skipped.
     With ``bank_ids``, questions no longer in the bank come after all the others."""
 
-    def key(item: QuestionStats) -> tuple[bool, float, float, float, str]:
-        coverage = item.median_coverage
-        if coverage is None:  # only skipped counts as hardest; no key points, as easiest
-            coverage = 0.0 if item.skipped else 2.0
-        overtime = item.overtime_rate or 0.0
-        skipped = item.skipped / item.times_asked if item.times_asked else 0.0
+    def key(item: QuestionStats) -> tuple[bool, tuple[float, float, float], str]:
         gone = bank_ids is not None and item.question_id not in bank_ids
-        return (gone, coverage, -overtime, -skipped, item.question_id)
+        return (gone, hardness(item), item.question_id)
 
     return sorted(stats, key=key)
 

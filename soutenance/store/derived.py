@@ -19,8 +19,15 @@ from typing import Any
 
 from soutenance.banks.model import Question
 from soutenance.session.stats import ProjectView
+from soutenance.store.answer_facts import Key, apply_changes, rebuild_facts
 from soutenance.store.memory_state import StoredMemory, refresh_memory
-from soutenance.store.summaries import BULK, project_view, rebuild_students, refresh_summaries
+from soutenance.store.summaries import (
+    BULK,
+    Change,
+    project_view,
+    rebuild_students,
+    refresh_summaries,
+)
 
 DERIVED_VERSION = 1
 """Bump whenever the derived rows would come out different from the same answers."""
@@ -89,24 +96,48 @@ def refresh(
     question_ids: Iterable[str] | None = None,
 ) -> int:
     """Bring the noted rows of a scope (a project, a student's project, some of its questions)
-    up to date, in the caller's write transaction. Returns the keys refreshed."""
+    up to date, in the caller's write transaction. Returns the keys refreshed.
+
+    An answer noted here may also have left another key (a renamed student, a moved session):
+    every key its change touched is refreshed with it, whatever the scope."""
     if _version(conn) != str(DERIVED_VERSION):
         rebuild(conn)
     clause, params = _scope(path_id, project_id, student, question_ids)
-    rows = conn.execute(
-        f"SELECT student, question_id, answer_id FROM derived_dirty WHERE {clause}", params
-    )
-    changes: dict[tuple[str, str], set[str]] = {}
-    for who, question_id, answer_id in rows.fetchall():
-        changes.setdefault((who, question_id), set()).add(answer_id)
-    if not changes:
+    rows = {tuple(r) for r in conn.execute(f"SELECT * FROM derived_dirty WHERE {clause}", params)}
+    if not rows:
         return 0
-    refresh_memory(conn, path_id, project_id, changes)
-    refresh_summaries(conn, path_id, project_id, changes.keys())
-    if len({qid for _, qid in changes}) > BULK:
-        rebuild_students(conn, path_id, project_id)  # as cheap as the bulk read, and exact
-    conn.execute(f"DELETE FROM derived_dirty WHERE {clause}", params)
-    return len(changes)
+    ids = sorted({row[4] for row in rows if row[4]})
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        query = f"SELECT * FROM derived_dirty WHERE answer_id IN ({marks})"
+        rows.update(tuple(r) for r in conn.execute(query, chunk))
+    old, new = apply_changes(conn, ids)
+    marked: dict[Key, set[str]] = {}
+    for *key, answer_id in rows:
+        marked.setdefault(tuple(key), set()).add(answer_id)  # type: ignore[arg-type]
+    changes: dict[Key, Change] = {}
+    for side, facts in enumerate((old, new)):
+        for fact in facts.values():
+            changes.setdefault(fact.key, ([], []))[side].append(fact)
+            marked.setdefault(fact.key, set()).add(fact.record.answer_id)
+    projects: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for key in marked:
+        projects.setdefault(key[:2], set()).add(key[2:])
+    for (path, project), keys in projects.items():
+        full = {k for k in keys if "" in marked[(path, project, *k)]}
+        moved = {k: changes.get((path, project, *k), ([], [])) for k in keys if k not in full}
+        rebuild_facts(conn, path, project, full)
+        refresh_memory(conn, path, project, {k: marked[(path, project, *k)] for k in keys}, full)
+        refresh_summaries(conn, path, project, moved, full)
+        if len({qid for _, qid in full}) > BULK:
+            rebuild_students(conn, path, project)  # as cheap as the bulk read, and exact
+    conn.executemany(
+        "DELETE FROM derived_dirty WHERE path_id = ? AND project_id = ? AND student = ? "
+        "AND question_id = ? AND answer_id = ?",
+        list(rows),
+    )
+    return len(marked)
 
 
 Scope = tuple[str, str, str, list[str]]

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
 from fsrs import Card
 
-from soutenance.session.answer_quality import DEFAULT_CRITERIA, AnswerRecord
+from soutenance.session.answer_quality import DEFAULT_CRITERIA, AnswerRecord, answer_order
 from soutenance.session.memory import (
     DAY_US,
     MemorySource,
@@ -28,19 +29,13 @@ from soutenance.session.memory import (
     question_memory,
     reviewed,
 )
-from soutenance.store.records import REACHED, RECORD_COLUMNS, to_records
+from soutenance.store.answer_facts import Key, count_of, facts_of
 from soutenance.store.scope_ids import read_ids, update_ids
 
 BULK = 64
-"""More questions than this to refresh for one student: their answers are read in one query."""
+"""More questions than this to refresh for one student: their facts are read in one query."""
 
 _KEY = "student = ? AND path_id = ? AND project_id = ?"
-_ANSWERS_OF_KEY = f"""SELECT {RECORD_COLUMNS}, count(*) OVER ()
-    FROM answers a CROSS JOIN sessions s ON s.id = a.session_id
-    WHERE a.question_id = ? AND s.student = ? AND s.path_id = ? AND s.project_id = ? AND {REACHED}"""
-_ANSWERS_OF_STUDENT = f"""SELECT {RECORD_COLUMNS}
-    FROM sessions s CROSS JOIN answers a ON a.session_id = s.id
-    WHERE s.student = ? AND s.path_id = ? AND s.project_id = ? AND {REACHED}"""
 _STATE_COLUMNS = (
     "student", "path_id", "project_id", "question_id", "answers", "last_answer_id",
     "last_session_id", "last_at", "last_us", "last_elapsed", "last_limit", "last_confidence",
@@ -113,47 +108,47 @@ def read_states(
 
 
 def refresh_memory(
-    conn: sqlite3.Connection,
-    path_id: str,
-    project_id: str,
-    changes: dict[tuple[str, str], set[str]],
-) -> None:
-    """Bring the rows of the changed (student, question) keys up to date; ``changes`` gives the
-    answers each key saw change ('' when unknown)."""
+    conn: sqlite3.Connection, path_id: str, project_id: str, changes: dict[tuple[str, str], set[str]],
+    full: set[tuple[str, str]],
+) -> None:  # fmt: skip
+    """Bring the states of the changed (student, question) keys up to date from their facts;
+    ``changes`` gives the answers each key saw change, ``full`` the keys replayed whatever."""
     by_student: dict[str, dict[str, set[str]]] = {}
     for (student, question_id), answers in changes.items():
         by_student.setdefault(student, {})[question_id] = answers
+    grouped = None
+    if len(changes) > BULK:  # one read of the project's facts rather than one per question
+        grouped = defaultdict(list)
+        for fact in facts_of(conn, path_id, project_id):
+            if (fact.record.student, fact.record.question_id) in changes:
+                grouped[fact.record.student, fact.record.question_id].append(fact.record)
     for student, questions in by_student.items():
-        _refresh_student(conn, student, path_id, project_id, questions)
+        key = (student, path_id, project_id)
+        states: dict[str, QuestionMemory | None] = {}
+        if grouped is not None:
+            existing = _existing(conn, key, questions)
+            for question_id in questions:
+                group = sorted(grouped.get((student, question_id), ()), key=answer_order)
+                states[question_id] = question_memory(group) if group else None
+        else:
+            stored = read_states(conn, *key, questions)
+            existing = set(stored)
+            for question_id, answers in questions.items():
+                previous = None if (student, question_id) in full else stored.get(question_id)
+                states[question_id] = _next_state(
+                    conn, (path_id, project_id, student, question_id), answers, previous
+                )
+        _write_states(conn, key, states, existing)
 
 
-def _refresh_student(
-    conn: sqlite3.Connection,
-    student: str,
-    path_id: str,
-    project_id: str,
-    questions: dict[str, set[str]],
-) -> None:
-    key = (student, path_id, project_id)
-    states: dict[str, QuestionMemory | None] = {}
-    if len(questions) > BULK:
-        existing = _existing(conn, key, questions)
-        grouped = group_reached(to_records(_plain(conn, _ANSWERS_OF_STUDENT, key)))
-        for question_id in questions:
-            group = grouped.get(question_id)
-            states[question_id] = question_memory(group) if group else None
-    else:
-        stored = read_states(conn, *key, questions)
-        existing = set(stored)
-        for question_id, answers in questions.items():
-            states[question_id] = _next_state(
-                conn, key, question_id, answers, stored.get(question_id)
-            )
+def _write_states(conn: sqlite3.Connection, key: tuple[str, str, str], states: dict[str, QuestionMemory | None],
+                  existing: set[str]) -> None:  # fmt: skip
     gone = [qid for qid, state in states.items() if state is None and qid in existing]
     conn.executemany(f"DELETE FROM question_memory WHERE {_KEY} AND question_id = ?",
                      [(*key, qid) for qid in gone])  # fmt: skip
     conn.executemany(_UPSERT, [state_row(*key, s) for s in states.values() if s is not None])
     added = [qid for qid, state in states.items() if state is not None and qid not in existing]
+    student, path_id, project_id = key
     update_ids(conn, path_id, project_id, student, added=added, removed=gone)
 
 
@@ -171,17 +166,16 @@ def _existing(
 
 
 def _next_state(
-    conn: sqlite3.Connection, key: tuple[str, str, str], question_id: str, changed: set[str],
-    stored: QuestionMemory | None,
-) -> QuestionMemory | None:  # fmt: skip
+    conn: sqlite3.Connection, key: Key, changed: set[str], stored: QuestionMemory | None
+) -> QuestionMemory | None:
     """The key's state now: one review from a stored card when only the last answer moved on."""
+    path_id, project_id, student, question_id = key
     if stored is not None and len(changed) == 1 and "" not in changed:
-        query = _ANSWERS_OF_KEY + " ORDER BY at DESC, a.id DESC LIMIT 2"
-        rows = _plain(conn, query, (question_id, *key))
-        latest = to_records(rows)
-        if not rows:
+        latest = [f.record for f in facts_of(conn, path_id, project_id, question_id=question_id,
+                                             student=student, latest=2)]  # fmt: skip
+        if not latest:
             return None
-        count, last = rows[0][-1], latest[0]
+        count, last = count_of(conn, key), latest[0]
         base: Card | None | bool = False  # False: replay every answer
         if last.answer_id in changed:
             if count == stored.answers and stored.last.answer_id == last.answer_id:
@@ -193,11 +187,10 @@ def _next_state(
             ):
                 base = stored.card  # a new last answer
         if base is not False:
-            cache = card_cache(DEFAULT_CRITERIA)
-            card = reviewed(base, last, cache.scheduler, DEFAULT_CRITERIA)
+            card = reviewed(base, last, card_cache(DEFAULT_CRITERIA).scheduler, DEFAULT_CRITERIA)
             return next_memory(last, count, card, base, DEFAULT_CRITERIA)
-    records = group_reached(to_records(_plain(conn, _ANSWERS_OF_KEY, (question_id, *key))))
-    group = records.get(question_id)
+    facts = facts_of(conn, path_id, project_id, question_id=question_id, student=student)
+    group = group_reached(f.record for f in facts).get(question_id)
     return question_memory(group) if group else None
 
 
@@ -212,12 +205,12 @@ class StoredMemory(MemorySource):
     def __init__(self, db: Any, student: str, path_id: str, project_id: str) -> None:
         self.db = db
         self.key = (student, path_id, project_id)
-        self._seen: list[str] | None = None
+        self._seen: set[str] | None = None
 
     def seen_ids(self) -> Collection[str]:
         if self._seen is None:
             student, path_id, project_id = self.key
-            self._seen = self.db.read(lambda conn: read_ids(conn, path_id, project_id, student))
+            self._seen = set(self.db.read(lambda conn: read_ids(conn, path_id, project_id, student)))
         return self._seen
 
     def get(self, question_ids: Iterable[str]) -> dict[str, QuestionMemory]:

@@ -230,9 +230,11 @@ SCHEMA_V2 = (
 )
 
 # Version 3 keeps what the draw and the mentor's views derive from the answers, so that they read
-# a few rows instead of every answer: each student's state per question (its FSRS card and last
-# answer), each question's summed-up figures (of every student: student = '', and of each one),
-# each student's figures per project, and the ids answered per scope. Triggers note every change
+# a few rows instead of every answer: each reached answer as the derived rows counted it (its
+# facts), each student's state per question (its FSRS card and last answer), each question's
+# summed-up figures (of every student: student = '', and of each one), each student's figures
+# per project, and the ids answered per scope. A later migration that rebuilds the answers or
+# sessions table must create these triggers again. Triggers note every change
 # to the answers that these depend on in `derived_dirty`, whoever writes; the app brings the
 # noted rows up to date in the same transaction, or before reading them
 # (soutenance.store.derived). The rows themselves are built by the app, not here.
@@ -282,6 +284,25 @@ def _mark_session(row: str) -> str:
 
 
 SCHEMA_V3 = (
+    """CREATE TABLE answer_facts (
+        answer_id TEXT PRIMARY KEY,
+        path_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        student TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        answered_at TEXT NOT NULL,
+        elapsed REAL,
+        time_limit REAL NOT NULL,
+        confidence INTEGER,
+        skipped INTEGER NOT NULL,
+        coverage REAL,
+        key_points TEXT NOT NULL,
+        covered TEXT NOT NULL,
+        marks TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    """CREATE INDEX answer_facts_by_key
+        ON answer_facts (path_id, project_id, question_id, student, answered_at, answer_id)""",
     """CREATE TABLE derived_dirty (
         path_id TEXT NOT NULL,
         project_id TEXT NOT NULL,
@@ -325,11 +346,16 @@ SCHEMA_V3 = (
         median_coverage REAL,
         key_points TEXT NOT NULL DEFAULT '[]',
         last_at TEXT,
+        hard_coverage REAL NOT NULL DEFAULT 0,
+        hard_overtime REAL NOT NULL DEFAULT 0,
+        hard_skipped REAL NOT NULL DEFAULT 0,
         {_FIGURES},
         PRIMARY KEY (path_id, project_id, student, question_id)
     ) WITHOUT ROWID""",
     """CREATE INDEX question_summary_by_question
         ON question_summary (path_id, project_id, question_id)""",
+    """CREATE INDEX question_summary_hardest ON question_summary
+        (path_id, project_id, student, hard_coverage, hard_overtime, hard_skipped, question_id)""",
     f"""CREATE TABLE student_summary (
         path_id TEXT NOT NULL,
         project_id TEXT NOT NULL,

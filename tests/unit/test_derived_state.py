@@ -267,7 +267,8 @@ def test_the_derived_tables_have_one_column_per_figure() -> None:
     assert tuple(f.name for f in fields(Figures)) == FIGURE_COLUMNS
     assert columns("question_summary") == [
         "path_id", "project_id", "student", "question_id", "students", "median_time",
-        "median_coverage", "key_points", "last_at", *FIGURE_COLUMNS,
+        "median_coverage", "key_points", "last_at", "hard_coverage", "hard_overtime", "hard_skipped",
+        *FIGURE_COLUMNS,
     ]  # fmt: skip
     assert columns("student_summary") == [
         "path_id",
@@ -277,6 +278,7 @@ def test_the_derived_tables_have_one_column_per_figure() -> None:
         *FIGURE_COLUMNS,
     ]
     assert "question_id" in columns("question_memory") and "card" in columns("question_memory")
+    assert "answer_id" in columns("answer_facts") and "coverage" in columns("answer_facts")
     triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert triggers == {
         "answers_inserted_derived", "answers_updated_derived", "answers_deleted_derived",
