@@ -156,9 +156,10 @@ class QuestionPickerScreen(Translated, Screen[str | None]):
 
     def on_mount(self) -> None:
         self.sub_title = t("mentor.picker.title")
-        self.refresh_list()
         self.query_one("#picker-list", OptionList).focus()
-        if self._read_history is not None:
+        if self._read_history is None:
+            self.refresh_list()
+        else:  # the list is filled once, when the history is there
             self.query_one("#picker-list").loading = True
             self._load_history(self._read_history)
 

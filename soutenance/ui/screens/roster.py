@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from soutenance.i18n import format_date, t
 from soutenance.store import RosterEntry, Student
+from soutenance.ui.batches import fill_table
 from soutenance.ui.translated import Translated
 
 
@@ -69,27 +70,14 @@ class RosterScreen(Translated, Screen[None]):
         entries = self.store.roster.summary(include_archived=include_archived)
         self.app.call_from_thread(self._show_roster, entries, select)
 
-    def _show_roster(self, entries: list[RosterEntry], select: str | None) -> None:
+    async def _show_roster(self, entries: list[RosterEntry], select: str | None) -> None:
         if not self.is_attached:
             return
         table = self.query_one("#roster", DataTable)
         table.loading = False
         self.entries = entries
-        table.clear()
-        for entry in self.entries:
-            student = entry.student
-            name = Text(student.name)
-            if student.archived:
-                name.append(" " + t("mentor.roster.archived"), style="italic dim")
-            table.add_row(
-                name,
-                Text(format_date(entry.last_session_at.date()) if entry.last_session_at else "—"),
-                Text(format_date(entry.defense_date) if entry.defense_date else "—"),
-                Text(str(entry.open_objectives) if entry.open_objectives else "—"),
-                Text(student.language),
-                Text(student.project_ref or "—"),
-                key=student.name,
-            )
+        if not await fill_table(table, (self._row(entry) for entry in entries)):
+            return
         names = [e.student.name for e in self.entries]
         if select in names:
             table.move_cursor(row=names.index(select), animate=False)
@@ -100,6 +88,21 @@ class RosterScreen(Translated, Screen[None]):
         empty.display = not self.entries
         table.focus()
         self.refresh_bindings()
+
+    @staticmethod
+    def _row(entry: RosterEntry) -> tuple[list[Text], str]:
+        student = entry.student
+        name = Text(student.name)
+        if student.archived:
+            name.append(" " + t("mentor.roster.archived"), style="italic dim")
+        return [
+            name,
+            Text(format_date(entry.last_session_at.date()) if entry.last_session_at else "—"),
+            Text(format_date(entry.defense_date) if entry.defense_date else "—"),
+            Text(str(entry.open_objectives) if entry.open_objectives else "—"),
+            Text(student.language),
+            Text(student.project_ref or "—"),
+        ], student.name
 
     def selected_name(self) -> str | None:
         table = self.query_one("#roster", DataTable)

@@ -14,6 +14,7 @@ from soutenance.exports.markdown import session_to_markdown
 from soutenance.exports.session_json import session_to_json_text
 from soutenance.i18n import current_language, format_date, t
 from soutenance.store import SessionSummary
+from soutenance.ui.batches import fill_table
 from soutenance.ui.exports import deliver_export
 from soutenance.ui.modals.choice import confirm
 from soutenance.ui.translated import Translated
@@ -68,26 +69,28 @@ class SessionsScreen(Translated, Screen[None]):
             found = []
         self.app.call_from_thread(self._show_sessions, found)
 
-    def _show_sessions(self, found: list[SessionSummary]) -> None:
+    async def _show_sessions(self, found: list[SessionSummary]) -> None:
         if not self.is_attached:
             return
         table = self.query_one("#sessions", DataTable)
         table.loading = False
-        table.clear()
         self.sessions = found
-        for s in self.sessions:
-            state = t("sessions.unfinished") if s.ended_at is None else t("sessions.ended")
-            table.add_row(
-                Text(format_date(s.started_at)),
-                Text(s.project_title),
-                Text(t(f"sessions.kind.{s.kind}")),
-                Text(f"{s.answered}/{s.planned}"),
-                Text(format_duration(s.total_time)),
-                Text(state, style="bold" if s.ended_at is None else "dim"),
-                key=s.id,
-            )
+        if not await fill_table(table, (self._row(s) for s in found)):
+            return
         self.query_one("#sessions-empty", Static).update("" if self.sessions else t("sessions.none"))
         self.refresh_bindings()
+
+    @staticmethod
+    def _row(s: SessionSummary) -> tuple[list[Text], str]:
+        state = t("sessions.unfinished") if s.ended_at is None else t("sessions.ended")
+        return [
+            Text(format_date(s.started_at)),
+            Text(s.project_title),
+            Text(t(f"sessions.kind.{s.kind}")),
+            Text(f"{s.answered}/{s.planned}"),
+            Text(format_duration(s.total_time)),
+            Text(state, style="bold" if s.ended_at is None else "dim"),
+        ], s.id
 
     @property
     def chosen(self) -> SessionSummary | None:

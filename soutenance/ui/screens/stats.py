@@ -40,10 +40,12 @@ from soutenance.session.reasons import (
 from soutenance.session.stats import (
     Progress,
     ProjectView,
+    StudentRow,
     StudentStats,
     project_view,
     student_stats,
 )
+from soutenance.ui.batches import fill_table
 from soutenance.ui.translated import Translated
 
 LISTED = 12
@@ -51,6 +53,8 @@ LISTED = 12
 SPARK_WIDTH = 48
 QUESTIONS_SHOWN = 200
 """Questions listed, hardest first; `soutenance stats --project` lists them all."""
+SESSIONS_SHOWN = 100
+"""The student's latest sessions listed (the trends show them all)."""
 
 
 def id_list(ids: list[str], limit: int = LISTED) -> str:
@@ -179,7 +183,9 @@ class StatsScreen(Translated, Screen[None]):
         self.query_one("#stats-tabs").loading = True
         self.load()
 
-    def _project_loaded(self, loaded: _Loaded) -> None:
+    async def _project_loaded(self, loaded: _Loaded) -> None:
+        if not self.is_attached:
+            return
         self.questions, self.view, self.problem = loaded.questions, loaded.view, loaded.problem
         problem = self.query_one("#stats-problem", Static)
         problem.update(self.problem)
@@ -194,15 +200,15 @@ class StatsScreen(Translated, Screen[None]):
             select.set_options([(name, name) for name in students])
             if self.student:
                 select.value = self.student
-        self._show_questions()
         self.load_student(self.student)
+        await self._show_questions()
 
-    def _student_loaded(self, student: str | None, page: StudentStats | None) -> None:
-        if student != self.student:
-            return  # another student was picked meanwhile: their page is on its way
+    async def _student_loaded(self, student: str | None, page: StudentStats | None) -> None:
+        if student != self.student or not self.is_attached:
+            return  # another student was picked meanwhile (their page is on its way), or closed
         self.page = page
         self.query_one("#stats-tabs").loading = False
-        self._show_student()
+        await self._show_student()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "stats-student" and isinstance(event.value, str) and event.value != self.student:
@@ -212,7 +218,7 @@ class StatsScreen(Translated, Screen[None]):
 
     # -- the student's page ---------------------------------------------------------------------
 
-    def _show_student(self) -> None:
+    async def _show_student(self) -> None:
         summary = self.query_one("#student-summary", Static)
         page = self.page
         if not self.student or page is None:
@@ -237,15 +243,12 @@ class StatsScreen(Translated, Screen[None]):
         self._show_trends(page.progress)
         self.query_one("#bank-coverage", Static).update(self._bank_lines(page))
         table = self.query_one("#sessions", DataTable)
-        table.clear()
-        for point in reversed(points):
-            table.add_row(
-                format_date(point.at),
-                str(point.asked),
-                percent_label(point.mean_coverage),
-                percent_label(point.overtime_rate),
-                decimal(point.mean_confidence),
-            )
+        rows = (
+            ([format_date(point.at), str(point.asked), percent_label(point.mean_coverage),
+              percent_label(point.overtime_rate), decimal(point.mean_confidence)], None)
+            for point in reversed(points[-SESSIONS_SHOWN:])
+        )  # fmt: skip
+        await fill_table(table, rows)
 
     def _show_trends(self, progress: Progress) -> None:
         """One sparkline per measure, two columns per session (sessions are bucketed past
@@ -284,12 +287,11 @@ class StatsScreen(Translated, Screen[None]):
 
     # -- questions across students (the mentor's page) ------------------------------------------
 
-    def _show_questions(self) -> None:
+    async def _show_questions(self) -> None:
         view = self.view
         assert view is not None
         bank_line = self.query_one("#project-bank", Static)
         questions = self.query_one("#questions", DataTable)
-        questions.clear()
         lines = []
         if not view.question_count:
             lines.append(t("stats.questions_none"))
@@ -300,21 +302,20 @@ class StatsScreen(Translated, Screen[None]):
             lines.append(t("plan.more", count=view.question_count - len(view.questions)))
         bank_line.update("\n".join(lines))
         known = {q.id for q in self.questions} if self.questions else None
-        for item in view.questions:
-            questions.add_row(*question_row(item, known), key=item.question_id)
-        students = self.query_one("#students", DataTable)
-        students.clear()
-        for row in view.students:
-            share = row.drawn / row.bank_size if row.bank_size else None
-            students.add_row(
-                row.student,
-                str(row.answers),
-                percent_label(share),
-                percent_label(row.mean_coverage),
-                percent_label(row.overtime_rate),
-                t(f"stats.verdict.{row.calibration.verdict}"),
-                key=row.student,
-            )
+        if await fill_table(questions, ((question_row(item, known), item.question_id) for item in view.questions)):
+            await fill_table(self.query_one("#students", DataTable), (self._student_row(r) for r in view.students))
+
+    @staticmethod
+    def _student_row(row: StudentRow) -> tuple[list[str], str]:
+        share = row.drawn / row.bank_size if row.bank_size else None
+        return [
+            row.student,
+            str(row.answers),
+            percent_label(share),
+            percent_label(row.mean_coverage),
+            percent_label(row.overtime_rate),
+            t(f"stats.verdict.{row.calibration.verdict}"),
+        ], row.student
 
     def action_plan(self) -> None:
         from soutenance.ui.screens.plan import PlanScreen

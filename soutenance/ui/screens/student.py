@@ -23,6 +23,7 @@ from soutenance.banks.model import format_duration
 from soutenance.i18n import format_date, t
 from soutenance.session.model import Objective
 from soutenance.store import SessionSummary, Student
+from soutenance.ui.batches import fill_table
 from soutenance.ui.translated import Translated
 
 SESSIONS_SHOWN = 50
@@ -118,7 +119,7 @@ class StudentScreen(Translated, Screen[None]):
         page = load_student_page(self.store, name)
         self.app.call_from_thread(self._show_page, name, page)
 
-    def _show_page(self, name: str, page: StudentPage | None) -> None:
+    async def _show_page(self, name: str, page: StudentPage | None) -> None:
         if not self.is_attached or name != self.student_name:
             return  # left, or renamed meanwhile: the edit's callback reloads with the new name
         self.query_one("#student-page").loading = False
@@ -137,16 +138,14 @@ class StudentScreen(Translated, Screen[None]):
         hint.update(Text(t("mentor.student.no_objectives")))
         hint.display = not page.objectives
         table = self.query_one("#student-sessions", DataTable)
-        table.clear()
-        for summary in page.sessions:
-            table.add_row(
-                Text(format_date(summary.started_at)),
-                Text(t(f"mentor.kind.{summary.kind}")),
-                Text(str(summary.answered)),
-                Text(format_duration(summary.total_time)),
-                Text(summary.project_title),
-                key=summary.id,
-            )
+        rows = (
+            ([Text(format_date(summary.started_at)), Text(t(f"mentor.kind.{summary.kind}")),
+              Text(str(summary.answered)), Text(format_duration(summary.total_time)),
+              Text(summary.project_title)], summary.id)
+            for summary in page.sessions
+        )  # fmt: skip
+        if not await fill_table(table, rows):
+            return
         if page.objectives:
             checklist.highlighted = 0
             checklist.focus()
