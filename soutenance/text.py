@@ -12,11 +12,16 @@ import unicodedata
 
 from text_unidecode import unidecode
 
+_COMMON_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")  # U+034F joins, it does not combine
+_BEYOND_THEM = re.compile("[^\x00-\u02ff]")
+
 
 def fold(text: str) -> str:
     """Case-, accent- and space-insensitive form for comparing: "  Léa  DUBOIS" -> "lea dubois"."""
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    plain = _COMMON_MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    if not plain.isascii():  # rarer combining marks: look only at the few distinct characters left
+        marks = {ord(c): None for c in set(_BEYOND_THEM.findall(plain)) if unicodedata.combining(c)}
+        plain = plain.translate(marks)
     return " ".join(plain.split())
 
 

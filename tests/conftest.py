@@ -25,6 +25,19 @@ def soutenance_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+def use_time_zone(monkeypatch: pytest.MonkeyPatch, zone: str) -> None:
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+
+
+@pytest.fixture(params=["UTC", "Europe/Paris", "America/Los_Angeles"])
+def time_zone(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a date test in three time zones: what is shown is the local day and hour, both."""
+    use_time_zone(monkeypatch, request.param)
+    yield request.param
+    use_time_zone(monkeypatch, "UTC")
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,9 +12,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from soutenance.banks.diagnostics import Diagnostic, Severity, position_of_offset
+from soutenance.banks.diagnostics import Diagnostic, Severity, position_of_offset, reason
 from soutenance.banks.model import Bank, DefenseFormat, FollowUp, Project, Question
 from soutenance.banks.yaml_strict import StrictYamlError, compose, construct, locate
+from soutenance.files import FileTooLarge, NotARegularFile, read_regular
 
 MAX_BANK_BYTES = 5 * 1024 * 1024
 
@@ -26,6 +29,8 @@ class BankFile:
     bank: Bank | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     node: yaml.Node | None = None
+    source: str = ""
+    """The text the bank was read from (lint looks at its comments)."""
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -48,7 +53,10 @@ def decode(data: bytes) -> str:
         raise _Fail("the file is UTF-16; save it as UTF-8")
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise _Fail("this is a binary file, not a YAML bank (it contains NUL bytes)", *position_of_offset(data, nul))
+        raise _Fail(
+            "this is a binary file, not a YAML bank (it contains NUL bytes)",
+            *position_of_offset(data, nul),
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -57,23 +65,56 @@ def decode(data: bytes) -> str:
         line, _ = position_of_offset(data, exc.start)
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         col = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
-        raise _Fail(f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", line, col) from None
+        raise _Fail(
+            f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", line, col
+        ) from None
 
 
 def read_bank(path: Path, *, display: str | None = None) -> BankFile:
-    """Read and validate a bank file. Never raises for bad content: problems become diagnostics."""
+    """Read and validate a bank file. Never raises for bad content: problems become diagnostics.
+
+    Only a regular file of at most MAX_BANK_BYTES is read: a FIFO, a device or a symbolic link
+    to one is refused at once, never waited on or read without end.
+    """
     name = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BANK_BYTES:
-            raise _Fail(f"file is {size / 1_048_576:.1f} MB; a bank is at most {MAX_BANK_BYTES // 1_048_576} MB")
-        text = decode(path.read_bytes())
+        text = decode(read_file(path))
         return parse_bank(text, path, display=name)
     except _Fail as fail:
-        return BankFile(path, name, None, [Diagnostic(name, fail.line, fail.col, Severity.ERROR, fail.message)])
+        return BankFile(
+            path, name, None, [Diagnostic(name, fail.line, fail.col, Severity.ERROR, fail.message)]
+        )
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of a bank file; raises _Fail with the reason it cannot be read."""
+    try:
+        return read_regular(path, MAX_BANK_BYTES)
+    except NotARegularFile:
+        raise _Fail(f"cannot read file: it is {_kind_of(path)}, not a regular file") from None
+    except FileTooLarge:
+        limit = f"a bank is at most {MAX_BANK_BYTES // 1_048_576} MB"
+        try:
+            size = f"{os.stat(path).st_size / 1_048_576:.1f} MB"
+        except OSError:
+            size = f"over {MAX_BANK_BYTES // 1_048_576} MB"
+        raise _Fail(f"file is {size}; {limit}") from None
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return BankFile(path, name, None, [Diagnostic(name, 1, 1, Severity.ERROR, f"cannot read file: {reason}")])
+        raise _Fail(f"cannot read file: {reason(exc)}") from None
+
+
+def _kind_of(path: Path) -> str:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "something else"
+    kinds = {
+        stat.S_ISFIFO: "a named pipe (FIFO)",
+        stat.S_ISCHR: "a device",
+        stat.S_ISBLK: "a device",
+    }
+    kinds |= {stat.S_ISDIR: "a folder", stat.S_ISSOCK: "a socket"}
+    return next((name for test, name in kinds.items() if test(mode)), "something else")
 
 
 def parse_bank(text: str, path: Path, *, display: str | None = None) -> BankFile:
@@ -86,17 +127,25 @@ def parse_bank(text: str, path: Path, *, display: str | None = None) -> BankFile
         node = compose(text)
         if node is None:
             return error("empty file: a bank needs a `project` and its `questions`")
-        data = construct(node)
+        data = construct(node, text)
     except StrictYamlError as exc:
         return error(exc.message, exc.line, exc.col)
     if not isinstance(data, dict):
-        return error("a bank is a mapping with `project` and `questions` at the top level", *locate(node, ()))
+        return error(
+            "a bank is a mapping with `project` and `questions` at the top level", *locate(node, ())
+        )
     duplicates = _duplicate_ids(name, node, data)
     try:
         bank = Bank.model_validate(data)
     except ValidationError as exc:
-        found = [_diagnostic(name, node, err) for err in exc.errors() if "duplicate question id" not in err["msg"]]
-        return BankFile(path, name, None, sorted(found + duplicates, key=lambda d: (d.line, d.col)), node)
+        found = [
+            _diagnostic(name, node, err)
+            for err in exc.errors()
+            if "duplicate question id" not in err["msg"]
+        ]
+        return BankFile(
+            path, name, None, sorted(found + duplicates, key=lambda d: (d.line, d.col)), node, text
+        )
     if undeclared := bank.undeclared_facts():
         declared = ", ".join(bank.project.facts) or "none"
         found = [
@@ -104,26 +153,26 @@ def parse_bank(text: str, path: Path, *, display: str | None = None) -> BankFile
                        f"`{{{fact}}}` is not a fact of the project (declared in `project.facts`: {declared})")
             for index, fact in undeclared
         ]  # fmt: skip
-        return BankFile(path, name, None, found, node)
-    return BankFile(path, name, bank, [], node)
+        return BankFile(path, name, None, found, node, text)
+    return BankFile(path, name, bank, [], node, text)
 
 
 def _duplicate_ids(name: str, node: yaml.Node, data: dict) -> list[Diagnostic]:
     questions = data.get("questions")
     if not isinstance(questions, list):
         return []
-    first_line: dict[str, int] = {}
+    first_use: dict[str, int] = {}
     found = []
     for index, question in enumerate(questions):
         qid = question.get("id") if isinstance(question, dict) else None
         if not isinstance(qid, str):
             continue
-        if qid in first_line:
+        first = first_use.setdefault(qid, index)
+        if first != index:  # positions are looked up only for the rare duplicate
             line, col = locate(node, ("questions", index, "id"))
-            message = f"duplicate question id `{qid}` (first used on line {first_line[qid]}): ids are unique within a project"
+            first_line = locate(node, ("questions", first, "id"))[0]
+            message = f"duplicate question id `{qid}` (first used on line {first_line}): ids are unique within a project"
             found.append(Diagnostic(name, line, col, Severity.ERROR, message))
-        else:
-            first_line[qid] = locate(node, ("questions", index, "id"))[0]
     return found
 
 
@@ -168,8 +217,9 @@ def _diagnostic(name: str, node: yaml.Node, err: dict) -> Diagnostic:
         message = f"missing required key `{loc[-1]}`"
         line, col = locate(node, loc[:-1])
     else:
-        reason = _EXPECTED.get(kind) or err["msg"].removeprefix("Value error, ").replace("Input should", "should")
+        reason = _EXPECTED.get(kind) or err["msg"].removeprefix("Value error, ").replace(
+            "Input should", "should"
+        )
         message = f"`{field_name or 'bank'}`: {reason}"
         line, col = locate(node, loc)
     return Diagnostic(name, line, col, Severity.ERROR, message)
-

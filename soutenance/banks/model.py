@@ -18,12 +18,15 @@ from pydantic import (
 )
 from pydantic.functional_serializers import PlainSerializer
 
+from soutenance.i18n.formats import duration as format_duration  # noqa: F401 - the one m:ss rule
 from soutenance.text import slugify
 
 MAX_TIME_LIMIT = 3600
 _DURATION = re.compile(
-    r"^\s*(?:(?P<min>\d+):(?P<sec>[0-5]\d)|(?P<num>\d+)\s*(?P<unit>s|sec|m|min)?)\s*$", re.IGNORECASE
+    r"(?:(?P<min>\d{1,9}):(?P<sec>[0-5]\d)|(?P<num>\d{1,9})\s*(?P<unit>s|sec|m|min)?)",
+    re.IGNORECASE,
 )
+"""Matched against the stripped text: with `\\s*` at both ends, "1<spaces>x" took quadratic time."""
 
 
 def parse_duration(value: Any) -> int:
@@ -32,24 +35,18 @@ def parse_duration(value: Any) -> int:
         raise ValueError("a duration must be seconds (90) or a time like 1:30, 90s, 2m")
     if isinstance(value, int):
         seconds = value
-    elif isinstance(value, str) and (match := _DURATION.match(value)):
+    elif isinstance(value, str) and (match := _DURATION.fullmatch(value.strip())):
         if match["min"] is not None:
             seconds = int(match["min"]) * 60 + int(match["sec"])
         else:
             unit = (match["unit"] or "s").lower()
             seconds = int(match["num"]) * (60 if unit.startswith("m") else 1)
     else:
-        raise ValueError(f"{value!r} is not a duration: write seconds (90) or 1:30, 90s, 2m")
+        shown = value if not isinstance(value, str) or len(value) <= 40 else value[:40] + "…"
+        raise ValueError(f"{shown!r} is not a duration: write seconds (90) or 1:30, 90s, 2m")
     if not 1 <= seconds <= MAX_TIME_LIMIT:
         raise ValueError(f"a duration must be between 1 second and {MAX_TIME_LIMIT // 60} minutes")
     return seconds
-
-
-def format_duration(seconds: float) -> str:
-    """90 -> "1:30"; negative values are shown with a minus sign."""
-    sign = "-" if seconds < 0 else ""
-    whole = int(abs(seconds))
-    return f"{sign}{whole // 60}:{whole % 60:02d}"
 
 
 Duration = Annotated[
@@ -103,7 +100,7 @@ class KeyPoint(str):
 class _KeyPointSpec(_Strict):
     text: Text
     hints: Annotated[list[Tag], BeforeValidator(_none_to_empty)] = Field(
-        default=[], description="Words or synonyms that show the point was covered in a spoken answer."
+        default_factory=list, description="Words or synonyms that show the point was covered in a spoken answer."
     )
 
 

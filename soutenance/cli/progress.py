@@ -16,10 +16,16 @@ from typing import Any
 
 import click
 
-from soutenance import i18n, paths
+from soutenance import i18n
 from soutenance.banks.catalog import BankUnavailable, Catalog, ProjectEntry
 from soutenance.banks.model import Question
-from soutenance.cli.common import banks_option, echo_err, load_catalog, resolve_project
+from soutenance.cli.common import (
+    banks_option,
+    echo_err,
+    load_catalog,
+    open_store_or_exit,
+    resolve_project,
+)
 from soutenance.clock import SystemClock
 from soutenance.config import Config
 from soutenance.i18n import format_date, t
@@ -40,7 +46,6 @@ from soutenance.session.stats import (
     student_stats,
 )
 from soutenance.session.summary import notes_preview
-from soutenance.store import open_store
 from soutenance.store.records import (
     student_projects,
     student_records,
@@ -77,13 +82,6 @@ def _setup_language(lang: str | None) -> None:
     except Exception:  # noqa: BLE001 - a broken config never stops a report
         config_language = None
     i18n.set_language(i18n.detect_language(lang or root.get("lang"), config_language))
-
-
-def _open_store():
-    store = open_store(paths.database_path())
-    if store.warning:
-        echo_err(store.warning)
-    return store
 
 
 def _load_project(catalog: Catalog, entry: ProjectEntry) -> Project:
@@ -362,7 +360,7 @@ def stats_command(student: str | None, project: str | None, fmt: str, lang: str 
     """Progress: a student's sessions, trends and calibration, or each question across students."""
     _setup_language(lang)
     catalog = load_catalog(banks)
-    store = _open_store()
+    store = open_store_or_exit()
     try:
         if student is None and project is None:
             lines, data = _overview(store, fmt)
@@ -447,7 +445,7 @@ def plan_command(
     catalog = load_catalog(banks)
     entry = resolve_project(catalog, project)
     chosen = _load_project(catalog, entry)
-    store = _open_store()
+    store = open_store_or_exit()
     try:
         from soutenance.store.derived import student_memory
 

@@ -8,12 +8,20 @@ from pathlib import Path
 
 import click
 
-from soutenance import i18n, paths
+from soutenance import i18n
 from soutenance.banks.model import format_duration
-from soutenance.cli.common import banks_option, echo_err, load_catalog, resolve_project
+from soutenance.cli.common import (
+    banks_option,
+    echo_err,
+    load_catalog,
+    open_store_or_exit,
+    resolve_project,
+)
 from soutenance.exports.markdown import session_to_markdown
 from soutenance.exports.session_json import session_to_json_text
-from soutenance.store import open_store
+from soutenance.files import atomic_write
+from soutenance.store import StoreError
+from soutenance.store.rows import DamagedRow
 from soutenance.store.sessions import SessionNotFound
 from soutenance.text import visible
 
@@ -24,9 +32,9 @@ def _int_set(_context: click.Context, _param: click.Parameter, value: str | None
     try:
         levels = {int(part) for part in value.split(",") if part.strip()}
     except ValueError:
-        raise click.BadParameter("write difficulties as 1,2 or 3") from None
+        raise click.BadParameter(i18n.t("cli.rehearse.difficulty_format")) from None
     if not levels <= {1, 2, 3}:
-        raise click.BadParameter("difficulties are 1, 2 and 3")
+        raise click.BadParameter(i18n.t("cli.rehearse.difficulty_range"))
     return levels
 
 
@@ -96,37 +104,67 @@ def rehearse_command(
 def export_command(session_id: str | None, last: bool, student: str | None, fmt: str, output: Path | None, lang: str | None) -> None:
     """Export a session as Markdown (for an email) or JSON (for your mentor to import)."""
     if bool(session_id) == last:
-        raise click.UsageError("give a SESSION_ID or --last (see `soutenance history`)")
-    store = _open_store_or_exit()
+        raise click.UsageError(i18n.t("cli.export.which"))
+    store = open_store_or_exit()
     try:
-        session = store.latest_session(student) if last else _find_session(store, session_id or "")
+        if last:
+            latest = store.list_sessions(student, limit=1)
+            session = _load(store, latest[0].id) if latest else None
+        else:
+            session = _find_session(store, session_id or "")
     finally:
         store.close()
     if session is None:
-        raise click.ClickException("no session recorded yet")
+        raise click.ClickException(i18n.t("cli.history.none"))
     language = lang or i18n.detect_language(None, None)
     text = session_to_markdown(session, lang=language) if fmt == "md" else session_to_json_text(session)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = visible(error.object[error.start : error.end])
+        raise click.ClickException(
+            i18n.t("cli.export.not_unicode", session=session.id, bad=bad)
+        ) from None
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        # A temporary file renamed over the target: on any failure the old file stays whole.
+        atomic_write(output, data)
     except OSError as error:
-        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
-    echo_err(f"exported session {session.id} to {output}")
+        reason = error.strerror or str(error)
+        raise click.ClickException(i18n.t("cli.export.cannot_write", file=visible(str(output)), reason=reason)) from None
+    echo_err(i18n.t("cli.export.done", session=session.id, file=visible(str(output))))
+
+
+def _load(store, session_id: str):
+    """The session, or one line saying that its stored rows are damaged."""
+    try:
+        return store.load_session(session_id)
+    except DamagedRow as error:
+        raise click.ClickException(
+            i18n.t("cli.session.damaged", session=visible(session_id), error=visible(str(error)))
+        ) from None
 
 
 def _find_session(store, session_id: str):
     """A session by id or by a unique prefix of its id, as printed by `history`."""
     try:
-        return store.load_session(session_id)
+        return _load(store, session_id)
     except SessionNotFound:
-        matches = [s for s in store.list_sessions(limit=None) if s.id.startswith(session_id)]
-        if len(matches) == 1:
-            return store.load_session(matches[0].id)
-        if matches:
-            raise click.ClickException(f"{session_id!r} matches {len(matches)} sessions; give more characters") from None
-        raise click.ClickException(f"no session {session_id!r} (see `soutenance history`)") from None
+        return _load(store, _find_summary(store, session_id).id)
+
+
+def _find_summary(store, session_id: str):
+    """A session's line by id or unique prefix: found even when its rows are damaged."""
+    found = [s for s in store.list_sessions(limit=None) if s.id.startswith(session_id)]
+    matches = [s for s in found if s.id == session_id] or found
+    if len(matches) == 1:
+        return matches[0]
+    shown = visible(session_id)
+    if matches:
+        raise click.ClickException(i18n.t("cli.session.ambiguous", prefix=repr(shown), count=len(matches)))
+    raise click.ClickException(i18n.t("cli.session.unknown", prefix=repr(shown)))
 
 
 @click.command("delete")
@@ -134,18 +172,20 @@ def _find_session(store, session_id: str):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def delete_command(session_id: str, yes: bool) -> None:
     """Delete a session (an id or a unique prefix, as `history` prints), with its notes."""
-    store = _open_store_or_exit(writing=True)
+    store = open_store_or_exit(writing=True)
     try:
-        session = _find_session(store, session_id)
-        what = f"{session.project_title} of {i18n.format_date(session.started_at)} ({visible(session.student)}, {len(session.answered)} answered)"
+        session = _find_summary(store, session_id)
+        what = i18n.t("cli.delete.what", project=visible(session.project_title), when=i18n.format_date(session.started_at), student=visible(session.student), answered=session.answered)
         if not yes:
             if not _can_ask():
-                raise click.ClickException(f"not deleting {what} without --yes (no terminal to ask)")
-            click.confirm(f"Delete the session {what}? This cannot be undone", abort=True)
+                raise click.ClickException(i18n.t("cli.delete.needs_yes", what=what))
+            click.confirm(i18n.t("cli.delete.confirm", what=what), abort=True)
         store.delete_session(session.id)
+    except StoreError as error:
+        raise click.ClickException(i18n.t("cli.delete.failed", error=visible(str(error)))) from None
     finally:
         store.close()
-    echo_err(f"deleted session {session.id[:12]}")
+    echo_err(i18n.t("cli.delete.done", session=session.id[:12]))
 
 
 def _can_ask() -> bool:
@@ -157,29 +197,23 @@ def _can_ask() -> bool:
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 def history_command(student: str | None, limit: int) -> None:
     """Past sessions, newest first, with the ids that `export` takes."""
-    store = _open_store_or_exit()
+    store = open_store_or_exit()
     try:
         sessions = store.list_sessions(student, limit=limit)
     finally:
         store.close()
     if not sessions:
-        echo_err("no session recorded yet")
+        echo_err(i18n.t("cli.history.none"))
         return
     for s in sessions:
         when = i18n.format_date(s.started_at)
-        state = "" if s.ended_at else "  (unfinished)"
+        state = "" if s.ended_at else "  " + i18n.t("cli.history.unfinished")
+        if s.damaged:
+            state += "  " + i18n.t("cli.history.damaged", problem=visible(s.damaged))
+        kind = i18n.t(f"sessions.kind.{s.kind}")
+        answered = i18n.t("cli.history.answered", answered=s.answered, planned=s.planned)
         click.echo(
-            f"{s.id[:12]}  {when:<20} {visible(s.student):<16} {s.kind:<9} "
+            f"{visible(s.id[:12])}  {when:<20} {visible(s.student):<16} {kind:<18} "
             f"{visible(s.path_id)}/{visible(s.project_id)}  "
-            f"{s.answered}/{s.planned} answered, {format_duration(s.total_time)}{state}"
+            f"{answered}, {format_duration(s.total_time)}{state}"
         )
-
-
-def _open_store_or_exit(*, writing: bool = False):
-    store = open_store(paths.database_path())
-    if writing and not store.persistent:
-        store.close()
-        raise click.ClickException(f"{store.warning} Nothing was changed.")
-    if store.warning:
-        echo_err(store.warning)
-    return store

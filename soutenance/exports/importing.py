@@ -4,27 +4,26 @@ merged with the local copy, and written in one transaction.
 Ids belong to their session: an import never writes a row whose id is another session's (or
 another answer's) and never merges into a session of another student; each refusal names the id.
 
-Merging, when the session is already here (same id):
-- the student's own work stays local: notes, times, covered key points, confidence, debrief.
-  The import only fills what is empty locally (an unanswered question, empty notes).
-- the mentor's fields come from the import when it has them: comments, mentor notes, marks
-  (per scale), feedback, objectives' texts; an objective done on either side stays done.
-- answers, follow-ups and objectives that only one side has are kept; nothing is deleted.
-Importing the same file twice therefore changes nothing the second time.
+Merging, when the session is already here: soutenance.exports.merging.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from soutenance.exports.reading import DEFAULT_MAX_BYTES, ExportSource, InvalidExport, read_export
-from soutenance.session.model import Answer, AnswerStatus, FollowUpAnswer, Marks, Objective, Session
-from soutenance.store.roster import ensure_student, student_from_session
+from soutenance.exports.merging import MergeReport, merge_sessions
+from soutenance.exports.reading import (
+    DEFAULT_MAX_BYTES,
+    ExportSource,
+    InvalidExport,
+    read_export_parts,
+)
+from soutenance.session.model import Session
+from soutenance.store.migrations import name_key
+from soutenance.store.roster import file_under_roster_name
 from soutenance.store.rows import read_session, write_session_tree
-from soutenance.text import fold
 
 
 @dataclass(frozen=True)
@@ -36,30 +35,47 @@ class ImportResult:
     changed: bool
     """False when the import brought nothing new (e.g. the same file imported twice)."""
     student_created: bool
+    report: MergeReport = field(default_factory=MergeReport)
+    """Field by field: what the import updated, what it kept because ours is newer, conflicts."""
 
 
-def import_session(store: Any, source: ExportSource, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ImportResult:
-    """Import one session export; raises InvalidExport (leaving the store untouched) if bad."""
-    incoming = read_export(source, max_bytes=max_bytes)
+def import_session(
+    store: Any,
+    source: ExportSource,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    student: str | None = None,
+) -> ImportResult:
+    """Import one session export; raises InvalidExport (leaving the store untouched) if bad.
+
+    `student` files the session under that name instead of the file's (the mentor's `--as`)."""
+    incoming, carries = read_export_parts(source, max_bytes=max_bytes)
+    if student is not None:
+        incoming.student = student
+    report = MergeReport()
 
     def work(conn: sqlite3.Connection) -> ImportResult:
         local = read_session(conn, incoming.id)
-        if local is not None and fold(local.student) != fold(incoming.student):
+        if local is not None and name_key(local.student) != name_key(incoming.student):
             raise InvalidExport(
                 "foreign_session",
                 f"session.id: the session {incoming.id} here belongs to {local.student}, "
                 f"not to {incoming.student}; nothing was imported.",
             )
         _check_ownership(conn, incoming)
-        merged = incoming if local is None else merge_sessions(local, incoming)
-        student_created = ensure_student(conn, student_from_session(merged), store.clock.now())
+        private = "mentor_private" in carries
+        if local is None:
+            merged = incoming
+        else:
+            merged = merge_sessions(local, incoming, private=private, report=report)
+        student_created = file_under_roster_name(conn, merged, store.clock.now())
         changed = merged != local
         if changed:
             write_session_tree(conn, merged)
             from soutenance.store.derived import refresh_answers  # loads fsrs: only when needed
 
             refresh_answers(conn, merged)
-        return ImportResult(merged.id, merged.student, local is None, changed, student_created)
+        return ImportResult(merged.id, merged.student, local is None, changed, student_created, report)
 
     return store.db.write(work)
 
@@ -109,56 +125,3 @@ def _check_ownership(conn: sqlite3.Connection, session: Session) -> None:
             refuse("objective", objective.id, f"session.objectives[{i}].id")
 
 
-def merge_sessions(local: Session, incoming: Session) -> Session:
-    """The local session updated with what the import adds (rules in the module docstring)."""
-    merged = local.model_copy(deep=True)
-    merged.ended_at = local.ended_at or incoming.ended_at
-    if local.ended_at is None and incoming.ended_at is not None:
-        merged.stage = incoming.stage
-    if local.mock is None:
-        merged.mock = incoming.mock
-    merged.debrief_strengths = local.debrief_strengths or incoming.debrief_strengths
-    merged.debrief_improvements = local.debrief_improvements or incoming.debrief_improvements
-    merged.feedback = incoming.feedback or local.feedback
-    merged.answers = _merge_by_id(local.answers, incoming.answers, _merge_answer)
-    merged.objectives = _merge_by_id(local.objectives, incoming.objectives, _merge_objective)
-    if len(incoming.plan) > len(local.plan):
-        merged.plan = incoming.plan
-    return merged
-
-
-def _merge_answer(local: Answer, incoming: Answer) -> Answer:
-    own = incoming if _unanswered(local) and not _unanswered(incoming) else local
-    merged = local.model_copy(deep=True)
-    for name in ("status", "elapsed", "confidence", "covered", "reason", "answered_at", "added_seconds"):
-        setattr(merged, name, getattr(own, name))
-    merged.notes = local.notes or incoming.notes
-    merged.follow_ups = _merge_by_id(local.follow_ups, incoming.follow_ups, _merge_follow_up)
-    merged.mentor_notes = incoming.mentor_notes or local.mentor_notes
-    merged.mentor_comment = incoming.mentor_comment or local.mentor_comment
-    merged.marks = Marks.model_validate({**local.marks.given(), **incoming.marks.given()})
-    return merged
-
-
-def _merge_follow_up(local: FollowUpAnswer, incoming: FollowUpAnswer) -> FollowUpAnswer:
-    own = incoming if local.elapsed is None else local
-    merged = local.model_copy(deep=True)
-    merged.elapsed, merged.covered = own.elapsed, list(own.covered)
-    merged.notes = local.notes or incoming.notes
-    return merged
-
-
-def _merge_objective(local: Objective, incoming: Objective) -> Objective:
-    return local.model_copy(update={"text": incoming.text or local.text, "done": local.done or incoming.done})
-
-
-def _merge_by_id(local: list, incoming: Iterable, merge: Any) -> list:
-    """Local items in their order, each merged with its incoming twin, then incoming-only ones."""
-    theirs = {item.id: item for item in incoming}
-    ours = {item.id for item in local}
-    merged = [merge(item, theirs[item.id]) if item.id in theirs else item for item in local]
-    return merged + [item for item in theirs.values() if item.id not in ours]
-
-
-def _unanswered(answer: Answer) -> bool:
-    return answer.status in (AnswerStatus.PENDING, AnswerStatus.NOT_REACHED)

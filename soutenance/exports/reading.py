@@ -35,6 +35,13 @@ class InvalidExport(ValueError):
 
 def read_export(source: ExportSource, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Session:
     """The session in an export given as parsed JSON, raw bytes, or a file path."""
+    return read_export_parts(source, max_bytes=max_bytes)[0]
+
+
+def read_export_parts(
+    source: ExportSource, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Session, list[str]]:
+    """The session in an export, and what parts it carries (see SessionExport.carries)."""
     if isinstance(source, Mapping):
         return session_from_export(source)
     if isinstance(source, bytes):
@@ -43,6 +50,8 @@ def read_export(source: ExportSource, *, max_bytes: int = DEFAULT_MAX_BYTES) -> 
         return session_from_export(parse_json(source))
     path = Path(source)
     try:
+        if path.is_file() and path.stat().st_size > max_bytes:
+            raise FileTooLarge(path, max_bytes)  # refused before reading a byte of it
         raw = read_regular(path, max_bytes)
     except FileTooLarge:
         raise InvalidExport("too_large", _too_large(max_bytes)) from None
@@ -57,8 +66,21 @@ def _too_large(max_bytes: int) -> str:
     return f"This file is larger than {max_bytes // (1024 * 1024)} MB, the limit for an export."
 
 
-def _refuse_constant(name: str) -> Any:
-    raise InvalidExport("bad_field", f"The file holds {name}, which is not a number JSON allows.")
+class _NotJsonNumber(str):
+    """NaN, Infinity or -Infinity where the file has it: refused, naming where, once parsed."""
+
+
+def _refuse_constants(data: Any, where: tuple[Any, ...] = ()) -> None:
+    if isinstance(data, _NotJsonNumber):
+        raise InvalidExport(
+            "bad_field", f"{json_path(where)}: {data} is not a number JSON allows."
+        )
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            _refuse_constants(value, (*where, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _refuse_constants(value, (*where, index))
 
 
 def _depth(text: str) -> int:
@@ -97,9 +119,7 @@ def parse_json(raw: bytes | str) -> Any:
     if _depth(text) > MAX_DEPTH:
         raise InvalidExport("not_json", f"This file nests deeper than {MAX_DEPTH} levels: not an export.")
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
-    except InvalidExport:
-        raise
+        data = json.loads(text, parse_constant=_NotJsonNumber)
     except json.JSONDecodeError as exc:
         stripped = text.rstrip()
         if exc.pos >= len(stripped) or exc.msg.startswith("Unterminated string"):
@@ -111,9 +131,11 @@ def parse_json(raw: bytes | str) -> Any:
         ) from exc
     except ValueError as exc:  # an integer of thousands of digits
         raise InvalidExport("bad_field", f"The file holds a number too long to read ({exc}).") from None
+    _refuse_constants(data)
+    return data
 
 
-def session_from_export(data: Any) -> Session:
+def session_from_export(data: Any) -> tuple[Session, list[str]]:
     """Check the envelope, upgrade an older version, and validate every field of the session."""
     if not isinstance(data, Mapping) or data.get("format") != EXPORT_FORMAT:
         raise InvalidExport("wrong_format", "This file is not a soutenance session export.")
@@ -133,7 +155,7 @@ def session_from_export(data: Any) -> Session:
         raise InvalidExport("missing_field" if missing else "bad_field", _first_error(exc)) from None
     session = envelope.session
     _refuse_duplicate_ids(session)
-    return session
+    return session, list(envelope.carries)
 
 
 def json_path(loc: tuple[Any, ...]) -> str:

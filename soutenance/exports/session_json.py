@@ -14,6 +14,8 @@ from soutenance import __version__
 from soutenance.session.model import Line, Session
 
 EXPORT_FORMAT = "soutenance-session"
+Part = Literal["student_work", "mentor_comments", "mentor_private"]
+ALL_PARTS: tuple[Part, ...] = ("student_work", "mentor_comments", "mentor_private")
 EXPORT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 
@@ -31,24 +33,38 @@ class SessionExport(BaseModel):
     version: Literal[2]
     exported_at: datetime | None = None
     generator: Line | None = None
+    carries: list[Part] = Field(
+        default=list(ALL_PARTS),
+        description="What the file holds: the student's work, the mentor's comments, and the "
+        "mentor's private notes and marks (left out of exports meant for the student).",
+    )
     session: Session = Field(description="The session, as the app keeps it.")
 
 
-def session_to_json(session: Session, *, exported_at: datetime | None = None) -> dict[str, Any]:
-    """The session as a JSON-ready dict: the envelope, then every field of the session."""
+def session_to_json(
+    session: Session, *, exported_at: datetime | None = None, private: bool = False
+) -> dict[str, Any]:
+    """The session as a JSON-ready dict: the envelope, then every field of the session.
+
+    The mentor's private notes and marks are left out unless `private`: the file says so."""
+    from soutenance.exports.merging import without_private
+
     envelope = SessionExport(
         format=EXPORT_FORMAT,
         version=EXPORT_VERSION,
         exported_at=exported_at or datetime.now(UTC),
         generator=f"soutenance {__version__}",
-        session=session,
+        carries=list(ALL_PARTS if private else ALL_PARTS[:2]),
+        session=session if private else without_private(session),
     )
     return envelope.model_dump(mode="json")
 
 
-def session_to_json_text(session: Session, *, exported_at: datetime | None = None) -> str:
+def session_to_json_text(
+    session: Session, *, exported_at: datetime | None = None, private: bool = False
+) -> str:
     """The JSON export as text, indented and readable (accents kept as they are)."""
-    data = session_to_json(session, exported_at=exported_at)
+    data = session_to_json(session, exported_at=exported_at, private=private)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -5,6 +5,7 @@ run's (soutenance.session.run), shared with rehearsals."""
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import datetime
 
 from soutenance.banks.model import Bank, Question, format_duration
@@ -27,6 +28,19 @@ def live_session(student: str, bank: Bank, now: datetime, thresholds: Thresholds
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class QuestionHistory:
+    """What the student did before with this project's questions."""
+
+    asked: frozenset[str] = frozenset()
+    weak: frozenset[str] = frozenset()
+    this_session: frozenset[str] = frozenset()
+
+
+PREFERENCE = (("never_seen", "never"), ("weak_last", "weak"), ("asked_before", "any"))
+"""The live draw's order: never asked to this student, then weak last time, then the rest."""
+
+
 class LiveChallenge:
     """The live side of a run: its bank, the random picks, and what went to the bank."""
 
@@ -41,15 +55,26 @@ class LiveChallenge:
         """A seed for the next random pick (the same challenge seed gives the same picks)."""
         return self.rng.randrange(2**31)
 
-    def draw(self) -> Question | None:
-        """A question not asked yet in this challenge, at random (None once all were asked)."""
+    def draw(self, history: QuestionHistory | None = None) -> tuple[Question, tuple[str, dict]] | None:
+        """A question not asked yet in this challenge, preferring one never asked to the student,
+        then one weak last time (None once all were asked); with why it was drawn."""
         if self.bank is None:
             return None
-        drawn = draw_questions(self.bank.questions, count=1, exclude_ids=self.run.asked_ids(), seed=self.seed())
-        return drawn[0] if drawn else None
+        history = history or QuestionHistory()
+        groups = {
+            "never": lambda q: q.id not in history.asked,
+            "weak": lambda q: q.id in history.weak,
+            "any": lambda q: True,
+        }
+        pool = [q for q in self.bank.questions if q.id not in self.run.asked_ids()]
+        for code, group in PREFERENCE:
+            drawn = draw_questions([q for q in pool if groups[group](q)], count=1, seed=self.seed())
+            if drawn:
+                return drawn[0], (code, {})
+        return None
 
-    def ask(self, question: Question) -> None:
-        self.run.ask(snapshot(question))
+    def ask(self, question: Question, reason: tuple[str, dict] | None = None) -> None:
+        self.run.ask(snapshot(question, reason))
 
     def stopped_reading(self) -> tuple[str, Level]:
         """The timer's figures when nothing is timed: the answer's time, red if it ran over."""

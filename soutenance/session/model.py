@@ -242,10 +242,65 @@ class MockState(_Model):
     debrief_minutes: Annotated[int, Strict(), Field(ge=0, le=180)] = 5
 
 
+# -- who changed what, and when -----------------------------------------------------------------
+
+Editor = Literal["student", "mentor"]
+
+
+class FieldEdit(_Model):
+    """The last change of one field: by whom and when, and how many changes each side had seen.
+
+    The two counters are a version vector: a copy that counts at least as many changes of each
+    side as another has seen everything the other saw, so an import can tell a newer version
+    (take it) from an older one (keep ours) and from a concurrent one (a conflict)."""
+
+    by: Editor
+    at: Moment
+    student: Count = 0
+    mentor: Count = 0
+
+    def after(self, by: Editor, at: datetime) -> FieldEdit:
+        counts = {"student": self.student, "mentor": self.mentor}
+        counts[by] += 1
+        return FieldEdit(by=by, at=at, **counts)
+
+    def covers(self, other: FieldEdit) -> bool:
+        """Whether this version has seen every change `other` has."""
+        return self.student >= other.student and self.mentor >= other.mentor
+
+
+NO_EDIT = FieldEdit(by="student", at=datetime(2000, 1, 1, tzinfo=UTC))
+"""What a field that was never edited (or comes from a file of version 1) counts as."""
+
+
+class Conflict(_Model):
+    """The other side's version of a field both sides changed: kept, and shown in the review."""
+
+    field: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]
+    value: LongText | list[Index] | Marks | Confidence | bool | None = None
+    by: Editor
+    at: Moment
+
+
+class _Edited(_Model):
+    """Something whose fields carry who changed them last (`edits`) and the conflicts kept."""
+
+    edits: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")], FieldEdit] = {}
+    conflicts: list[Conflict] = []
+
+    def edit(self, field: str, value: Any, by: Editor, at: datetime) -> bool:
+        """Set `field` as `by` changed it at `at`; False (and no stamp) when it did not change."""
+        if getattr(self, field) == value:
+            return False
+        setattr(self, field, value)
+        self.edits[field] = self.edits.get(field, NO_EDIT).after(by, at)
+        return True
+
+
 # -- what was answered ---------------------------------------------------------------------------
 
 
-class FollowUpAnswer(_Model):
+class FollowUpAnswer(_Edited):
     text: Line
     key_points: list[Line] = []
     time_limit: Limit = 60
@@ -256,7 +311,7 @@ class FollowUpAnswer(_Model):
     id: Id = Field(default_factory=new_id)
 
 
-class Answer(_Model):
+class Answer(_Edited):
     question_id: Slug
     question_text: Line
     key_points: list[Line] = []
@@ -339,13 +394,13 @@ class Answer(_Model):
         )
 
 
-class Objective(_Model):
+class Objective(_Edited):
     text: Line
     done: bool = False
     id: Id = Field(default_factory=new_id)
 
 
-class Session(_Model):
+class Session(_Edited):
     student: Name
     path_id: Slug
     project_id: Slug

@@ -1,7 +1,9 @@
-"""Plain-language words, in the interface language, for what the draw and the statistics found:
-why a question was drawn, the calibration verdict, where a student stands against the date.
+"""Plain-language words for what the draw and the statistics found: why a question was drawn,
+the calibration verdict, where a student stands against the date.
 
-Shared by the CLI and the screens; the texts live in the ``progress`` i18n catalogs.
+Shared by the CLI, the screens and the exports; the texts live in the ``progress`` i18n catalogs.
+Each function writes in `lang` (the interface language when not given): an export is written in
+its reader's language, whatever the interface's.
 """
 
 from __future__ import annotations
@@ -9,41 +11,32 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from soutenance.banks.model import format_duration
-from soutenance.i18n import current_language, format_date, t
+from soutenance.i18n import current_language, translate
+from soutenance.i18n import formats as loc
 from soutenance.session.model import Reason as ReasonModel
 from soutenance.session.scheduling import CONFIDENCE_SCALE, CoveragePlan, Reason
 from soutenance.session.stats import Calibration, QuestionStats
 
 
-def percent(share: float | None) -> str:
-    """0.425 -> "42" (no sign: the catalogs place it, "42 %" in French, "42%" in English)."""
-    return "—" if share is None else str(round(100 * share))
+def percent(share: float | None, lang: str | None = None) -> str:
+    """0.425 -> "42 %" in French, "42%" in English (Babel); "—" when unknown."""
+    return loc.percent(share, lang or current_language())
 
 
-def percent_label(share: float | None) -> str:
+def percent_label(share: float | None, lang: str | None = None) -> str:
     """0.425 -> "42 %" in French, "42%" in English; "—" when unknown."""
-    if share is None:
-        return "—"
-    return f"{percent(share)} %" if current_language() == "fr" else f"{percent(share)}%"
+    return loc.percent(share, lang or current_language())
 
 
-def decimal(value: float | None, digits: int = 1) -> str:
+def decimal(value: float | None, digits: int = 1, lang: str | None = None) -> str:
     """3.25 -> "3,2" in French, "3.2" in English; "—" when unknown."""
-    if value is None:
-        return "—"
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if current_language() == "fr" else text
+    return loc.decimal(value, lang or current_language(), digits)
 
 
-def _plural(count: int) -> str:
-    """"one" or "other": French counts 0 as singular, English does not."""
-    return "one" if count == 1 or (count == 0 and current_language() == "fr") else "other"
-
-
-def _say(key: str, fallback: str, **values: object) -> str:
-    """``t(key)``; a missing key or placeholder gives ``fallback`` rather than an error."""
-    text = t(key)
+def _say(lang: str | None, key: str, fallback: str, **values: object) -> str:
+    """The text of `key`; a missing key or placeholder gives ``fallback`` rather than an error."""
+    language = lang or current_language()
+    text = translate(language, key)
     if text == key:
         return fallback
     try:
@@ -52,64 +45,69 @@ def _say(key: str, fallback: str, **values: object) -> str:
         return fallback
 
 
-def reason_text(reason: Reason) -> str:
+def t(key: str, lang: str | None = None, **values: object) -> str:
+    return translate(lang or current_language(), key, **values)
+
+
+def reason_text(reason: Reason, lang: str | None = None) -> str:
     """Why a question was drawn: ("key_points", {"covered": 1, "total": 4}) -> "1 point clé
     sur 4 la dernière fois". An unknown code is shown as it is."""
     code, params = reason
     values = dict(params)
     key = f"reason.{code}"
     if "retrievability" in values:
-        values["percent"] = percent(values["retrievability"])
+        values["percent"] = percent(values["retrievability"], lang)
     if code == "key_points":
-        key += "." + _plural(int(values.get("covered", 0)))
-    return _say(key, code, **values)
+        key += "." + loc.plural(int(values.get("covered", 0)), lang or current_language())
+    return _say(lang, key, code, **values)
 
 
-def reason_label(reason: ReasonModel) -> str:
+def reason_label(reason: ReasonModel, lang: str | None = None) -> str:
     """A stored reason in the reader's language (a reason from version 1 kept its old text)."""
     if reason.code == "legacy":
         return str(reason.params.get("text") or "")
-    return reason_text(Reason(reason.code, dict(reason.params)))
+    return reason_text(Reason(reason.code, dict(reason.params)), lang)
 
 
-def calibration_text(calibration: Calibration) -> str:
+def calibration_text(calibration: Calibration, lang: str | None = None) -> str:
     """One sentence on confidence against coverage; the over- and under-confident ones say it
     plainly, the others stay neutral. Confidence is shown on its 1-5 scale."""
     low, high = CONFIDENCE_SCALE
     mean = calibration.mean_confidence
     return _say(
+        lang,
         f"calibration.{calibration.verdict}",
         calibration.verdict,
         pairs=calibration.pairs,
-        confidence=decimal(None if mean is None else low + mean * (high - low)),
-        coverage=percent(calibration.mean_coverage),
-        over=percent(calibration.share_over),
-        under=percent(calibration.share_under),
+        confidence=decimal(None if mean is None else low + mean * (high - low), lang=lang),
+        coverage=percent(calibration.mean_coverage, lang),
+        over=percent(calibration.share_over, lang),
+        under=percent(calibration.share_under, lang),
     )
 
 
-def days_text(defense: date | datetime, today: date | datetime) -> str:
+def days_text(defense: date | datetime, today: date | datetime, lang: str | None = None) -> str:
     """ "dans 12 jours", "demain", "aujourd'hui" or "passée"."""
     defense_day = defense.date() if isinstance(defense, datetime) else defense
     today_day = today.date() if isinstance(today, datetime) else today
     days = (defense_day - today_day).days
     if days < 0:
-        return t("days.passed")
+        return t("days.passed", lang)
     if days <= 1:
-        return t("days.today" if days == 0 else "days.tomorrow")
-    return t("days.left", days=days)
+        return t("days.today" if days == 0 else "days.tomorrow", lang)
+    return t("days.left", lang, days=days)
 
 
-def defense_text(defense: date | datetime | None, today: date | datetime) -> str:
+def defense_text(defense: date | datetime | None, today: date | datetime, lang: str | None = None) -> str:
     """ "Soutenance le 16 nov. 2026 (dans 14 jours)", or that the date is unknown or past."""
     if defense is None:
-        return t("defense.unknown")
+        return t("defense.unknown", lang)
     day = defense.date() if isinstance(defense, datetime) else defense
-    shown = format_date(day)
+    shown = loc.day(day, lang or current_language())
     today_day = today.date() if isinstance(today, datetime) else today
     if day < today_day:
-        return t("defense.passed", date=shown)
-    return t("defense.on", date=shown, days=days_text(day, today_day))
+        return t("defense.passed", lang, date=shown)
+    return t("defense.on", lang, date=shown, days=days_text(day, today_day, lang))
 
 
 def plan_lines(result: CoveragePlan, defense: date | datetime | None, today: date | datetime) -> list[str]:
@@ -145,7 +143,7 @@ def question_row(item: QuestionStats, known: set[str] | None) -> list[str]:
         name,
         str(item.times_asked),
         str(item.students),
-        format_duration(item.median_time) if item.median_time is not None else "—",
+        loc.duration(item.median_time) if item.median_time is not None else "—",
         percent_label(item.overtime_rate),
         percent_label(item.median_coverage),
         missed or "—",

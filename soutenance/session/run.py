@@ -19,6 +19,7 @@ from soutenance.session.mock import MockDefense
 from soutenance.session.model import (
     Answer,
     AnswerStatus,
+    Editor,
     FollowUpAnswer,
     Marks,
     MockPhase,
@@ -110,6 +111,11 @@ class SessionRun:
     @property
     def kind(self) -> SessionKind:
         return self.session.kind
+
+    @property
+    def editor(self) -> Editor:
+        """Who ticks the key points here: the mentor in a live challenge, else the student."""
+        return "mentor" if self.session.kind is SessionKind.LIVE else "student"
 
     @property
     def stage(self) -> Stage:
@@ -349,7 +355,7 @@ class SessionRun:
             return
         if not 1 <= confidence <= 5:
             raise ValueError("confidence is 1 to 5")
-        answer.confidence = confidence
+        answer.edit("confidence", confidence, "student", self.clock.now())
         self.session.stage = Stage.KEY_POINTS
         self._save([answer])
 
@@ -358,23 +364,19 @@ class SessionRun:
         answer = self.answer
         if answer is None or self.read_only:
             return
-        if follow_up:
-            if (current := self.follow_up) is None:
-                return
-            current.covered = sorted(set(covered))
-        else:
-            answer.covered = sorted(set(covered))
-        self._save([answer], session_row=False)
+        target = self.follow_up if follow_up else answer
+        if target is not None and target.edit("covered", sorted(set(covered)), self.editor, self.clock.now()):
+            self._save([answer], session_row=False)
 
     def set_notes(self, text: str, *, follow_up: bool = False) -> None:
         """The notes as typed; kept in memory even when this window may no longer save them,
         so that its copy (shown, exported) has every word."""
         answer = self.answer
         target = self.follow_up if follow_up else answer
-        if answer is None or target is None or target.notes == text:
+        if answer is None or target is None:
             return
-        target.notes = text
-        self._save([answer], session_row=False)
+        if target.edit("notes", text, "student", self.clock.now()):
+            self._save([answer], session_row=False)
 
     def write_notes(self) -> None:
         """The student moved into the notes (resumed there after a crash)."""
@@ -479,14 +481,12 @@ class SessionRun:
     def set_mentor_notes(self, text: str) -> None:
         """Live: the mentor's private notes on the current answer."""
         answer = self.answer
-        if answer is not None and not self.read_only and answer.mentor_notes != text:
-            answer.mentor_notes = text
+        if answer is not None and not self.read_only and answer.edit("mentor_notes", text, "mentor", self.clock.now()):
             self._save([answer], session_row=False)
 
     def set_marks(self, marks: Marks) -> None:
         answer = self.answer
-        if answer is not None and not self.read_only:
-            answer.marks = marks
+        if answer is not None and not self.read_only and answer.edit("marks", marks, "mentor", self.clock.now()):
             self._save([answer], session_row=False)
 
     # -- mock defense -------------------------------------------------------------------------
@@ -520,11 +520,11 @@ class SessionRun:
     def set_debrief(self, *, strengths: str | None = None, improvements: str | None = None) -> None:
         if self.read_only:
             return
-        if strengths is not None:
-            self.session.debrief_strengths = strengths
-        if improvements is not None:
-            self.session.debrief_improvements = improvements
-        self._save()
+        now, session = self.clock.now(), self.session
+        changed = strengths is not None and session.edit("debrief_strengths", strengths, "student", now)
+        changed |= improvements is not None and session.edit("debrief_improvements", improvements, "student", now)
+        if changed:
+            self._save()
 
     # -- the end ------------------------------------------------------------------------------
 

@@ -6,12 +6,13 @@ always ``clock.monotonic()`` now minus the start, less the paused intervals.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from soutenance.banks.model import DefenseFormat, format_duration
+from soutenance.banks.model import DefenseFormat
 from soutenance.clock import Clock
+from soutenance.i18n.formats import countdown
+from soutenance.i18n.formats import duration as format_duration
 
 
 class TimerState(StrEnum):
@@ -60,11 +61,6 @@ class Thresholds:
         if remaining <= self.amber_window(limit):
             return Level.AMBER
         return Level.GREEN
-
-
-def countdown(seconds: float) -> str:
-    """A countdown as shown: whole seconds rounded up, so "0:00" appears exactly at the end."""
-    return format_duration(max(0, math.ceil(round(seconds, 6))))
 
 
 class Stopwatch:

@@ -140,6 +140,14 @@ def refresh(
     return len(marked)
 
 
+def refresh_noted(conn: sqlite3.Connection) -> None:
+    """Refresh every noted scope, in the caller's write transaction: after a change that moves
+    answers between students (a merge, a reassigned session, a renamed student)."""
+    scopes = conn.execute("SELECT DISTINCT path_id, project_id FROM derived_dirty").fetchall()
+    for path_id, project_id in scopes:
+        refresh(conn, path_id, project_id)
+
+
 Scope = tuple[str, str, str, list[str]]
 """(path id, project id, student, question ids): what ``refresh`` takes after ``conn``."""
 

@@ -116,7 +116,9 @@ SCHEMA_V2 = (
         mock TEXT,
         debrief_strengths TEXT NOT NULL DEFAULT '',
         debrief_improvements TEXT NOT NULL DEFAULT '',
-        feedback TEXT NOT NULL DEFAULT ''
+        feedback TEXT NOT NULL DEFAULT '',
+        edits TEXT NOT NULL DEFAULT '{}',
+        conflicts TEXT NOT NULL DEFAULT '[]'
     )""",
     """INSERT INTO sessions_v2 (id, student, path_id, project_id, project_title, language,
         evaluator_role, started_at, kind, ended_at, seed, settings, plan, cursor, stage, mock,
@@ -161,7 +163,9 @@ SCHEMA_V2 = (
         mentor_comment TEXT NOT NULL DEFAULT '',
         marks TEXT NOT NULL DEFAULT '{}',
         answered_at TEXT,
-        revision INTEGER NOT NULL DEFAULT 0
+        revision INTEGER NOT NULL DEFAULT 0,
+        edits TEXT NOT NULL DEFAULT '{}',
+        conflicts TEXT NOT NULL DEFAULT '[]'
     )""",
     """INSERT INTO answers_v2 (id, session_id, question_id, question_text, key_points, time_limit,
         position, status, elapsed, confidence, covered, notes, reason, mentor_notes,
@@ -188,7 +192,9 @@ SCHEMA_V2 = (
         elapsed REAL,
         covered TEXT NOT NULL DEFAULT '[]',
         notes TEXT NOT NULL DEFAULT '',
-        ad_hoc INTEGER NOT NULL DEFAULT 0
+        ad_hoc INTEGER NOT NULL DEFAULT 0,
+        edits TEXT NOT NULL DEFAULT '{}',
+        conflicts TEXT NOT NULL DEFAULT '[]'
     )""",
     """INSERT INTO follow_ups_v2 (id, answer_id, position, text, key_points, time_limit, elapsed,
         covered, notes, ad_hoc)
@@ -199,7 +205,9 @@ SCHEMA_V2 = (
         session_id TEXT NOT NULL REFERENCES sessions_v2 (id) ON DELETE CASCADE,
         position INTEGER NOT NULL,
         text TEXT NOT NULL,
-        done INTEGER NOT NULL DEFAULT 0
+        done INTEGER NOT NULL DEFAULT 0,
+        edits TEXT NOT NULL DEFAULT '{}',
+        conflicts TEXT NOT NULL DEFAULT '[]'
     )""",
     """INSERT INTO objectives_v2 (id, session_id, position, text, done)
     SELECT id, session_id, position, text, done FROM objectives""",
@@ -219,6 +227,11 @@ SCHEMA_V2 = (
     "CREATE INDEX answers_by_question ON answers (question_id, session_id)",
     "CREATE INDEX follow_ups_by_answer ON follow_ups (answer_id, position)",
     "CREATE INDEX objectives_by_session ON objectives (session_id, position)",
+    # Names compare case- and space-insensitively: "camille" and "Léa  Dubois" are "Camille" and
+    # "Léa Dubois" (name_key is registered on the connection by migrate()).
+    "ALTER TABLE students ADD COLUMN name_key TEXT NOT NULL DEFAULT ''",
+    "UPDATE students SET name_key = name_key(name)",
+    "CREATE INDEX students_by_key ON students (name_key)",
     """CREATE TABLE leases (
         session_id TEXT PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
         holder TEXT NOT NULL,
@@ -402,12 +415,31 @@ class SchemaTooNew(Exception):
         )
 
 
+def name_key(name: str) -> str:
+    """How student names compare: case and runs of spaces ignored, accents kept (Léa is not Lea)."""
+    return " ".join(name.casefold().split())
+
+
 def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the migrations call, on any connection that runs them."""
+    conn.create_function("name_key", 1, name_key, deterministic=True)
+
+
+def build_schema(conn: sqlite3.Connection, version: int) -> None:
+    """Run the migrations up to `version` on an empty database (no transaction, no checks)."""
+    register_functions(conn)
+    for statements in MIGRATIONS[:version]:
+        for statement in statements:
+            conn.execute(statement)
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply the pending migrations in one transaction; return the version reached."""
+    register_functions(conn)
     if schema_version(conn) == LATEST_VERSION:
         return LATEST_VERSION
     # Rebuilding tables drops the old ones: with foreign keys on, that would cascade into their

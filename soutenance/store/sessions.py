@@ -1,20 +1,24 @@
-"""The Store: saving and loading sessions, and `open_store`, which never leaves the app without one."""
+"""The Store: saving and loading sessions, and `open_store`, in the mode the caller needs."""
 
 from __future__ import annotations
 
+import math
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Literal
 
 from soutenance.clock import Clock, SystemClock
+from soutenance.i18n import t
 from soutenance.paths import database_path
-from soutenance.session.model import Answer, Session, SessionKind
+from soutenance.session.model import Answer, FollowUpAnswer, Objective, Session, SessionKind
 from soutenance.store.db import (
     CorruptDatabase,
     Database,
     StoreBusy,
+    StoreError,
     StoreUnavailable,
     open_database,
     open_memory_database,
@@ -27,10 +31,11 @@ from soutenance.store.leases import (
     read_lease,
     take_lease,
 )
-from soutenance.store.roster import Roster, Student, ensure_student, student_from_session
+from soutenance.store.roster import Roster, Student, ensure_student, file_under_roster_name
 from soutenance.store.rows import (
     ANSWERS,
     FOLLOW_UPS,
+    OBJECTIVES,
     answer_from_row,
     parse_timestamp,
     read_session,
@@ -39,6 +44,7 @@ from soutenance.store.rows import (
     write_session_row,
     write_session_tree,
 )
+from soutenance.store.salvage import salvage_in_place, salvage_into_memory
 
 MEMORY_WARNING = (
     "{problem} Your work is kept in memory only and will be lost when you quit: "
@@ -64,6 +70,8 @@ class SessionSummary:
     answered: int
     planned: int
     total_time: float
+    damaged: str | None = None
+    """The columns of a stored row that are no longer valid (listed all the same), or None."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +135,7 @@ class Store:
         """Save a new session whole (creating its student) and hand its lease to `holder`."""
 
         def work(conn: sqlite3.Connection) -> None:
-            ensure_student(conn, student_from_session(session), self.clock.now())
+            file_under_roster_name(conn, session, self.clock.now())
             write_session_tree(conn, session)
             _derived().refresh_answers(conn, session)
             if holder is not None:
@@ -206,13 +214,63 @@ class Store:
             )
         )
 
+    # -- edits of a stored session (the mentor's review, objectives) ---------------------------
+
+    def edit_answer(self, answer_id: str, change: Callable[[Answer], object]) -> Answer:
+        """Read one answer, let `change` edit it, and save it, in one transaction."""
+
+        def work(conn: sqlite3.Connection) -> Answer:
+            row = conn.execute("SELECT * FROM answers WHERE id = ?", (answer_id,)).fetchone()
+            if row is None:
+                raise LookupError(f"No answer with id {answer_id}.")
+            answer = answer_from_row(row)
+            answer.follow_ups = [
+                FollowUpAnswer.model_validate(FOLLOW_UPS.data(f))
+                for f in conn.execute(
+                    "SELECT * FROM follow_ups WHERE answer_id = ? ORDER BY position, rowid", (answer_id,)
+                )
+            ]
+            if change(answer) is not False:
+                _write_answer_checked(conn, row["session_id"], answer, answer.revision)
+            return answer
+
+        return self.db.write(work)
+
+    def edit_objective(self, objective_id: str, change: Callable[[Objective], object]) -> Objective:
+        """Read one objective, let `change` edit it, and save it, in one transaction."""
+
+        def work(conn: sqlite3.Connection) -> Objective:
+            row = conn.execute("SELECT * FROM objectives WHERE id = ?", (objective_id,)).fetchone()
+            if row is None:
+                raise LookupError(f"No objective with id {objective_id}.")
+            objective = Objective.model_validate(OBJECTIVES.data(row))
+            if change(objective) is not False:
+                OBJECTIVES.write(conn, objective, row["session_id"], row["position"])
+            return objective
+
+        return self.db.write(work)
+
+    def edit_session(self, session_id: str, change: Callable[[Session], object]) -> Session:
+        """Read a session, let `change` edit its own fields or objectives, and save them."""
+
+        def work(conn: sqlite3.Connection) -> Session:
+            session = read_session(conn, session_id)
+            if session is None:
+                raise SessionNotFound(session_id)
+            if change(session) is not False:
+                write_session_row(conn, session)
+                write_objectives(conn, session.id, session.objectives)
+            return session
+
+        return self.db.write(work)
+
     # -- whole sessions -----------------------------------------------------------------------
 
     def save_session(self, session: Session) -> None:
         """Upsert the whole session (answers, follow-ups, objectives), creating its student."""
 
         def work(conn: sqlite3.Connection) -> None:
-            ensure_student(conn, student_from_session(session), self.clock.now())
+            file_under_roster_name(conn, session, self.clock.now())
             write_session_tree(conn, session)
             _derived().refresh_answers(conn, session)
 
@@ -305,11 +363,12 @@ class Store:
         """Remember the profile name for next time, adding the student if new."""
 
         def work(conn: sqlite3.Connection) -> None:
-            ensure_student(conn, Student(name=name), self.clock.now())
+            student = Student(name=name)
+            ensure_student(conn, student, self.clock.now())
             conn.execute(
                 """INSERT INTO settings (key, value) VALUES ('last_student', ?)
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value""",
-                (name,),
+                (student.name,),
             )
 
         self.db.write(work)
@@ -327,22 +386,59 @@ class Store:
 
     def _summaries(self, query: str, params: tuple) -> list[SessionSummary]:
         rows = self.db.read(lambda conn: conn.execute(query, params).fetchall())
-        return [
-            SessionSummary(
-                id=r["id"],
-                student=r["student"],
-                path_id=r["path_id"],
-                project_id=r["project_id"],
-                project_title=r["project_title"],
-                kind=SessionKind(r["kind"]),
-                started_at=parse_timestamp(r["started_at"]),
-                ended_at=parse_timestamp(r["ended_at"]),
-                answered=r["answered"],
-                planned=r["planned"],
-                total_time=r["total_time"],
-            )  # fmt: skip
-            for r in rows
-        ]
+        return [_summary(row) for row in rows]
+
+
+def _summary(row: sqlite3.Row) -> SessionSummary:
+    """A session's line in a list; a row that is no longer valid is listed all the same, with
+    what is wrong in `damaged` (and harmless values in its place)."""
+    damaged: list[str] = []
+
+    def checked(column: str, convert: Any, fallback: Any) -> Any:
+        try:
+            return convert(row[column])
+        except (TypeError, ValueError, OverflowError):
+            damaged.append(column)
+            return fallback
+
+    total = row["total_time"]
+    if not isinstance(total, int | float) or not math.isfinite(total):
+        damaged.append("total_time")
+        total = 0.0
+
+    def text(column: str) -> str:
+        value = str(row[column])
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that were not UTF-8 (see db.read_text)
+            damaged.append(column)
+            return value.encode("utf-8", "replace").decode("utf-8")
+        return value
+
+    return SessionSummary(
+        id=text("id"),
+        student=text("student"),
+        path_id=text("path_id"),
+        project_id=text("project_id"),
+        project_title=text("project_title"),
+        kind=checked("kind", SessionKind, SessionKind.REHEARSAL),
+        started_at=checked("started_at", _moment, _UNKNOWN_MOMENT),
+        ended_at=checked("ended_at", parse_timestamp, None),
+        answered=row["answered"],
+        planned=row["planned"],
+        total_time=float(total),
+        damaged=", ".join(damaged) or None,
+    )
+
+
+_UNKNOWN_MOMENT = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _moment(text: Any) -> datetime:
+    moment = parse_timestamp(text)
+    if moment is None:
+        raise ValueError("no date")
+    return moment
 
 
 def _derived():  # noqa: ANN202 - the module
@@ -369,25 +465,60 @@ def _write_answer_checked(
         FOLLOW_UPS.write(conn, follow_up, answer.id, position)
 
 
-def open_store(path: Path | str | None = None, *, clock: Clock | None = None) -> Store:
-    """Open the store at `path` (default: the data dir's database), whatever happens.
+OpenMode = Literal["app", "write", "read"]
 
-    A corrupt file is moved aside and a fresh database started; a database that cannot be
-    written falls back to memory. Either way `store.warning` says so.
+
+def open_store(
+    path: Path | str | None = None, *, clock: Clock | None = None, mode: OpenMode = "app"
+) -> Store:
+    """Open the store at `path` (default: the data dir's database).
+
+    - "app" (the interface) always gives a Store: in memory when the file cannot be used.
+    - "write" (a one-shot command that saves) raises StoreError instead, and syncs each commit.
+    - "read" (a command that only reads) opens the file read-only, so that a file nobody may
+      write still shows; it raises StoreError when the file cannot be read.
+    A damaged database is salvaged (soutenance.store.salvage): in "read" mode into memory, the
+    file untouched; otherwise copied aside and replaced by what could be read. `store.warning`
+    says so, translated.
     """
     path = Path(path) if path is not None else database_path()
+    if mode == "read":
+        return _open_for_reading(path, clock)
+    durable = mode == "write"
     try:
-        return Store(open_database(path), clock=clock)
+        return Store(open_database(path, durable=durable), clock=clock)
     except CorruptDatabase as corrupt:
-        if corrupt.moved_to is None:
-            return _in_memory(str(corrupt), clock)
         try:
-            db = open_database(path)
-        except (CorruptDatabase, StoreUnavailable, StoreBusy) as exc:
-            return _in_memory(f"{corrupt} {exc}", clock)
-        return Store(db, clock=clock, warning=str(corrupt), moved_aside=corrupt.moved_to)
+            rescued = salvage_in_place(path)
+            db = open_database(path, durable=durable)
+        except (OSError, sqlite3.Error, StoreError) as exc:
+            reason = f"it is damaged ({corrupt.reason}) and could not be repaired ({exc})"
+            if durable:
+                raise StoreUnavailable(path, reason) from exc
+            return _in_memory(str(StoreUnavailable(path, reason)), clock)
+        warning = t(
+            "store.salvaged", path=str(path), reason=corrupt.reason, sessions=rescued.sessions,
+            moved=str(rescued.original),
+        )  # fmt: skip
+        return Store(db, clock=clock, warning=warning, moved_aside=rescued.original)
     except (StoreUnavailable, StoreBusy) as unavailable:
+        if durable:
+            raise
         return _in_memory(str(unavailable), clock)
+
+
+def _open_for_reading(path: Path, clock: Clock | None) -> Store:
+    try:
+        return Store(open_database(path, read_only=True), clock=clock)
+    except CorruptDatabase as corrupt:
+        try:
+            db, rescued = salvage_into_memory(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreUnavailable(path, f"it is damaged ({corrupt.reason}): {exc}") from exc
+        warning = t(
+            "store.salvaged_read", path=str(path), reason=corrupt.reason, sessions=rescued.sessions
+        )
+        return Store(db, clock=clock, warning=warning)
 
 
 def _in_memory(problem: str, clock: Clock | None) -> Store:
@@ -395,4 +526,11 @@ def _in_memory(problem: str, clock: Clock | None) -> Store:
     return Store(open_memory_database(), clock=clock, warning=warning)
 
 
-__all__ = ["QuestionAttempt", "SessionNotFound", "SessionSummary", "Store", "open_store", "timestamp"]
+__all__ = [
+    "QuestionAttempt",
+    "SessionNotFound",
+    "SessionSummary",
+    "Store",
+    "open_store",
+    "timestamp",
+]

@@ -21,6 +21,10 @@ class Services:
     catalog: Catalog | None = None
     store: Any = None
     store_opener: Any = None
+    seed: int | None = None
+    ask_language: bool = False
+    """Ask for the language before the home screen (a first start on another locale)."""
+    """Seeds the live challenge's random picks; None draws afresh each time."""
 
     def reload_catalog(self) -> Catalog:
         self.catalog = build_catalog(self.banks)

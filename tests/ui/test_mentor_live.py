@@ -13,6 +13,7 @@ from soutenance.session.model import Answer, Session, SessionKind
 from soutenance.session.model import Stage as LiveStage
 from soutenance.store import open_store
 from soutenance.ui.app import make_app
+from soutenance.ui.modals.choice import ChoiceModal
 from soutenance.ui.screens.live import LiveScreen
 from soutenance.ui.screens.mentor_follow_up import AdHocFollowUpModal
 from soutenance.ui.screens.mentor_marks import MarksModal
@@ -95,7 +96,11 @@ async def open_live(app, pilot, student: str = "Camille") -> LiveScreen:
 
 
 async def choose(pilot, search: str) -> None:
+    """Choose a question from the list; with the panel hidden the list first asks to show it."""
     await pilot.press("c")
+    await pilot.pause()
+    if isinstance(pilot.app.screen, ChoiceModal):
+        await pilot.press("tab", "enter")
     await settled(pilot)
     assert isinstance(pilot.app.screen, QuestionPickerScreen)
     await pilot.press("slash", *search, "enter", "enter")
@@ -110,10 +115,14 @@ async def test_live_challenge_end_to_end(tmp_path: Path) -> None:
         await pilot.pause()
         screen = await open_live(app, pilot)
 
-        # The panel is hidden when the mode starts: nothing of the expected answer is on screen.
+        # The panel is hidden when the mode starts; the list of questions asks to show it first.
+        assert not screen.panel_visible and "Écran partageable" in screen_text(app)
         await choose(pilot, "canal")
         assert screen.stage is LiveStage.ANSWERING
         assert screen.run.question.id == "q1"
+        assert screen.panel_visible
+        assert "ne partagez pas" in str(screen.query_one("#share-mode").render())
+        await pilot.press("h")  # hidden again for sharing: nothing of the expected answer shows
         assert not screen.panel_visible and not screen.query_one("#mentor-panel").display
         shown = screen_text(app)
         assert "canal" in shown and "Cible" not in shown and "Priorités" not in shown
@@ -141,9 +150,13 @@ async def test_live_challenge_end_to_end(tmp_path: Path) -> None:
         assert "2. [link=https://x.invalid]Budget[/link]" in str(screen.query_one("#live-key-points").render())
         await pilot.press("1", "2", "3", "2")
         assert screen.run.answer.covered == [0, 2]
-        await pilot.press("e", *"Hésite sur le budget")
-        await pilot.press("f2")  # hides the panel at once, even while typing
-        assert not screen.query_one("#mentor-panel").display and app.focused is None
+        await pilot.press("e", *"Hésite sur")
+        await pilot.press("f2")  # hides the panel at once, even while typing…
+        assert not screen.query_one("#mentor-panel").display
+        await pilot.press(*" le budget")  # …and the typing goes on, masked: no key is a shortcut
+        assert screen.stage is LiveStage.ANSWERING and "budget" not in screen_text(app)
+        await pilot.press("escape")
+        assert app.focused is None
         await pilot.press("h")
         await pilot.press("space")
         assert screen.stage is LiveStage.KEY_POINTS
@@ -250,7 +263,7 @@ async def test_saving_a_follow_up_to_a_bundled_bank_copies_it_to_the_user_folder
         screen = await open_live(app, pilot, "Sam")
         await pilot.press("d")
         question_id = screen.run.question.id
-        await pilot.press("a", *"Et pour TikTok ?", "enter")
+        await pilot.press("h", "a", *"Et pour TikTok ?", "enter")
         assert screen.run.answer.follow_ups[-1].ad_hoc
         await pilot.press("b")
         await pilot.pause()
@@ -282,7 +295,7 @@ async def test_question_picker_filters_not_asked_and_weak_last_time(tmp_path: Pa
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = await open_live(app, pilot)
-        await pilot.press("c")
+        await pilot.press("h", "c")
         await settled(pilot)
         picker = app.screen
         assert isinstance(picker, QuestionPickerScreen)
@@ -360,9 +373,10 @@ async def test_every_mentor_key_is_in_the_footer_and_the_palette(tmp_path: Path)
         screen = await open_live(app, pilot)
         await pilot.press("d")
         descriptions = {b.binding.description for b in screen.active_bindings.values() if b.binding.show}
-        assert {"Stop", "Pause", "+30 s", "Ad hoc", "Panel", "Marks", "End"} <= descriptions
+        assert {"Stop", "Pause", "Panel", "Marks", "End"} <= descriptions
+        # The rest is one palette search away: the footer keeps what fits 80 columns.
         commands = {c.title for c in app.get_system_commands(screen)}
-        assert {"Stop", "Ad hoc", "Panel", "Marks", "End"} <= commands
+        assert {"Stop", "+30 s", "Ad hoc", "Panel", "Marks", "End"} <= commands
     store.close()
 
 

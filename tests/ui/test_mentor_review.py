@@ -95,7 +95,12 @@ async def test_import_review_export_and_back_to_the_student(tmp_path: Path, sout
         reviewed_file = next(exports.glob("*camille*.json"))
         reviewed = json.loads(reviewed_file.read_text(encoding="utf-8"))["session"]
         assert [a["mentor_comment"] for a in reviewed["answers"]] == ["Bien, chiffre le budget.", "Relis ton cours."]
-        assert reviewed["answers"][0]["marks"] == {"justification": 2, "clarity": 3}
+        assert reviewed["answers"][0]["marks"] == {}  # marks are the mentor's own unless asked for
+        await pilot.press("v", "j")  # asked for: the file carries them
+        with_private = json.loads(reviewed_file.read_text(encoding="utf-8"))
+        assert with_private["carries"][-1] == "mentor_private"
+        assert with_private["session"]["answers"][0]["marks"] == {"justification": 2, "clarity": 3}
+        await pilot.press("v")
         markdown = next(p for p in exports.glob("*camille*.md") if not p.name.endswith("-feedback.md"))
         assert "Bien, chiffre le budget." in markdown.read_text(encoding="utf-8")
         feedback = next(exports.glob("*-feedback.md")).read_text(encoding="utf-8")

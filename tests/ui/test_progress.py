@@ -99,12 +99,12 @@ async def test_stats_screen_shows_trends_calibration_bank_and_questions(tmp_path
         first, later = (1 / 4 + 2 / 3) / 3, (1 / 4 + 2 / 3) / 2
         assert screen.query_one("#spark-coverage", Sparkline).data == pytest.approx([first, later, later])
         assert len(screen.query_one("#spark-confidence", Sparkline).data) == 3
-        assert "dernière séance 46 % · moyenne 41 %" in text_of(screen, "#trend-coverage")
+        assert "dernière séance 46\u00a0% · moyenne 41\u00a0%" in text_of(screen, "#trend-coverage")
         calibration = text_of(screen, "#calibration")
         assert calibration.startswith("Vous vous surestimez régulièrement")
         assert screen.query_one("#calibration").has_class("-warning")
         bank = text_of(screen, "#bank-coverage")
-        assert "2 question(s) tirée(s) sur 4 (50 %)" in bank
+        assert "2 question(s) tirée(s) sur 4 (50\u00a0%)" in bank
         assert "Jamais tirées (2) : q3, q4" in bank
         assert "1 question(s) de l'historique ne sont plus dans la banque" in bank and "renamed" in bank
         assert screen.query_one("#sessions", DataTable).row_count == 3
@@ -113,7 +113,7 @@ async def test_stats_screen_shows_trends_calibration_bank_and_questions(tmp_path
         assert [str(questions.get_row_at(i)[0]) for i in range(questions.row_count)][:1] == ["q1"]
         q1 = [str(cell) for cell in questions.get_row("q1")]
         assert q1[1:3] == ["6", "2"]  # asked six times, by two students
-        assert q1[4] == "100 %" and q1[5] == "25 %"
+        assert q1[4] == "100\u00a0%" and q1[5] == "25\u00a0%"
         assert "Budget (6/6)" in q1[6]
         assert "plus dans la banque" in str(questions.get_row("renamed")[0])
         assert screen.query_one("#students", DataTable).row_count == 2
@@ -162,7 +162,7 @@ async def test_plan_screen_counts_sessions_and_follows_the_inputs(tmp_path: Path
         screen = app.screen
         lines = text_of(screen, "#plan-lines")
         assert "Soutenance le 6 nov. 2026 (dans 4 jours)" in lines
-        assert "2 question(s) vue(s) sur 4 (50 %)" in lines
+        assert "2 question(s) vue(s) sur 4 (50\u00a0%)" in lines
         assert "2 séance(s) de 1 questions" in lines
         assert "1 question(s) de l'historique ne sont plus dans la banque" in lines
         assert text_of(screen, "#plan-unseen").startswith("Jamais vues (2)")

@@ -222,21 +222,21 @@ async def test_a_session_open_in_another_window_asks_before_taking_it_over(tmp_p
         screen = await start(app, pilot)
         await pilot.press("e", *"fenêtre A")
         screen.flush_notes()
-        # Another window (a live process: this one) holds it now.
+        # Another window (a live process: this one) holds it now; this one types on, unaware.
         store.open_session(screen.run.session.id, "window-b", take_over=True)
-        await pilot.press(*" encore")
-        screen.flush_notes()  # this save is refused: the window turns read-only, once
+        notes = screen.query_one("#notes", TextArea)
+        notes.insert(" encore")  # typed just before the next save…
+        screen.checkpoint()  # …which is refused: the window turns read-only, once
         await pilot.pause()
         assert screen.run.read_only and screen.has_class("-read-only")
-        notes = screen.query_one("#notes", TextArea)
         on_screen = notes.text
-        assert notes.read_only and "fenêtre A e" in on_screen  # what was typed stays, to copy
-        assert "fenêtre A e" not in store.load_session(screen.run.session.id).answers[0].notes
+        assert notes.read_only and "fenêtre A encore" in on_screen  # what was typed stays, to copy
+        assert "fenêtre A encore" not in store.load_session(screen.run.session.id).answers[0].notes
         await pilot.press(*"zz")
         assert notes.text == on_screen  # nothing more goes in
         await pilot.press("escape", "x")  # this window's copy, as a file
         exported = list((tmp_path / "home" / "exports").glob("*.md"))
-        assert len(exported) == 1 and "fenêtre A e" in exported[0].read_text(encoding="utf-8")
+        assert len(exported) == 1 and "fenêtre A encore" in exported[0].read_text(encoding="utf-8")
     app, _ = make(tmp_path, clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -101,8 +101,8 @@ def test_stats_of_a_student_on_a_project(banks: Path) -> None:
     assert out.startswith("Camille — Gestion de crise\n")
     assert "3 séance(s) · 7 réponse(s)" in out
     assert "Vous vous surestimez régulièrement" in out
-    assert "Couverture des points clés : " in out and "dernière séance 38 %" in out
-    assert "Banque : 2 question(s) tirée(s) sur 4 (50 %)" in out
+    assert "Couverture des points clés : " in out and "dernière séance 38\u00a0%" in out
+    assert "Banque : 2 question(s) tirée(s) sur 4 (50\u00a0%)" in out
     assert "Jamais tirées (2) : q3, q4" in out
     assert "1 question(s) de l'historique ne sont plus dans la banque (supprimées ou renommées) : retiree" in out
 
@@ -160,7 +160,7 @@ def test_plan_with_the_roster_date(banks: Path) -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "(dans 10 jours)" in out
-    assert "2 question(s) vue(s) sur 4 (50 %)" in out
+    assert "2 question(s) vue(s) sur 4 (50\u00a0%)" in out
     assert "Reste à voir : 2 · faibles : 1" in out
     assert "2 séance(s) de 1 questions pour tout voir au moins une fois" in out
     assert "Une séance par jour suffit" in out

@@ -76,6 +76,8 @@ operations = st.lists(
             dict, op=st.just("by_hand"), pick=st.integers(0, 99), confidence=st.integers(1, 5)
         ),
         st.just({"op": "rename"}),
+        st.just({"op": "merge_students"}),
+        st.builds(dict, op=st.just("reassign"), pick=st.integers(0, 99)),
     ),
     min_size=1,
     max_size=12,
@@ -145,6 +147,13 @@ def apply(store: Store, op: dict, names: dict[str, str]) -> None:
         bob = store.roster.get_student(names["Bob"])
         names["Bob"] = "Bea" if names["Bob"] == "Bob" else "Bob"
         store.roster.update_student(Student(**{**bob.__dict__, "name": names["Bob"]}))
+
+
+    elif op["op"] == "merge_students" and all(store.roster.get_student(n) for n in names.values()):
+        store.roster.merge_students(names["Bob"], names["Alice"])
+    elif op["op"] == "reassign" and picked is not None:
+        other = names["Alice"] if picked.student == names["Bob"] else names["Bob"]
+        store.roster.reassign_session(picked.id, other)
 
 
 def assert_figures_close(got: Figures, expected: Figures) -> None:
@@ -361,3 +370,27 @@ def test_a_rehearsal_costs_one_review_per_save_not_a_replay(
     stored = student_memory(store, "Alice", PATH, "seo-audit").get(["q1"])
     assert stored["q1"].snapshot() == replay_memories(records)["q1"].snapshot()
     assert stored["q1"].answers == 6 and stored["q1"].last.answer_id == answer.id
+
+
+def test_a_student_merge_and_a_reassigned_session_move_the_stored_rows() -> None:
+    store = Store(open_memory_database())
+    spec = {"question": "q1", "status": AnswerStatus.ANSWERED, "elapsed": 30.0, "confidence": 3,
+            "covered": [0], "minutes": 0, "marks": 2}  # fmt: skip
+    for day, student in enumerate(("Alice", "Bob", "Bob")):
+        apply(store, {"op": "new", "student": student, "project": "seo-audit", "day": day,
+                      "answers": [spec], "imported": False}, {student: student})  # fmt: skip
+    names = {"Alice": "Alice", "Bob": "Bob"}
+    assert_matches_replay(store, names)
+    store.roster.merge_students("bob", "Alice")
+    memory = store.db.conn.execute(
+        "SELECT student, answers FROM question_memory WHERE project_id = 'seo-audit'"
+    ).fetchall()
+    assert [tuple(row) for row in memory] == [("Alice", 3)]
+    view = project_summary(store, PATH, "seo-audit", [question("q1")], limit=None)
+    assert [(s.student, s.answers) for s in view.students] == [("Alice", 3)]
+    assert_matches_replay(store, names)
+    latest = store.list_sessions("Alice", limit=1)[0]
+    store.roster.reassign_session(latest.id, "Chloé")
+    names["Chloé"] = "Chloé"
+    assert student_memory(store, "Chloé", PATH, "seo-audit").seen_ids()
+    assert_matches_replay(store, names)

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from soutenance import paths
+from soutenance.banks import batch
 from soutenance.banks import catalog as catalog_module
-from soutenance.banks.catalog import build_catalog
+from soutenance.banks.catalog import INDEX_VERSION, build_catalog
 from soutenance.banks.discovery import RootKind, bank_files, bank_roots
+from soutenance.banks.index import read_index
 
 HEADER = (
     "project:\n  id: {pid}\n  title: {title}\n  path: Community Manager\n  language: fr\n"
@@ -38,12 +40,21 @@ def indexed_files() -> set[str]:
 # --------------------------------------------------------------------------- roots and precedence
 
 
-def test_roots_in_precedence_order(tmp_path: Path, soutenance_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_roots_in_precedence_order(
+    tmp_path: Path, soutenance_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     option_a, option_b, env_c, env_d = (tmp_path / name for name in ("a", "b", "c", "d"))
-    monkeypatch.setenv("SOUTENANCE_BANKS", os.pathsep.join([str(env_c), "", str(env_d), str(option_a)]))
+    monkeypatch.setenv(
+        "SOUTENANCE_BANKS", os.pathsep.join([str(env_c), "", str(env_d), str(option_a)])
+    )
     roots = bank_roots([option_a, option_b, option_a])
     assert [r.path for r in roots] == [
-        option_a, option_b, env_c, env_d, (soutenance_home / "banks").resolve(), paths.bundled_banks_dir().resolve(),
+        option_a,
+        option_b,
+        env_c,
+        env_d,
+        (soutenance_home / "banks").resolve(),
+        paths.bundled_banks_dir().resolve(),
     ], "--banks first, then $SOUTENANCE_BANKS, the user folder, the bundled banks; each folder once"
     assert [r.kind for r in roots] == [RootKind.USER] * 5 + [RootKind.BUNDLED]
 
@@ -73,7 +84,9 @@ def test_first_root_wins_and_shadows_the_others_in_order(
 def test_a_broken_copy_does_not_hide_the_bundled_project(soutenance_home: Path) -> None:
     broken = soutenance_home / "banks" / "brief.yaml"
     broken.parent.mkdir()
-    broken.write_text(HEADER.format(pid="brief-creatif", title="T") + "    difficulty: 9\n", encoding="utf-8")
+    broken.write_text(
+        HEADER.format(pid="brief-creatif", title="T") + "    difficulty: 9\n", encoding="utf-8"
+    )
     catalog = build_catalog()
     [entry] = catalog.find("community-manager/brief-creatif")
     assert entry.root.kind is RootKind.BUNDLED and entry.shadows == []
@@ -117,13 +130,13 @@ def test_missing_roots_are_harmless(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Record every file the catalog actually re-reads (instead of taking it from the index)."""
     reads: list[Path] = []
-    original = catalog_module.summarize_file
+    original = batch.summarize_file
 
-    def spy(path: Path, stat: os.stat_result) -> catalog_module.FileSummary:
+    def spy(path: Path, stat: os.stat_result, **options: bool) -> catalog_module.FileSummary:
         reads.append(path)
-        return original(path, stat)
+        return original(path, stat, **options)
 
-    monkeypatch.setattr(catalog_module, "summarize_file", spy)
+    monkeypatch.setattr(batch, "summarize_file", spy)
     return reads
 
 
@@ -142,7 +155,9 @@ def test_index_lives_in_the_data_dir_and_spares_unchanged_files(
     assert again.find("community-manager/p")[0].file == bank
 
 
-def test_changed_file_of_the_same_size_is_reread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_changed_file_of_the_same_size_is_reread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bank = write_bank(tmp_path / "banks", "b.yaml", title="AAAA")
     assert build_catalog([bank.parent]).find("community-manager/p")[0].summary.title == "AAAA"
     before = bank.stat()
@@ -158,9 +173,13 @@ def test_changed_size_with_the_same_mtime_is_reread(tmp_path: Path) -> None:
     bank = write_bank(tmp_path / "banks", "b.yaml", title="AAAA")
     build_catalog([bank.parent])
     before = bank.stat()
-    bank.write_text(bank.read_text(encoding="utf-8").replace("AAAA", "Longer title"), encoding="utf-8")
+    bank.write_text(
+        bank.read_text(encoding="utf-8").replace("AAAA", "Longer title"), encoding="utf-8"
+    )
     os.utime(bank, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert build_catalog([bank.parent]).find("community-manager/p")[0].summary.title == "Longer title"
+    assert (
+        build_catalog([bank.parent]).find("community-manager/p")[0].summary.title == "Longer title"
+    )
 
 
 def test_file_that_becomes_invalid_is_a_problem_and_valid_again_loads(tmp_path: Path) -> None:
@@ -203,7 +222,66 @@ CORRUPT = {
     "null": b"null",
     "a number": b"3",
     "a string": b'"index"',
+    "deeply nested": b"[" * 100_000 + b"]" * 100_000,
 }
+
+
+def well_formed_index(bank: Path, **wrong: object) -> bytes:
+    """A current-version index entry for `bank`, with some fields of the wrong type."""
+    stat = bank.stat()
+    entry = {
+        "file": str(bank), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "diagnostics": [],
+        "path_name": "Community Manager", "path_id": "community-manager", "project_id": "p", "title": "T",
+        "language": "fr", "question_count": 1, "evaluator_role": "La cliente", "minutes": [15, 10, 5],
+        "id_line": 2, "id_col": 7,
+    } | wrong  # fmt: skip
+    return json.dumps({"version": INDEX_VERSION, "files": [entry]}).encode()
+
+
+WRONG_TYPES = {
+    "title a number": {"title": 5},
+    "path name null": {"path_name": None},
+    "count a string": {"question_count": "1"},
+    "count a boolean": {"question_count": True},
+    "minutes a number": {"minutes": 15},
+    "minutes of text": {"minutes": ["15", "10", "5"]},
+    "diagnostics a mapping": {"diagnostics": {"line": 1}},
+    "diagnostic line text": {
+        "diagnostics": [{"file": "x", "line": "1", "col": 1, "severity": "error", "message": "m"}]
+    },
+    "diagnostic line zero": {
+        "diagnostics": [{"file": "x", "line": 0, "col": 1, "severity": "error", "message": "m"}]
+    },
+    "unknown field": {"extra": 1},
+}
+
+
+@pytest.mark.parametrize("wrong", WRONG_TYPES.values(), ids=WRONG_TYPES.keys())
+def test_a_well_formed_index_of_wrong_types_is_rebuilt(tmp_path: Path, wrong: dict) -> None:
+    bank = write_bank(tmp_path / "banks", "b.yaml")
+    index_file().parent.mkdir(parents=True, exist_ok=True)
+    index_file().write_bytes(well_formed_index(bank, **wrong))
+    catalog = build_catalog([bank.parent])
+    [entry] = catalog.find("community-manager/p")
+    assert (entry.summary.title, entry.summary.question_count, entry.summary.minutes) == (
+        "T",
+        1,
+        (15, 10, 5),
+    )
+    rebuilt = read_index(index_file())[str(bank)]
+    assert (rebuilt.title, rebuilt.question_count, rebuilt.minutes) == ("T", 1, (15, 10, 5))
+
+
+def test_a_right_index_is_used_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bank = write_bank(tmp_path / "banks", "b.yaml")
+    build_catalog([bank.parent])
+    reads = count_reads(monkeypatch)
+    index_file().write_bytes(well_formed_index(bank, title="From the index"))
+    assert (
+        build_catalog([bank.parent]).find("community-manager/p")[0].summary.title
+        == "From the index"
+    )
+    assert bank not in reads
 
 
 @pytest.mark.parametrize("content", CORRUPT.values(), ids=CORRUPT.keys())
@@ -219,7 +297,9 @@ def test_corrupt_index_is_ignored_and_rewritten(tmp_path: Path, content: bytes) 
 
 
 def test_unwritable_data_dir_only_costs_speed(tmp_path: Path, soutenance_home: Path) -> None:
-    (soutenance_home / "cache").write_text("a file where the cache folder should be", encoding="utf-8")
+    (soutenance_home / "cache").write_text(
+        "a file where the cache folder should be", encoding="utf-8"
+    )
     bank = write_bank(tmp_path / "banks", "b.yaml")
     for _ in range(2):
         assert build_catalog([bank.parent]).find("community-manager/p")[0].file == bank

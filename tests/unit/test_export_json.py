@@ -55,7 +55,7 @@ def test_the_envelope_names_format_version_and_export_time() -> None:
 
 def test_every_field_of_the_model_is_exported() -> None:
     session = reviewed_session()
-    data = session_to_json(session, exported_at=EXPORTED_AT)["session"]
+    data = session_to_json(session, exported_at=EXPORTED_AT, private=True)["session"]
     assert set(data) == set(Session.model_fields)
     assert set(data["answers"][0]) == set(Answer.model_fields)
     assert set(data["answers"][2]["follow_ups"][-1]) == set(FollowUpAnswer.model_fields)
@@ -63,7 +63,23 @@ def test_every_field_of_the_model_is_exported() -> None:
     assert data["answers"][1]["status"] == "skipped"
     assert data["answers"][1]["reason"] == {"code": "legacy", "params": {"text": "Hors sujet"}}
     assert data["answers"][0]["marks"] == session.answers[0].marks.model_dump()
-    assert data["objectives"][1] == {"id": session.objectives[1].id, "text": session.objectives[1].text, "done": True}
+    assert data["objectives"][1] | {"edits": None, "conflicts": None} == {
+        "id": session.objectives[1].id, "text": session.objectives[1].text, "done": True,
+        "edits": None, "conflicts": None,
+    }  # fmt: skip
+
+
+def test_exports_leave_out_the_mentors_private_notes_and_marks_unless_asked() -> None:
+    session = reviewed_session()
+    shared = session_to_json(session, exported_at=EXPORTED_AT)
+    assert shared["carries"] == ["student_work", "mentor_comments"]
+    answers = shared["session"]["answers"]
+    assert all(a["mentor_notes"] == "" and a["marks"] == {} for a in answers)
+    assert answers[0]["mentor_comment"] == session.answers[0].mentor_comment  # for the student
+    assert "Hesitated" not in json.dumps(shared)
+    full = session_to_json(session, exported_at=EXPORTED_AT, private=True)
+    assert full["carries"] == ["student_work", "mentor_comments", "mentor_private"]
+    assert full["session"]["answers"][0]["mentor_notes"] == "Hesitated at the start."
 
 
 def test_the_published_schema_is_the_one_the_model_generates() -> None:
@@ -81,7 +97,7 @@ def test_the_export_is_plain_json_text_with_accents_kept() -> None:
 def test_export_then_import_gives_back_the_identical_session(tmp_path: Path) -> None:
     session = reviewed_session()
     path = tmp_path / "export.json"
-    path.write_text(session_to_json_text(session), encoding="utf-8")
+    path.write_text(session_to_json_text(session, private=True), encoding="utf-8")
     store = open_store(tmp_path / "other.sqlite3")
     result = import_session(store, path)
     assert result.created

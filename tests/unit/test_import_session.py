@@ -27,7 +27,7 @@ def dump(store: Store) -> list[str]:
 
 def test_import_creates_the_session_and_its_student(store: Store) -> None:
     session = sample_session("Zoé", reviewed=True, objectives=2)
-    result = import_session(store, session_to_json(session))
+    result = import_session(store, session_to_json(session, private=True))
     assert (result.session_id, result.student) == (session.id, "Zoé")
     assert result.created and result.changed and result.student_created
     assert store.load_session(session.id) == session
@@ -76,7 +76,7 @@ def test_a_reviewed_export_brings_mentor_fields_next_to_the_local_notes(store: S
     edited.answers[0].notes = "edited after the export"
     store.write_run(edited, None, answers=edited.answers[:1])
 
-    result = import_session(store, session_to_json(reviewed))
+    result = import_session(store, session_to_json(reviewed, private=True))
 
     assert result.changed and not result.created
     merged = store.load_session(local.id)

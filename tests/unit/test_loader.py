@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,8 @@ def test_follow_ups_accept_text_or_mapping(fixtures: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "seconds"), [(90, 90), ("90", 90), ("1:30", 90), ("90s", 90), ("2m", 120), ("2 min", 120)]
+    ("raw", "seconds"),
+    [(90, 90), ("90", 90), ("1:30", 90), ("90s", 90), ("2m", 120), ("2 min", 120)],
 )
 def test_durations(raw: object, seconds: int) -> None:
     assert parse_duration(raw) == seconds
@@ -92,7 +94,9 @@ def test_wrong_value_points_at_the_value(tmp_path: Path) -> None:
 
 def test_missing_key_points_at_its_mapping(tmp_path: Path) -> None:
     text = GOOD.replace("  evaluator_role: La cliente\n", "")
-    assert only_error(tmp_path, text) == "bank.yaml:2:3: error: missing required key `evaluator_role`"
+    assert (
+        only_error(tmp_path, text) == "bank.yaml:2:3: error: missing required key `evaluator_role`"
+    )
 
 
 def test_invalid_utf8(tmp_path: Path) -> None:
@@ -114,7 +118,10 @@ def test_crlf_is_accepted_and_lines_still_count(tmp_path: Path) -> None:
 
 def test_tab_indentation(tmp_path: Path) -> None:
     text = GOOD.replace("    text: Pourquoi ?", "\ttext: Pourquoi ?")
-    assert only_error(tmp_path, text).startswith("bank.yaml:9:1: error: invalid YAML: found a tab")
+    assert (
+        only_error(tmp_path, text)
+        == "bank.yaml:9:1: error: invalid YAML: a tab cannot indent YAML; use spaces"
+    )
 
 
 @pytest.mark.parametrize("content", ["", "\n\n", "# juste un commentaire\n"])
@@ -179,7 +186,9 @@ def test_two_documents(tmp_path: Path) -> None:
 
 
 def test_top_level_list(tmp_path: Path) -> None:
-    assert only_error(tmp_path, "- a\n- b\n").startswith("bank.yaml:1:1: error: a bank is a mapping")
+    assert only_error(tmp_path, "- a\n- b\n").startswith(
+        "bank.yaml:1:1: error: a bank is a mapping"
+    )
 
 
 def test_unreadable_path_is_a_diagnostic(tmp_path: Path) -> None:
@@ -189,7 +198,9 @@ def test_unreadable_path_is_a_diagnostic(tmp_path: Path) -> None:
 
 
 def test_empty_values_are_null_and_take_defaults(tmp_path: Path) -> None:
-    text = GOOD.replace("    key_points: [a, b, c]\n", "    key_points:\n    follow_ups: ~\n    tags: null\n")
+    text = GOOD.replace(
+        "    key_points: [a, b, c]\n", "    key_points:\n    follow_ups: ~\n    tags: null\n"
+    )
     result = read_bank(write(tmp_path, text))
     assert result.ok, [str(d) for d in result.diagnostics]
     question = result.bank.questions[0]
@@ -197,6 +208,101 @@ def test_empty_values_are_null_and_take_defaults(tmp_path: Path) -> None:
 
 
 def test_null_text_is_an_error_but_quoted_tilde_is_text(tmp_path: Path) -> None:
-    assert only_error(tmp_path, GOOD.replace("text: Pourquoi ?", "text: ~")).startswith("bank.yaml:9:11: error: `text`:")
+    assert only_error(tmp_path, GOOD.replace("text: Pourquoi ?", "text: ~")).startswith(
+        "bank.yaml:9:11: error: `text`:"
+    )
     quoted = read_bank(write(tmp_path, GOOD.replace("text: Pourquoi ?", "text: '~'")))
     assert quoted.ok and quoted.bank.questions[0].text == "~"
+
+
+# --------------------------------------------------------------------------- where syntax errors start
+
+LATER = '  - id: r\n    text: "Autre question"\n    key_points: [a, b]\n'
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_an_unclosed_quote_is_reported_at_its_opening_quote(tmp_path: Path, quote: str) -> None:
+    text = GOOD.replace("text: Pourquoi ?", f"text: {quote}Pourquoi ?") + LATER.replace('"', quote)
+    assert only_error(tmp_path, text) == (
+        f"bank.yaml:9:11: error: invalid YAML: the text opened by this {quote} runs on to line 12; "
+        f"is its closing {quote} missing?"
+    )
+
+
+def test_a_quote_never_closed_is_reported_at_its_opening_quote(tmp_path: Path) -> None:
+    text = GOOD.replace("title: T", 'title: "T')
+    assert only_error(tmp_path, text) == (
+        'bank.yaml:3:10: error: invalid YAML: this quoted text is never closed: no closing " before '
+        "the end of the file"
+    )
+
+
+def test_a_text_quoted_over_several_lines_is_fine(tmp_path: Path) -> None:
+    text = GOOD.replace("text: Pourquoi ?", 'text: "Pourquoi\n      ce canal ?"')
+    result = read_bank(write(tmp_path, text))
+    assert result.ok and result.bank.questions[0].text == "Pourquoi ce canal ?"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ("    text: Pourquoi ?", "\ttext: Pourquoi ?", "9:1"),
+        ("    text: Pourquoi ?", "  \t  text: Pourquoi ?", "9:3"),
+        ("  title: T", "\ttitle: T", "3:1"),
+        ("  - id: q", "  -\tid: q", "8:4"),
+        ("    key_points: [a, b, c]", "    key_points:\n\t- a", "11:1"),
+    ],
+)
+def test_a_tab_in_the_indentation_is_named_at_the_tab(
+    tmp_path: Path, old: str, new: str, where: str
+) -> None:
+    assert only_error(tmp_path, GOOD.replace(old, new)) == (
+        f"bank.yaml:{where}: error: invalid YAML: a tab cannot indent YAML; use spaces"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "where", "code"),
+    [
+        ("\x07", "9:15", "0007"),
+        ("\x1b", "9:15", "001B"),
+        ("\x9b", "9:15", "009B"),
+        ("\x0c", "9:15", "000C"),
+    ],
+)
+def test_a_control_character_is_reported_where_it_is(
+    tmp_path: Path, raw: str, where: str, code: str
+) -> None:
+    text = GOOD.replace("text: Pourquoi", f"text: Pour{raw}quoi")
+    assert only_error(tmp_path, text) == (
+        f"bank.yaml:{where}: error: invalid YAML: control character U+{code} is not allowed in a bank; remove it"
+    )
+
+
+def test_columns_count_characters_not_bytes(tmp_path: Path) -> None:
+    text = GOOD.replace("text: Pourquoi", "text: Pérdèuç\x07")
+    assert only_error(tmp_path, text).startswith(
+        "bank.yaml:9:18: error: invalid YAML: control character U+0007"
+    )
+
+
+def test_nesting_is_reported_where_it_gets_too_deep(tmp_path: Path) -> None:
+    assert only_error(tmp_path, "project: " + "[" * 5000 + "]" * 5000 + "\n") == (
+        "bank.yaml:1:50: error: invalid YAML: nesting deeper than 40 levels"
+    )
+
+
+def test_special_files_are_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    (tmp_path / "folder.yaml").mkdir()
+    for name, kind in (
+        ("pipe.yaml", "a named pipe (FIFO)"),
+        ("zero.yaml", "a device"),
+        ("folder.yaml", "a folder"),
+    ):
+        result = read_bank(tmp_path / name, display=name)
+        assert [str(d) for d in result.diagnostics] == [
+            f"{name}:1:1: error: cannot read file: it is {kind}, not a regular file"
+        ]

@@ -487,8 +487,8 @@ def test_reasons_in_french_and_english(french) -> None:
     assert reason_text(Reason("key_points", {"covered": 2, "total": 4})) == "2 points clés sur 4 la dernière fois"
     assert reason_text(Reason("low_confidence", {"confidence": 2})) == "confiance faible la dernière fois (2/5)"
     assert reason_text(Reason("skipped_last", {})) == "passée la dernière fois"
-    assert "42 %" in reason_text(Reason("due", {"retrievability": 0.42}))
-    assert "95 %" in reason_text(Reason("review", {"retrievability": 0.951}))
+    assert "42\u00a0%" in reason_text(Reason("due", {"retrievability": 0.42}))
+    assert "95\u00a0%" in reason_text(Reason("review", {"retrievability": 0.951}))
     assert reason_text(Reason("mystery", {})) == "mystery"  # an unknown code is shown as it is
     assert reason_text(Reason("overtime_last", {})) == "overtime_last"  # a missing value too
     set_language("en")
@@ -507,7 +507,7 @@ def test_every_reason_the_draw_gives_has_words(french) -> None:
 
 def test_calibration_and_dates_in_words(french) -> None:
     over = calibration_text(calibrate([(1.0, 0.25)] * 6))
-    assert over.startswith("Vous vous surestimez régulièrement : confiance moyenne 5,0/5 pour 25 %")
+    assert over.startswith("Vous vous surestimez régulièrement : confiance moyenne 5,0/5 pour 25\u00a0%")
     assert calibration_text(calibrate([])).startswith("Pas encore assez de réponses")
     today = date(2026, 11, 2)
     assert days_text(date(2026, 11, 16), today) == "dans 14 jours"
@@ -518,7 +518,7 @@ def test_calibration_and_dates_in_words(french) -> None:
     assert defense_text(None, today).startswith("Date de soutenance inconnue")
     lines = plan_lines(plan(bank(12), [rec("q00", 1, covered=())], NOW, date(2026, 11, 6), 3), date(2026, 11, 6), today)
     assert lines[0] == "Soutenance le 6 nov. 2026 (dans 4 jours)"
-    assert "1 question(s) vue(s) sur 12 (8 %)" in lines
+    assert "1 question(s) vue(s) sur 12 (8\u00a0%)" in lines
     assert "soit 1,5 séance(s) par jour sur les 4 jour(s) restant(s)" in lines
     assert lines[-1].startswith("Une séance par jour ne suffit pas")
     assert plan_lines(plan([], [], NOW), None, today)[-1] == "Cette banque n'a aucune question."

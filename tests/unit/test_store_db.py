@@ -1,19 +1,30 @@
-"""Opening the database: pragmas, migrations, bad files moved aside, fallback to memory."""
+"""Opening the database: pragmas, migrations, modes, bad files salvaged, foreign files refused."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from soutenance import i18n
 from soutenance.paths import database_path
 from soutenance.store import CorruptDatabase, StoreUnavailable, open_store
-from soutenance.store.db import open_database, retry_busy
+from soutenance.store.db import ForeignDatabase, open_database, retry_busy
 from soutenance.store.migrations import LATEST_VERSION
 from tests.samples import sample_session
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The store's warnings are translated: these tests read the English ones."""
+    previous = i18n.current_language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(previous)
 
 
 def filled_database(path: Path, sessions: int = 30) -> None:
@@ -63,7 +74,7 @@ def test_the_tables_have_exactly_the_columns_the_model_gives(tmp_path: Path) -> 
     "damage",
     ["random_bytes", "text_file", "tiny", "truncated_half", "truncated_to_first_page"],
 )
-def test_a_bad_database_is_moved_aside_and_a_fresh_one_started(tmp_path: Path, damage: str) -> None:
+def test_a_bad_database_is_copied_aside_and_salvaged(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "soutenance.sqlite3"
     filled_database(path)
     original = path.read_bytes()
@@ -87,24 +98,26 @@ def test_a_bad_database_is_moved_aside_and_a_fresh_one_started(tmp_path: Path, d
     assert moved.parent == path.parent and moved.name.startswith("soutenance.sqlite3.corrupt-")
     assert moved.read_bytes() == bad  # kept as it was, never emptied
     assert str(moved) in store.warning and str(path) in store.warning
-    assert store.list_sessions() == []  # a fresh database
-    store.save_session(sample_session())
-    assert len(store.list_sessions()) == 1
+    recovered = len(store.list_sessions(limit=None))
+    assert f"{recovered} session(s) were recovered" in store.warning
+    if damage == "truncated_half":
+        assert recovered > 0  # the pages still there are read back
+    store.save_session(sample_session(seed=999))
+    assert len(store.list_sessions(limit=None)) == recovered + 1
 
 
-def test_open_database_raises_corrupt_database_with_where_the_file_went(tmp_path: Path) -> None:
+def test_open_database_reports_a_damaged_file_and_leaves_it_alone(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     path.write_bytes(b"\x00garbage" * 100)
-    with pytest.raises(CorruptDatabase) as caught:
+    with pytest.raises(CorruptDatabase, match="not a SQLite database"):
         open_database(path)
-    assert caught.value.moved_to is not None
-    assert caught.value.moved_to.read_bytes() == b"\x00garbage" * 100
-    assert str(caught.value.moved_to) in str(caught.value)
-    assert not path.exists()
-    open_database(path)  # the second open starts afresh
+    assert path.read_bytes() == b"\x00garbage" * 100
+    with pytest.raises(CorruptDatabase):
+        open_database(path, read_only=True)
+    assert path.read_bytes() == b"\x00garbage" * 100
 
 
-def test_the_wal_and_shm_files_move_with_the_bad_database(tmp_path: Path) -> None:
+def test_the_wal_and_shm_files_are_copied_with_the_bad_database(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     path.write_bytes(os.urandom(4096))
     Path(f"{path}-wal").write_bytes(b"wal bytes")
@@ -114,6 +127,18 @@ def test_the_wal_and_shm_files_move_with_the_bad_database(tmp_path: Path) -> Non
     assert moved is not None
     assert Path(f"{moved}-wal").read_bytes() == b"wal bytes"
     assert Path(f"{moved}-shm").read_bytes() == b"shm bytes"
+
+
+def test_reading_a_damaged_database_salvages_into_memory_and_never_writes(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    filled_database(path, sessions=40)
+    damaged = path.read_bytes()[: len(path.read_bytes()) * 3 // 4]
+    path.write_bytes(damaged)
+    store = open_store(path, mode="read")
+    assert 0 < len(store.list_sessions(limit=None)) < 40
+    assert "damaged" in store.warning and "not changed" in store.warning
+    assert path.read_bytes() == damaged
+    assert not any(".corrupt-" in p.name for p in tmp_path.iterdir())  # nothing copied or moved
 
 
 def test_an_empty_file_is_a_fresh_database_not_a_corrupt_one(tmp_path: Path) -> None:
@@ -173,6 +198,61 @@ def test_a_database_from_a_newer_version_is_left_untouched(tmp_path: Path) -> No
     store = open_store(path)
     assert not store.persistent and "newer" in store.warning
     assert store.moved_aside is None
+    for mode in ("write", "read"):
+        with pytest.raises(StoreUnavailable, match="newer soutenance"):
+            open_store(path, mode=mode)
+    assert path.read_bytes() == before
+
+
+def test_a_foreign_database_is_never_migrated_nor_touched(tmp_path: Path) -> None:
+    """Issue 11, failure 11: version 0 with tables of its own is another program's file."""
+    path = tmp_path / "s.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, caption TEXT)")
+    conn.execute("INSERT INTO photos (caption) VALUES ('holidays')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    for mode in ("write", "read"):
+        with pytest.raises(ForeignDatabase, match="not a soutenance database .*photos"):
+            open_store(path, mode=mode)
+    store = open_store(path)  # the app: in memory, saying why
+    assert not store.persistent and "photos" in store.warning
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["s.sqlite3"]
+
+
+@pytest.mark.parametrize("change", ["DROP TABLE sessions", "ALTER TABLE answers DROP COLUMN notes"])
+def test_wrong_tables_at_the_right_version_are_salvaged_at_open(
+    tmp_path: Path, change: str
+) -> None:
+    """Issue 11, failure 11: detected when opening (not `no such table` later), then salvaged."""
+    path = tmp_path / "s.sqlite3"
+    filled_database(path, sessions=3)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute(change)
+    conn.commit()
+    conn.close()
+    with pytest.raises(CorruptDatabase, match="sessions is missing|answers does not have"):
+        open_database(path)
+    store = open_store(path)
+    assert store.moved_aside is not None and "damaged" in store.warning
+    assert len(store.roster.list_students()) == 1  # what the other tables held is back
+    expected = 0 if "sessions" in change else 3
+    assert len(store.list_sessions()) == expected
+    store.save_session(sample_session(seed=77))  # and it works as a store again
+
+
+def test_an_older_database_is_read_in_memory_without_migrating_the_file(
+    fixtures: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    path.write_bytes((fixtures / "store" / "v1-unfinished.sqlite3").read_bytes())
+    before = path.read_bytes()
+    store = open_store(path, mode="read")
+    assert store.list_sessions() and store.warning is None
+    store.close()
     assert path.read_bytes() == before
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from soutenance.clock import FakeClock
+from soutenance.session.model import Marks
 from soutenance.store import Store, StudentExists, open_store
+from soutenance.usecases.review import SessionEdits, tick_objective
 from tests.samples import sample_session
 
 START = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
@@ -81,12 +83,13 @@ def test_open_objectives_come_from_the_latest_session_that_set_any(store: Store)
     for session in (older, newer, latest_without):
         store.save_session(session)
     assert store.roster.open_objectives("Alice") == newer.objectives
-    assert store.roster.tick_objective(newer.objectives[1].id)
+    ticked = tick_objective(store, newer.objectives[1].id, True, by="mentor", clock=store.clock)
+    assert ticked.done and ticked.edits["done"].by == "mentor"
     assert [o.id for o in store.roster.open_objectives("Alice")] == [
         newer.objectives[0].id,
         newer.objectives[2].id,
     ]
-    store.roster.tick_objective(newer.objectives[1].id, done=False)
+    tick_objective(store, newer.objectives[1].id, False, by="student", clock=store.clock)
     assert len(store.roster.open_objectives("Alice")) == 3
     assert store.roster.open_objectives("Bob") == []
 
@@ -94,30 +97,31 @@ def test_open_objectives_come_from_the_latest_session_that_set_any(store: Store)
 def test_objectives_added_by_the_mentor_go_last(store: Store) -> None:
     session = sample_session("Alice", objectives=1)
     store.save_session(session)
-    added = store.roster.add_objective(session.id, "Cite one figure per answer")
+    edits = SessionEdits(store, session.id, by="mentor", clock=store.clock)
+    added = edits.add_objective("Cite one figure per answer")
     loaded = store.load_session(session.id).objectives
     assert [o.text for o in loaded] == [session.objectives[0].text, added.text]
+    assert loaded[1].edits["text"].by == "mentor"
 
 
 def test_mentor_comment_notes_and_marks_sit_next_to_the_students_notes(store: Store) -> None:
     session = sample_session("Alice")
     store.save_session(session)
     answer_id = session.answers[0].id
-    assert store.roster.set_mentor_comment(answer_id, "Good, but cite the source.")
-    assert store.roster.set_mentor_notes(answer_id, "Looked at the floor.")
-    store.roster.set_mark(answer_id, "clarity", 3)
-    store.roster.set_mark(answer_id, "clarity", 4)
-    store.roster.set_mark(answer_id, "posture", 2)
-    store.roster.set_mark(answer_id, "posture", None)
+    edits = SessionEdits(store, session.id, by="mentor", clock=store.clock)
+    edits.comment(answer_id, "Good, but cite the source.")
+    edits.answer(answer_id, "mentor_notes", "Looked at the floor.")
+    edits.marks(answer_id, Marks(clarity=3))
+    edits.marks(answer_id, Marks(clarity=4))
+    edits.heard(answer_id, [2, 0, 2])
     answer = store.load_session(session.id).answers[0]
     assert answer.mentor_comment == "Good, but cite the source."
     assert answer.mentor_notes == "Looked at the floor."
     assert answer.marks.given() == {"clarity": 4}
+    assert answer.covered == [0, 2] and answer.edits["covered"].by == "mentor"
     assert answer.notes == session.answers[0].notes
-    with pytest.raises(ValueError):
-        store.roster.set_mark(answer_id, "clarity", 0)
-    with pytest.raises(ValueError):
-        store.roster.set_mark(answer_id, "elegance", 3)
+    assert answer.edits["marks"].mentor == 2  # two changes of the marks counted
+    assert answer.revision == session.answers[0].revision + 5
 
 
 def test_summary_has_last_session_next_defense_and_open_objectives(store: Store) -> None:
@@ -128,7 +132,7 @@ def test_summary_has_last_session_next_defense_and_open_objectives(store: Store)
     with_objectives = sample_session("Alice", seed=1, started_at=START, objectives=3)
     store.save_session(with_objectives)
     store.save_session(sample_session("Alice", seed=2, started_at=last))
-    store.roster.tick_objective(with_objectives.objectives[0].id)
+    tick_objective(store, with_objectives.objectives[0].id, True, by="mentor", clock=store.clock)
     store.save_session(sample_session("Bob", seed=3, started_at=START, objectives=1))
     rows = {e.student.name: e for e in store.roster.summary()}
     assert rows["Alice"].last_session_at == last
@@ -171,3 +175,68 @@ def test_listing_by_student_and_by_question_use_indexes(store: Store) -> None:
     assert "USING INDEX sessions_by_student" in plans[0]
     assert "USING INDEX answers_by_question" in plans[1]
     assert "answers_by_question (question_id=? AND session_id=?)" in plans[2]
+
+
+def test_names_compare_without_case_or_extra_spaces(store: Store) -> None:
+    store.roster.add_student("Camille")
+    store.roster.add_student("Léa Dubois")
+    for spelling in ("camille", "CAMILLE", "  Camille "):
+        with pytest.raises(StudentExists) as refused:
+            store.roster.add_student(spelling)
+        assert refused.value.existing == "Camille"
+    with pytest.raises(StudentExists, match="as 'Léa Dubois'"):
+        store.roster.add_student("léa  dubois")
+    assert store.roster.get_student("LÉA   DUBOIS").name == "Léa Dubois"
+    assert [s.name for s in store.roster.similar_students("Lea Dubois")] == ["Léa Dubois"]
+    assert store.roster.similar_students("Léa Dubois") == []
+    # A session saved under another spelling is filed under the roster's name.
+    session = sample_session("camille  ")
+    store.save_session(session)
+    assert store.load_session(session.id).student == "Camille"
+    assert [s.name for s in store.roster.list_students()] == ["Camille", "Léa Dubois"]
+
+
+def test_an_archived_name_says_it_is_archived(store: Store) -> None:
+    store.roster.add_student("Bob")
+    store.roster.archive_student("bob")
+    with pytest.raises(StudentExists, match="in the roster, archived") as refused:
+        store.roster.add_student("BOB")
+    assert refused.value.archived
+
+
+def test_two_students_merge_into_one_with_all_their_sessions(store: Store) -> None:
+    store.roster.add_student("Camille", paths=["community-manager"])
+    store.save_session(sample_session("Camille", seed=1))
+    store.roster.add_student("Camille D.", paths=["digital-marketer"])
+    store.save_session(sample_session("Camille D.", seed=2))
+    store.save_session(sample_session("Camille D.", seed=3))
+    assert store.roster.merge_students("camille d.", "Camille") == 2
+    assert store.roster.get_student("Camille D.") is None
+    assert len(store.list_sessions("Camille")) == 3
+    assert store.roster.get_student("Camille").paths == ["community-manager", "digital-marketer"]
+    with pytest.raises(ValueError):
+        store.roster.merge_students("Camille", "camille")
+
+
+def test_a_session_is_reassigned_to_another_student(store: Store) -> None:
+    session = sample_session("Anonymous import")
+    store.save_session(session)
+    assert store.roster.reassign_session(session.id, "zoé") == "zoé"
+    store.roster.add_student("Zoé Martin")
+    assert store.roster.reassign_session(session.id, "ZOÉ  MARTIN") == "Zoé Martin"
+    assert store.load_session(session.id).student == "Zoé Martin"
+
+
+def test_rehearsals_waiting_for_review_are_counted_until_the_mentor_reviews_them(store: Store) -> None:
+    from soutenance.session.model import SessionKind
+
+    store.roster.add_student("Alice")
+    waiting = sample_session("Alice", seed=1)
+    store.save_session(waiting)
+    store.save_session(sample_session("Alice", seed=2, ended=False))  # not finished: not sent yet
+    store.save_session(sample_session("Alice", seed=3, kind=SessionKind.LIVE))  # done with the mentor
+    entry = next(e for e in store.roster.summary() if e.student.name == "Alice")
+    assert entry.to_review == 1
+    SessionEdits(store, waiting.id, by="mentor", clock=store.clock).heard(waiting.answers[0].id, [0])
+    entry = next(e for e in store.roster.summary() if e.student.name == "Alice")
+    assert entry.to_review == 0

@@ -19,15 +19,14 @@ from soutenance.ui.translated import Translated
 class HomeScreen(Translated, Screen[None]):
     BINDINGS = [
         Binding("r", "rehearse", "home.rehearse", id="rehearse"),
-        Binding("m", "mock", "home.mock", id="mock"),
+        Binding("m", "mock", "home.key.mock", id="mock"),
         Binding("p", "problems", "home.problems", id="problems"),
         Binding("c", "resume", "home.resume", id="resume"),
         Binding("h", "history", "home.history", id="history"),
-        Binding("e", "banks", "home.banks", id="banks"),
+        Binding("e", "banks", "home.banks", id="banks", show=False),  # in the palette: 80 columns
         Binding("t", "mentor", "mentor.key.mentor", id="mentor"),
         Binding("s", "stats", "home.stats", id="stats"),
     ]
-
 
     def __init__(self) -> None:
         super().__init__()
@@ -37,13 +36,17 @@ class HomeScreen(Translated, Screen[None]):
         yield Header()
         catalog = self.app.services.catalog
         if catalog.problems:
-            yield Static(t("home.problems_count", count=len(catalog.problems)), id="problems-banner")
+            yield Static(
+                t("home.problems_count", count=len(catalog.problems)), id="problems-banner"
+            )
         with Horizontal(id="home"):
             yield self._project_tree()
             with Vertical(id="project-detail"):
                 yield Static(t("home.pick_project"), id="project-info")
                 with Horizontal(id="project-actions"):
-                    yield Button(t("home.rehearse"), id="rehearse", variant="primary", disabled=True)
+                    yield Button(
+                        t("home.rehearse"), id="rehearse", variant="primary", disabled=True
+                    )
                     yield Button(t("home.mock"), id="mock", disabled=True)
         yield Footer()
 
@@ -61,15 +64,24 @@ class HomeScreen(Translated, Screen[None]):
             branch = tree.root.add(Text(path_name, style="bold"), None, expand=expand)
             for entry in entries:
                 label = Text(entry.summary.title)
-                label.append(f"  {t('home.questions', count=entry.summary.question_count)}", style="dim")
+                label.append(
+                    f"  {t('home.questions', count=entry.summary.question_count)}", style="dim"
+                )
                 branch.add_leaf(label, entry)
         return tree
 
     def on_mount(self) -> None:
         tree = self.query_one("#projects", Tree)
         last = self.app.services.config.last_project
-        leaves = [leaf for branch in tree.root.children for leaf in branch.children if leaf.data is not None]
-        target = next((leaf for leaf in leaves if leaf.data.ref == last), leaves[0] if leaves else None)
+        leaves = [
+            leaf
+            for branch in tree.root.children
+            for leaf in branch.children
+            if leaf.data is not None
+        ]
+        target = next(
+            (leaf for leaf in leaves if leaf.data.ref == last), leaves[0] if leaves else None
+        )
         if target is not None:
             tree.move_cursor(target)
         tree.focus()
@@ -80,7 +92,10 @@ class HomeScreen(Translated, Screen[None]):
         banner, keeping the selected project."""
         selected = self.selected.ref if self.selected else None
         await self.recompose()
-        tree = self.query_one("#projects", Tree)
+        found = self.query("#projects")
+        if not found:  # the screen is being taken down
+            return
+        tree = found.first(Tree)
         for branch in tree.root.children:
             for leaf in branch.children:
                 if leaf.data is not None and leaf.data.ref == selected:
@@ -149,7 +164,8 @@ class HomeScreen(Translated, Screen[None]):
 
     @property
     def selected(self) -> ProjectEntry | None:
-        node = self.query_one("#projects", Tree).cursor_node
+        found = self.query("#projects")
+        node = found.first(Tree).cursor_node if found else None  # none while the tree is rebuilt
         return node.data if node is not None else None
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
@@ -170,7 +186,10 @@ class HomeScreen(Translated, Screen[None]):
         text.append(summary.path_name + "\n\n", style="dim")
         text.append(t("home.evaluator", role=summary.evaluator_role) + "\n", style="italic")
         presentation, discussion, debrief = summary.minutes
-        text.append(t("home.format", presentation=presentation, discussion=discussion, debrief=debrief) + "\n")
+        text.append(
+            t("home.format", presentation=presentation, discussion=discussion, debrief=debrief)
+            + "\n"
+        )
         text.append(t("home.questions", count=summary.question_count) + "\n")
         text.append(t("home.language", language=summary.language) + "\n")
         text.append(t("home.source", file=_shown_path(entry)) + "\n", style="dim")
@@ -194,7 +213,9 @@ class HomeScreen(Translated, Screen[None]):
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         if self.selected is not None:
-            yield SystemCommand(t("home.rehearse"), self.selected.summary.title, self.action_rehearse)
+            yield SystemCommand(
+                t("home.rehearse"), self.selected.summary.title, self.action_rehearse
+            )
             yield SystemCommand(t("home.mock"), self.selected.summary.title, self.action_mock)
 
 

@@ -25,17 +25,17 @@ from soutenance.banks.catalog import BankUnavailable, ProjectEntry
 from soutenance.banks.editing import EditError, add_follow_up, ensure_user_copy, is_bundled
 from soutenance.banks.model import Bank, Question
 from soutenance.i18n import t
-from soutenance.session.live import LiveChallenge, live_session
+from soutenance.session.live import LiveChallenge, QuestionHistory, live_session
 from soutenance.session.model import FollowUpAnswer, Stage
 from soutenance.session.run import SessionRun
 from soutenance.session.timer import AnswerTimer, Thresholds
 from soutenance.store import Student
+from soutenance.ui.modals.choice import confirm
 from soutenance.ui.screens.follow_up_picker import FollowUpPicker
 from soutenance.ui.screens.mentor_follow_up import AdHocFollowUpModal
 from soutenance.ui.screens.objectives import ObjectivesScreen
 from soutenance.ui.screens.question_picker import (
     PickerFilters,
-    QuestionHistory,
     QuestionPickerScreen,
     student_history,
 )
@@ -43,6 +43,7 @@ from soutenance.ui.screens.run_screen import RunScreen
 from soutenance.ui.translated import Translated
 from soutenance.ui.widgets.key_point_checklist import KeyPointChecklist
 from soutenance.ui.widgets.live_question import LiveQuestion
+from soutenance.ui.widgets.masked_typing import MaskedTyping
 from soutenance.ui.widgets.mentor_panel import MentorPanel
 
 __all__ = ["ADD_SECONDS", "KeyPointChecklist", "LiveScreen", "start_live"]
@@ -70,7 +71,9 @@ def start_live(screen: Screen, student: Student) -> None:
         if chosen is not None:
             _launch(screen, student, chosen)
 
-    screen.app.push_screen(ProjectPicker(t("mentor.live.pick_project", student=student.name), entries), picked)
+    screen.app.push_screen(
+        ProjectPicker(t("mentor.live.pick_project", student=student.name), entries), picked
+    )
 
 
 def _launch(screen: Screen, student: Student, entry: ProjectEntry) -> None:
@@ -86,7 +89,7 @@ def _launch(screen: Screen, student: Student, entry: ProjectEntry) -> None:
     thresholds = Thresholds(amber_at=config.amber_fraction, amber_floor=config.amber_min_seconds)
     session = live_session(student.name, bank, services.clock.now(), thresholds)
     run = SessionRun.start(session, services.clock, app.store)
-    app.push_screen(LiveScreen(run, bank))
+    app.push_screen(LiveScreen(run, bank, services.seed))
 
 
 class LiveScreen(Translated, RunScreen):
@@ -95,24 +98,46 @@ class LiveScreen(Translated, RunScreen):
         Binding("c", "choose", "mentor.key.choose", id="choose"),
         Binding("space", "stop", "mentor.key.stop", id="stop"),
         Binding("p", "pause", "key.pause", id="pause"),
-        Binding("plus", "add_time", "mentor.key.add_time", key_display="+", id="add-time"),
+        Binding(
+            "plus", "add_time", "mentor.key.add_time", key_display="+", id="add-time", show=False
+        ),
         Binding("f", "follow_up", "key.follow_up", id="follow-up"),
-        Binding("a", "ad_hoc", "mentor.key.ad_hoc", id="ad-hoc"),
-        Binding("b", "save_to_bank", "mentor.key.save_to_bank", id="save-to-bank"),
+        Binding("a", "ad_hoc", "mentor.key.ad_hoc", id="ad-hoc", show=False),
+        Binding("b", "save_to_bank", "mentor.key.save_to_bank", id="save-to-bank", show=False),
         Binding("h", "toggle_panel", "mentor.key.panel", id="panel"),
         # The same, while typing notes (where "h" is a letter): hide at once when sharing starts.
         Binding("f2", "panel_now", "mentor.key.panel", show=False, priority=True, id="panel-f2"),
         *[
-            Binding(str(n), f"tick({n})", "mentor.key.tick", key_display="1-9", show=n == 1, id=f"tick-{n}")
+            Binding(
+                str(n),
+                f"tick({n})",
+                "mentor.key.tick",
+                key_display="1-9",
+                show=False,
+                id=f"tick-{n}",
+            )
             for n in range(1, 10)
         ],
-        Binding("e", "write", "mentor.key.notes", id="write"),
+        *[
+            Binding(
+                f"alt+{n}",
+                f"tick_follow_up({n})",
+                "mentor.key.tick_follow_up",
+                key_display="alt+1-9",
+                show=False,
+                id=f"tick-follow-up-{n}",
+            )
+            for n in range(1, 10)
+        ],
+        Binding("e", "write", "mentor.key.notes", id="write", show=False),
         Binding("escape", "leave", "key.leave_notes", id="leave"),
         Binding("m", "marks", "mentor.key.marks", id="marks"),
         Binding("t", "end", "mentor.key.end", id="end"),
     ]
 
-    def __init__(self, run: SessionRun, bank: Bank | None, seed: int | None = None, *, notice: str = "") -> None:
+    def __init__(
+        self, run: SessionRun, bank: Bank | None, seed: int | None = None, *, notice: str = ""
+    ) -> None:
         super().__init__(run)
         self.challenge = LiveChallenge(run, bank, seed)
         self.bank = bank
@@ -155,7 +180,9 @@ class LiveScreen(Translated, RunScreen):
     def on_mount(self) -> None:
         self.sub_title = t("mentor.live.title")
         if self.bank is not None:
-            entries = self.app.services.catalog.find(f"{self.run.session.path_id}/{self.run.session.project_id}")  # type: ignore[attr-defined]
+            entries = self.app.services.catalog.find(
+                f"{self.run.session.path_id}/{self.run.session.project_id}"
+            )  # type: ignore[attr-defined]
             self.bank_file = entries[0].file if len(entries) == 1 else None
         if self.notice:
             self.notify(self.notice, markup=False, timeout=10)
@@ -166,11 +193,28 @@ class LiveScreen(Translated, RunScreen):
     # -- display ------------------------------------------------------------------------------
 
     def set_panel(self, visible: bool) -> None:
+        """Show or hide the mentor panel; typing in its notes goes on, masked, when it hides."""
+        typing_notes = self.focused is self.panel.notes
+        masked = self.query_one(MaskedTyping)
         self.panel_visible = visible
         self.set_class(visible, "-panel")
-        if not visible and self.panel.holds_focus():
+        self.question_view.show_share_mode(visible)
+        if not visible and typing_notes:
             self.flush_notes()
+            masked.follow(self.panel.notes)
+            self.add_class("-masked")
+            self.set_focus(masked)  # the next letters reach the notes, never a shortcut
+        elif visible and self.has_class("-masked"):
+            self.remove_class("-masked")
+            self.set_focus(self.panel.notes)
+        elif not visible and self.panel.holds_focus():
             self.set_focus(None)
+        self.keys = self.key_state()
+
+    def on_masked_typing_stopped(self) -> None:
+        self.remove_class("-masked")
+        self.flush_notes()
+        self.set_focus(None)
         self.keys = self.key_state()
 
     def show_question(self) -> None:
@@ -190,10 +234,16 @@ class LiveScreen(Translated, RunScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.is_mounted:
             return True
-        if isinstance(self.focused, TextArea):  # letters and space go to the notes: only leaving them (or F2) then
+        if isinstance(self.focused, TextArea | MaskedTyping):
+            # Letters and space go to the notes, even masked: no shortcut then, but leaving or F2.
             return action in ("leave", "panel_now")
-        if action == "tick":
-            return self.panel_visible and self.has_answer and self.panel.can_tick(parameters[0] if parameters else 1)
+        if action in ("tick", "tick_follow_up"):
+            number = parameters[0] if parameters else 1
+            return (
+                self.panel_visible
+                and self.has_answer
+                and self.panel.can_tick(number, action == "tick_follow_up")
+            )
         if action == "write":
             return self.panel_visible and self.has_answer
         if action == "leave":
@@ -213,28 +263,37 @@ class LiveScreen(Translated, RunScreen):
     def action_draw(self) -> None:
         if not self.check_action("draw", ()):
             return
-        question = self.challenge.draw()
-        if question is None:
+        drawn = self.challenge.draw(self.history())
+        if drawn is None:
             self.notify(t("mentor.live.all_asked"), markup=False)
             return
-        self.ask(question)
+        self.ask(*drawn)
+
+    def history(self) -> QuestionHistory:
+        """The student's history on this project before this session (read once: it does not
+        change during the session); none when the store cannot say."""
+        if self._history is None and self.bank is not None:
+            session = self.run.session
+            try:  # the stored memory: a few rows whatever the history
+                self._history = student_history(
+                    self.store, session.student, session.path_id, session.project_id,
+                    self.bank.questions, exclude_session=session.id,
+                )  # fmt: skip
+            except Exception:  # noqa: BLE001 - without history the draw still works
+                self._history = QuestionHistory()
+        return self._history or QuestionHistory()
 
     def action_choose(self) -> None:
         if not self.check_action("choose", ()) or self.bank is None:
             return
+        self.mentor_only(self._choose)
+
+    def _choose(self) -> None:
         run, bank = self.run, self.bank
         asked_now = frozenset(run.asked_ids())
 
-        def read_history() -> QuestionHistory:  # by the picker, in a worker thread, once a session
-            project = bank.project
-            try:
-                before = student_history(
-                    self.store, run.session.student, project.path_id, project.id, bank.questions,
-                    exclude_session=run.session.id,
-                )  # fmt: skip
-            except Exception:  # noqa: BLE001 - without history the list is still useful
-                before = QuestionHistory()
-            self._history = before  # what happened before this session does not change during it
+        def read_history() -> QuestionHistory:  # by the picker, in a worker thread
+            before = self.history()
             return QuestionHistory(before.asked, before.weak, asked_now)
 
         before = self._history
@@ -245,13 +304,15 @@ class LiveScreen(Translated, RunScreen):
             if question is not None:
                 self.ask(question)
 
-        picker = QuestionPickerScreen(bank.questions, history, self.filters, seed=self.challenge.seed())
+        picker = QuestionPickerScreen(
+            bank.questions, history, self.filters, seed=self.challenge.seed()
+        )
         self.app.push_screen(picker, chosen)
 
-    def ask(self, question: Question) -> None:
+    def ask(self, question: Question, reason: tuple[str, dict] | None = None) -> None:
         """Put a question to the student: a new answer, and its timer running."""
         self.flush_notes()
-        self.challenge.ask(question)
+        self.challenge.ask(question, reason)
         self.show_question()
 
     # -- the timer ----------------------------------------------------------------------------
@@ -273,6 +334,9 @@ class LiveScreen(Translated, RunScreen):
     # -- follow-ups ---------------------------------------------------------------------------
 
     def action_follow_up(self) -> None:
+        self.mentor_only(self._follow_up)
+
+    def _follow_up(self) -> None:
         choices = self.run.untaken_follow_ups()
         question = self.run.question
         if not choices or question is None or self.stage is Stage.FOLLOW_UP:
@@ -290,9 +354,10 @@ class LiveScreen(Translated, RunScreen):
             self.app.push_screen(FollowUpPicker([(i, follow_ups[i].text) for i in choices]), picked)
 
     def action_ad_hoc(self) -> None:
-        if not self.run.allows("ad_hoc"):
-            return
+        if self.run.allows("ad_hoc"):
+            self.mentor_only(self._ad_hoc)
 
+    def _ad_hoc(self) -> None:
         def typed(result: tuple[str, list[str]] | None) -> None:
             if result is not None:
                 self.start_follow_up(result[0], result[1], ad_hoc=True)
@@ -319,7 +384,9 @@ class LiveScreen(Translated, RunScreen):
                 from soutenance.ui.screens.question_form import ConfirmModal, copy_body
 
                 body = copy_body(self.bank.project.title)
-                modal = ConfirmModal(body, title=t("be.copy_title"), yes=t("be.copy"), no=t("be.cancel"))
+                modal = ConfirmModal(
+                    body, title=t("be.copy_title"), yes=t("be.copy"), no=t("be.cancel")
+                )
                 if not await self.app.push_screen_wait(modal):
                     return
                 self.bank_file = ensure_user_copy(self.bank_file)
@@ -344,6 +411,10 @@ class LiveScreen(Translated, RunScreen):
         if self.panel_visible and self.has_answer:
             self.panel.tick(number)
 
+    def action_tick_follow_up(self, number: int) -> None:
+        if self.panel_visible and self.has_answer:
+            self.panel.tick(number, follow_up=True)
+
     def action_write(self) -> None:
         if self.panel_visible and self.has_answer:
             self.panel.focus_notes()
@@ -356,7 +427,24 @@ class LiveScreen(Translated, RunScreen):
         self.panel.flush_notes()
 
     def action_marks(self) -> None:
-        self.panel.ask_marks()
+        self.mentor_only(self.panel.ask_marks)
+
+    def mentor_only(self, then: Any) -> None:
+        """What only the mentor may see opens with the panel shown: while it is hidden (the screen
+        may be shared) it asks first, and shows the panel before going on."""
+        if self.panel_visible:
+            then()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.set_panel(True)
+                then()
+
+        message = t("mentor.live.show_panel_first")
+        self.app.push_screen(
+            confirm(message, yes=t("mentor.live.show_panel"), no=t("run.go_on")), answered
+        )
 
     # -- the end ------------------------------------------------------------------------------
 

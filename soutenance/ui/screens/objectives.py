@@ -106,7 +106,8 @@ class ObjectivesScreen(Translated, Screen[None]):
         if self.run.discarded:
             self.notify(t("run.discarded"), markup=False)
         else:
-            self.notify(t("mentor.objectives.saved", count=len(chosen), student=self.session.student), markup=False)
+            key = "mentor.objectives.saved" if getattr(self.run.store, "persistent", True) else "store.memory_objectives"
+            self.notify(t(key, count=len(chosen), student=self.session.student), markup=False)
         self.dismiss(None)
 
     def action_skip(self) -> None:

@@ -67,7 +67,8 @@ class QuestionScreen(Translated, RunScreen):
             yield SelectionList[int](id="key-points")
             yield Static(t("q.follow_up_points"), id="follow-up-points-label", classes="label")
             yield SelectionList[int](id="follow-up-points")
-            yield Static(t("q.notes"), classes="label")
+            on_disk = getattr(self.run.store, "persistent", True)
+            yield Static(t("q.notes") if on_disk else t("store.memory_notes"), classes="label")
             yield TextArea(id="notes", soft_wrap=True)
         yield Footer()
 

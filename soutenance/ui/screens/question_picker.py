@@ -25,18 +25,10 @@ from soutenance.banks.model import Question, format_duration
 from soutenance.i18n import t
 from soutenance.session.answer_quality import answer_order
 from soutenance.session.draw import QuestionFilter
+from soutenance.session.live import QuestionHistory
 from soutenance.session.scheduling import asked_and_weak
 from soutenance.store.records import question_records
 from soutenance.ui.translated import Translated
-
-
-@dataclass(frozen=True)
-class QuestionHistory:
-    """What the student did before with this project's questions."""
-
-    asked: frozenset[str] = frozenset()
-    weak: frozenset[str] = frozenset()
-    this_session: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -20,13 +20,16 @@ from textual.widgets import Footer, Header, Static, TextArea
 from soutenance.banks.model import format_duration
 from soutenance.exports.feedback import feedback_markdown
 from soutenance.exports.markdown import session_to_markdown
+from soutenance.exports.merging import without_private
 from soutenance.exports.session_json import session_to_json_text
-from soutenance.i18n import current_language, format_date, t
+from soutenance.i18n import format_date, t
 from soutenance.session.model import Answer, Marks, Session
 from soutenance.ui.exports import deliver_export
 from soutenance.ui.screens.mentor_import import missing_questions
 from soutenance.ui.screens.mentor_marks import MarksModal, marks_line
 from soutenance.ui.translated import Translated
+from soutenance.ui.widgets.key_point_checklist import KeyPointChecklist
+from soutenance.usecases.review import SessionEdits
 
 COMMENT_SAVE_DELAY = 0.3
 
@@ -37,24 +40,30 @@ def answer_facts(answer: Answer) -> Text:
         return Text(t("summary.skipped"), style="bold")
     if not answer.answered or answer.elapsed is None:
         return Text(t("mentor.review.not_answered"), style="bold")
-    text = Text(t("mentor.review.time", elapsed=format_duration(answer.elapsed), limit=format_duration(answer.limit)))
+    text = Text(
+        t(
+            "mentor.review.time",
+            elapsed=format_duration(answer.elapsed),
+            limit=format_duration(answer.limit),
+        )
+    )
     if answer.overtime > 0:
-        text.append(" " + t("mentor.review.overtime", overtime=format_duration(answer.overtime)), style="bold red")
+        text.append(
+            " " + t("mentor.review.overtime", overtime=format_duration(answer.overtime)),
+            style="bold red",
+        )
     if answer.key_points:
         covered = len(answer.key_points) - len(answer.missed)
-        text.append(" · " + t("mentor.review.covered", covered=covered, total=len(answer.key_points)))
+        text.append(
+            " · " + t("mentor.review.covered", covered=covered, total=len(answer.key_points))
+        )
     confidence = f"{answer.confidence}/5" if answer.confidence is not None else "—"
     text.append(" · " + t("mentor.review.confidence", confidence=confidence))
     return text
 
 
-def key_points_text(answer: Answer) -> Text:
+def follow_ups_text(answer: Answer) -> Text:
     text = Text()
-    covered = set(answer.covered)
-    for index, point in enumerate(answer.key_points):
-        heard = index in covered
-        text.append("✓ " if heard else "✗ ", style="green" if heard else "red")
-        text.append(point + "\n")
     for follow_up in answer.follow_ups:
         text.append("↳ ", style="bold")
         text.append(follow_up.text)
@@ -72,16 +81,48 @@ def key_points_text(answer: Answer) -> Text:
     return text
 
 
+def conflicts_text(answer: Answer) -> Text:
+    """The other versions kept when the student and the mentor changed the same field apart."""
+    text = Text()
+    for conflict in answer.conflicts:
+        text.append(t("mentor.review.conflict", field=t(f"mentor.field.{conflict.field}"),
+                      when=format_date(conflict.at), by=t(f"mentor.by.{conflict.by}")) + "\n", style="bold yellow")  # fmt: skip
+        value = conflict.value
+        shown = (
+            value
+            if isinstance(value, str)
+            else ", ".join(map(str, value))
+            if isinstance(value, list)
+            else str(value)
+        )
+        text.append("   " + shown.strip().replace("\n", "\n   ") + "\n")
+    text.rstrip()
+    return text
+
+
 class ReviewScreen(Translated, Screen[None]):
     BINDINGS = [
         Binding("n", "next", "key.next", id="next"),
-        Binding("b", "previous", "key.previous", id="previous"),
+        Binding("b", "previous", "key.previous", id="previous", show=False),
         Binding("e", "comment", "mentor.key.comment", id="comment"),
-        Binding("escape", "back", "app.back", id="back"),
+        *[
+            Binding(
+                str(n),
+                f"tick({n})",
+                "mentor.key.tick",
+                key_display="1-9",
+                show=False,
+                id=f"review-tick-{n}",
+            )
+            for n in range(1, 10)
+        ],
         Binding("m", "marks", "mentor.key.marks", id="marks"),
-        Binding("j", "export('json')", "key.export_json", id="export-json"),
-        Binding("w", "export('md')", "key.export_md", id="export-md"),
+        Binding("j", "export('json')", "mentor.key.send_back", id="export-json"),
         Binding("f", "export('feedback')", "mentor.key.feedback", id="export-feedback"),
+        Binding("escape", "back", "app.back", id="back"),
+        # In the command palette (and said on screen) rather than the footer, to fit 80 columns.
+        Binding("w", "export('md')", "key.export_md", id="export-md", show=False),
+        Binding("v", "toggle_private", "mentor.key.private", id="private", show=False),
     ]
 
     def __init__(self, session_id: str) -> None:
@@ -92,10 +133,17 @@ class ReviewScreen(Translated, Screen[None]):
         self.missing: set[str] = set()
         self._comment_timer: Timer | None = None
         self._pending: tuple[Answer, str] | None = None
+        self.private = False
+        """Exports carry the mentor's private notes and marks (off: they are meant for the student)."""
 
     @property
     def store(self):  # noqa: ANN201 - the app's Store
         return self.app.store  # type: ignore[attr-defined]
+
+    @property
+    def edits(self) -> SessionEdits:
+        """The mentor's edits of this session, stamped so that imports merge them field by field."""
+        return SessionEdits(self.store, self.session_id, by="mentor", clock=self.app.services.clock)  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -105,7 +153,10 @@ class ReviewScreen(Translated, Screen[None]):
             yield Static(id="review-missing", markup=False)
             yield Static(id="review-question", markup=False)
             yield Static(id="review-facts", markup=False)
-            yield Static(id="review-key-points", markup=False)
+            yield Static(t("mentor.review.heard"), classes="label")
+            yield KeyPointChecklist(id="review-key-points")
+            yield Static(id="review-follow-ups", markup=False)
+            yield Static(id="review-conflicts", markup=False)
             with Horizontal(id="review-columns"):
                 with Vertical(id="review-student"):
                     yield Static(t("mentor.review.student_notes"), classes="label")
@@ -163,9 +214,17 @@ class ReviewScreen(Translated, Screen[None]):
         missing.display = answer.question_id in self.missing
         self.query_one("#review-question", Static).update(answer.question_text)
         self.query_one("#review-facts", Static).update(answer_facts(answer))
-        self.query_one("#review-key-points", Static).update(key_points_text(answer))
+        self.query_one("#review-key-points", KeyPointChecklist).load(
+            answer.key_points, answer.covered
+        )
+        self.query_one("#review-follow-ups", Static).update(follow_ups_text(answer))
+        conflicts = self.query_one("#review-conflicts", Static)
+        conflicts.update(conflicts_text(answer))
+        conflicts.display = bool(answer.conflicts)
         notes = answer.notes.strip()
-        self.query_one("#review-notes", Static).update(Text(notes) if notes else Text(t("mentor.review.no_notes"), style="dim"))
+        self.query_one("#review-notes", Static).update(
+            Text(notes) if notes else Text(t("mentor.review.no_notes"), style="dim")
+        )
         with comment.prevent(TextArea.Changed):
             comment.load_text(answer.mentor_comment)
         mentor_notes = self.query_one("#review-mentor-notes", Static)
@@ -183,6 +242,10 @@ class ReviewScreen(Translated, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         count = len(self.session.answers) if self.session else 0
         typing = isinstance(self.focused, TextArea)
+        answer = self.answer
+        if action == "tick":
+            number = parameters[0] if parameters and isinstance(parameters[0], int) else 1
+            return not typing and answer is not None and len(answer.key_points) >= number
         allowed = {
             "next": self.index < count - 1 and not typing,
             "previous": self.index > 0 and not typing,
@@ -235,10 +298,11 @@ class ReviewScreen(Translated, Screen[None]):
             if marks is None:
                 return
             try:
-                self.store.roster.set_marks(answer.id, marks)
-                answer.marks = marks
+                answer.marks = self.edits.marks(answer.id, marks).marks
             except Exception as error:  # noqa: BLE001 - say it; nothing else to do
-                self.notify(t("mentor.save_failed", error=str(error)), severity="error", markup=False)
+                self.notify(
+                    t("mentor.save_failed", error=str(error)), severity="error", markup=False
+                )
             self.show_answer()
 
         self.app.push_screen(MarksModal(answer.marks, answer.question_text), marked)
@@ -263,7 +327,7 @@ class ReviewScreen(Translated, Screen[None]):
         self._pending = None
         answer.mentor_comment = text
         try:
-            self.store.roster.set_mentor_comment(answer.id, text)
+            self.edits.comment(answer.id, text)
         except Exception as error:  # noqa: BLE001 - keep the text on screen and say so
             self.notify(t("mentor.save_failed", error=str(error)), severity="error", markup=False)
 
@@ -272,15 +336,45 @@ class ReviewScreen(Translated, Screen[None]):
 
     # -- exports ------------------------------------------------------------------------------
 
+    def action_tick(self, number: int) -> None:
+        self.query_one("#review-key-points", KeyPointChecklist).toggle(number - 1)
+
+    def on_key_point_checklist_changed(self, event: KeyPointChecklist.Changed) -> None:
+        """The key points as the mentor heard them: they replace the student's ticks, stamped."""
+        answer = self.answer
+        if answer is None:
+            return
+        try:
+            answer.covered = self.edits.heard(answer.id, event.checklist.selected).covered
+        except Exception as error:  # noqa: BLE001 - say it; the ticks stay on screen
+            self.notify(t("mentor.save_failed", error=str(error)), severity="error", markup=False)
+        self.query_one("#review-facts", Static).update(answer_facts(answer))
+
+    def action_toggle_private(self) -> None:
+        self.private = not self.private
+        self.notify(
+            t("mentor.review.private_on" if self.private else "mentor.review.private_off"),
+            markup=False,
+        )
+
     def action_export(self, kind: str) -> None:
+        """Exports for the student, in the student's language; the mentor's private notes and
+        marks only when asked for (v)."""
         self.flush_comment()
-        session = self.store.load_session(self.session_id)  # as stored: comments and marks included
-        language = current_language()
+        session = self.store.load_session(self.session_id)
+        known = self.store.roster.get_student(session.student)
+        language = known.language if known is not None else session.language
         if kind == "json":
-            deliver_export(self, session, session_to_json_text(session), ".json")
+            deliver_export(
+                self, session, session_to_json_text(session, private=self.private), ".json"
+            )
         elif kind == "md":
-            deliver_export(self, session, session_to_markdown(session, lang=language), ".md")
+            content = session_to_markdown(session, lang=language, include_mentor_notes=self.private)
+            deliver_export(self, session, content, ".md")
         else:
-            content = feedback_markdown(session, lang=language)
+            shown = session if self.private else without_private(session)
+            content = feedback_markdown(shown, lang=language)
             self.app.copy_to_clipboard(content)
-            deliver_export(self, session, content, "-feedback.md", done_key="mentor.review.feedback_exported")
+            deliver_export(
+                self, session, content, "-feedback.md", done_key="mentor.review.feedback_exported"
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rich.text import Text
@@ -13,9 +14,32 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from soutenance.i18n import format_date, t
+from soutenance.session.reasons import days_text
 from soutenance.store import RosterEntry, Student
 from soutenance.ui.batches import fill_table
 from soutenance.ui.translated import Translated
+
+
+def roster_row(entry: RosterEntry, today: date) -> list[Text]:
+    """One student: name, when the defense is, rehearsals to review, open objectives, last session,
+    paths and project."""
+    student = entry.student
+    name = Text(student.name)
+    if student.archived:
+        name.append(" " + t("mentor.roster.archived"), style="italic dim")
+    if student.defense_date is None:
+        defense = Text("—")
+    else:
+        days = (student.defense_date - today).days
+        defense = Text(
+            days_text(student.defense_date, today), style="bold red" if 0 <= days <= 14 else ""
+        )
+    waiting = Text(str(entry.to_review), style="bold yellow") if entry.to_review else Text("—")
+    return [
+        name, defense, waiting, Text(str(entry.open_objectives) if entry.open_objectives else "—"),
+        Text(format_date(entry.last_session_at.date()) if entry.last_session_at else "—"),
+        Text(", ".join(student.paths) or "—"), Text(student.project_ref or "—"),
+    ]  # fmt: skip
 
 
 class RosterScreen(Translated, Screen[None]):
@@ -24,15 +48,19 @@ class RosterScreen(Translated, Screen[None]):
         Binding("o", "open", "mentor.key.open_student", id="open-student"),
         Binding("l", "live", "mentor.key.live", id="live"),
         Binding("a", "add", "mentor.key.add_student", id="add-student"),
-        Binding("e", "edit", "mentor.key.edit", id="edit-student"),
-        Binding("x", "archive", "mentor.key.archive", id="archive-student"),
-        Binding("v", "toggle_archived", "mentor.key.show_archived", id="show-archived"),
         Binding("i", "import", "mentor.key.import", id="import"),
+        Binding("s", "sort", "mentor.key.sort", id="sort"),
+        # In the command palette rather than the footer: 80 columns hold the keys above.
+        Binding("e", "edit", "mentor.key.edit", id="edit-student", show=False),
+        Binding("x", "archive", "mentor.key.archive", id="archive-student", show=False),
+        Binding("v", "toggle_archived", "mentor.key.show_archived", id="show-archived", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.show_archived = False
+        self.by_defense = False
+        """Sorted by defense date (soonest first, no date last) rather than by name."""
         self.entries: list[RosterEntry] = []
 
     @property
@@ -50,8 +78,9 @@ class RosterScreen(Translated, Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = t("mentor.roster.subtitle")
         self.query_one("#roster", DataTable).add_columns(
-            t("mentor.roster.student"), t("mentor.roster.last_session"), t("mentor.roster.defense"),
-            t("mentor.roster.objectives"), t("mentor.roster.language"), t("mentor.roster.project"),
+            t("mentor.roster.student"), t("mentor.roster.defense"), t("mentor.roster.to_review"),
+            t("mentor.roster.objectives"), t("mentor.roster.last_session"), t("mentor.roster.paths"),
+            t("mentor.roster.project"),
         )  # fmt: skip
 
     def on_screen_resume(self) -> None:
@@ -75,8 +104,12 @@ class RosterScreen(Translated, Screen[None]):
             return
         table = self.query_one("#roster", DataTable)
         table.loading = False
+        if self.by_defense:
+            entries.sort(key=lambda e: (e.defense_date is None, e.defense_date or date.max))
         self.entries = entries
-        if not await fill_table(table, (self._row(entry) for entry in entries)):
+        today = self.app.services.clock.now().date()  # type: ignore[attr-defined]
+        rows = ((roster_row(entry, today), entry.student.name) for entry in entries)
+        if not await fill_table(table, rows):
             return
         names = [e.student.name for e in self.entries]
         if select in names:
@@ -88,21 +121,6 @@ class RosterScreen(Translated, Screen[None]):
         empty.display = not self.entries
         table.focus()
         self.refresh_bindings()
-
-    @staticmethod
-    def _row(entry: RosterEntry) -> tuple[list[Text], str]:
-        student = entry.student
-        name = Text(student.name)
-        if student.archived:
-            name.append(" " + t("mentor.roster.archived"), style="italic dim")
-        return [
-            name,
-            Text(format_date(entry.last_session_at.date()) if entry.last_session_at else "—"),
-            Text(format_date(entry.defense_date) if entry.defense_date else "—"),
-            Text(str(entry.open_objectives) if entry.open_objectives else "—"),
-            Text(student.language),
-            Text(student.project_ref or "—"),
-        ], student.name
 
     def selected_name(self) -> str | None:
         table = self.query_one("#roster", DataTable)
@@ -170,6 +188,18 @@ class RosterScreen(Translated, Screen[None]):
         self.store.roster.archive_student(student.name, archived)
         key = "mentor.roster.archived_now" if archived else "mentor.roster.unarchived_now"
         self.notify(t(key, name=student.name), markup=False)
+        self.reload()
+
+    def action_sort(self) -> None:
+        self.by_defense = not self.by_defense
+        self.notify(
+            t(
+                "mentor.roster.sorted_by_defense"
+                if self.by_defense
+                else "mentor.roster.sorted_by_name"
+            ),
+            markup=False,
+        )
         self.reload()
 
     def action_toggle_archived(self) -> None:

@@ -22,9 +22,11 @@ from textual.widgets.selection_list import Selection
 from soutenance.banks.model import format_duration
 from soutenance.i18n import format_date, t
 from soutenance.session.model import Objective
+from soutenance.session.reasons import defense_text
 from soutenance.store import SessionSummary, Student
 from soutenance.ui.batches import fill_table
 from soutenance.ui.translated import Translated
+from soutenance.usecases.review import tick_objective
 
 SESSIONS_SHOWN = 50
 
@@ -61,8 +63,7 @@ def describe_student(student: Student, catalog: Any, today: date) -> Text:
         t("mentor.student.language", language=student.language),
     ]
     if student.defense_date:
-        days = (student.defense_date - today).days
-        details.append(t("mentor.student.defense", date=format_date(student.defense_date), days=days))
+        details.append(defense_text(student.defense_date, today))
     text.append(" · ".join(details), style="dim")
     return text
 
@@ -163,7 +164,8 @@ class StudentScreen(Translated, Screen[None]):
             done = objective.id in ticked
             if done != objective.done:
                 try:
-                    self.store.roster.tick_objective(objective.id, done)
+                    clock = self.app.services.clock  # type: ignore[attr-defined]
+                    tick_objective(self.store, objective.id, done, by="mentor", clock=clock)
                 except Exception as error:  # noqa: BLE001 - say it, keep the page
                     self.notify(t("mentor.save_failed", error=str(error)), severity="error", markup=False)
                     continue
@@ -200,8 +202,14 @@ class StudentScreen(Translated, Screen[None]):
             self.open_session(session_id)
 
     def open_session(self, session_id: str) -> None:
+        from soutenance.store.rows import DamagedRow
         from soutenance.ui.screens.review import ReviewScreen
 
+        try:
+            self.store.load_session(session_id)  # a damaged stored row is said, not a crash
+        except DamagedRow as error:
+            self.notify(t("run.cannot_resume", error=str(error)), severity="error", markup=False)
+            return
         self.app.push_screen(ReviewScreen(session_id))
 
     def action_live(self) -> None:

@@ -14,15 +14,12 @@ from soutenance.exports.markdown import session_to_markdown
 from soutenance.exports.session_json import session_to_json_text
 from soutenance.i18n import current_language, format_date, t
 from soutenance.session.model import Session
+from soutenance.session.reasons import percent
 from soutenance.session.summary import summarize
 from soutenance.ui.exports import deliver_export
 from soutenance.ui.translated import Translated
 
 WORK_KEYS = {"overtime": "work.overtime", "key_points": "work.coverage", "low_confidence": "work.confidence", "skipped": "work.skipped"}
-
-
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{round(value * 100)} %"
 
 
 class SummaryScreen(Translated, Screen[None]):

@@ -10,6 +10,7 @@ from soutenance.banks.model import format_duration
 from soutenance.i18n import t
 from soutenance.session.live import LiveChallenge
 from soutenance.session.timer import Level
+from soutenance.ui.widgets.masked_typing import MaskedTyping
 from soutenance.ui.widgets.timer_display import TimerDisplay
 
 
@@ -25,18 +26,28 @@ class LiveQuestion(VerticalScroll):
         self.challenge = challenge
 
     def compose(self) -> ComposeResult:
+        yield Static(id="share-mode", markup=False)
         yield Static(id="live-student", markup=False)
+        yield Static(id="live-role", markup=False)
         yield Static(id="live-progress", markup=False)
         yield Static(id="live-question", markup=False)
         yield Static(id="live-follow-up", markup=False)
         with Horizontal(id="live-timer-row"):
             yield TimerDisplay(self._reading, id="live-timer")
             yield Static(id="live-status", markup=False)
+        yield MaskedTyping(id="masked-typing")
 
     def show_student(self) -> None:
         session = self.challenge.run.session
         line = t("mentor.live.student", student=session.student, project=session.project_title)
         self.query_one("#live-student", Static).update(line)
+        self.query_one("#live-role", Static).update(t("q.role", role=session.evaluator_role))
+
+    def show_share_mode(self, panel_visible: bool) -> None:
+        """Which mode is on, always in view: safe to share, or the mentor panel showing."""
+        mode = self.query_one("#share-mode", Static)
+        mode.update(t("mentor.live.panel_shown" if panel_visible else "mentor.live.shareable"))
+        mode.set_class(panel_visible, "-private")
 
     def show_question(self) -> None:
         """The current question (or the invitation to draw one)."""

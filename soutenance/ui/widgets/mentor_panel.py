@@ -14,6 +14,7 @@ from textual.widgets import Static, TextArea
 from soutenance.i18n import t
 from soutenance.session.live import LiveChallenge
 from soutenance.session.model import Marks
+from soutenance.session.reasons import reason_label
 from soutenance.ui.screens.mentor_marks import MarksModal, marks_line
 from soutenance.ui.widgets.key_point_checklist import KeyPointChecklist
 from soutenance.ui.widgets.notes_saver import NotesSaver
@@ -33,6 +34,7 @@ class MentorPanel(VerticalScroll):
         self.notes_saver = NotesSaver(self, self._save_notes)
 
     def compose(self) -> ComposeResult:
+        yield Static(id="live-reason", markup=False)
         yield Static(t("mentor.live.key_points"), classes="label")
         yield KeyPointChecklist(id="live-key-points")
         yield Static(t("mentor.live.follow_up_points"), id="live-follow-up-points-label", classes="label")
@@ -71,6 +73,10 @@ class MentorPanel(VerticalScroll):
     def show_details(self) -> None:
         """The follow-up's key points, the bank's follow-ups (✓ once asked), typed ones, and the marks."""
         run = self.challenge.run
+        reason = run.question.reason if run.question is not None else None
+        shown_reason = self.query_one("#live-reason", Static)
+        shown_reason.update(t("q.reason", reason=reason_label(reason)) if reason else "")
+        shown_reason.display = reason is not None
         follow_up = run.follow_up
         fu_points = self.follow_up_points
         fu_points.load(follow_up.key_points if follow_up else [], follow_up.covered if follow_up else [])
@@ -97,17 +103,16 @@ class MentorPanel(VerticalScroll):
 
     # -- what the mentor enters: ticks, marks, notes ------------------------------------------
 
-    def ticking(self) -> KeyPointChecklist:
-        """The checklist the number keys tick: the follow-up's while it has key points."""
-        follow_up_points = self.follow_up_points
-        return follow_up_points if follow_up_points.points else self.key_points
+    def ticking(self, follow_up: bool = False) -> KeyPointChecklist:
+        """The checklist 1-9 tick (the question's), or Alt+1-9 (the follow-up's)."""
+        return self.follow_up_points if follow_up else self.key_points
 
-    def can_tick(self, number: object) -> bool:
-        return isinstance(number, int) and len(self.ticking().points) >= number
+    def can_tick(self, number: object, follow_up: bool = False) -> bool:
+        return isinstance(number, int) and len(self.ticking(follow_up).points) >= number
 
-    def tick(self, number: int) -> None:
+    def tick(self, number: int, *, follow_up: bool = False) -> None:
         """Tick (or untick) key point `number` (from 1); it is recorded like a click."""
-        self.ticking().toggle(number - 1)
+        self.ticking(follow_up).toggle(number - 1)
 
     def focus_notes(self) -> None:
         self.screen.set_focus(self.notes)  # at once: what is typed next is the notes
