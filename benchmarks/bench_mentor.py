@@ -21,14 +21,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from history import PATH_ID, PROJECT_ID, bank_yaml, build, cpu_and_wall, machine_speed, report
+from history import (
+    PATH_ID,
+    PROJECT_ID,
+    bank_yaml,
+    build,
+    cpu_and_wall,
+    machine_speed,
+    report,
+    versus_floor,
+)
 
 from soutenance.session.stats import project_view
 from soutenance.store.derived import project_summary
@@ -78,14 +86,7 @@ def whole_process(folder: Path, history, repeat: int) -> None:
             assert len(json.loads(done.stdout)["questions"]) > 0
         return elapsed
 
-    run(empty), run(folder)  # the bank index and the file cache warm
-    full, floor = [], []
-    for _ in range(repeat):
-        floor.append(run(empty))
-        full.append(run(folder))
-    full_s, floor_s = statistics.median(full), statistics.median(floor)
-    print(f"  `soutenance stats --project --format json`, whole process: {full_s:.2f} s; "
-          f"on an empty store {floor_s:.2f} s: ratio {full_s / floor_s:.2f} to its floor")  # fmt: skip
+    versus_floor("`soutenance stats --project --format json`", lambda full: run(folder if full else empty), repeat)
 
 
 def main() -> int:

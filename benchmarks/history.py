@@ -172,3 +172,18 @@ def machine_speed() -> float:
     for i in range(10_000_000):
         total += i
     return (time.process_time() - start) * 1000
+
+
+def versus_floor(label: str, run, repeat: int) -> None:
+    """``run(full: bool) -> seconds``: the median on the roster's store and on an empty one."""
+    import statistics
+
+    run(False), run(True)  # the bank index and the file cache warm
+    full, floor = [], []
+    for _ in range(repeat):
+        floor.append(run(False))
+        full.append(run(True))
+    full_s, floor_s = statistics.median(full), statistics.median(floor)
+    print(f"  {label}, whole process: {full_s * 1000:.0f} ms; on an empty store "
+          f"{floor_s * 1000:.0f} ms: ratio {full_s / floor_s:.2f} to its floor, "
+          f"{(full_s - floor_s) * 1000:+.0f} ms")  # fmt: skip

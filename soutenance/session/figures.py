@@ -205,6 +205,10 @@ class MissedKeyPoint:
         return self.missed / self.asked if self.asked else 0.0
 
 
+QUESTION_SORTS = ("hardest", "times", "median_time", "overtime", "coverage", "confidence")
+"""The orders the mentor can list a project's questions in (the store's ``QUESTION_ORDERS``)."""
+
+
 @dataclass(frozen=True)
 class QuestionStats:
     """One question across students."""

@@ -24,6 +24,7 @@ from typing import Any
 
 from soutenance.banks.model import Question
 from soutenance.session.figures import (
+    QUESTION_SORTS,
     Figures,
     MissedKeyPoint,
     QuestionSummary,
@@ -67,6 +68,7 @@ QUESTION_ORDERS: Mapping[str, str] = {
     "coverage": "median_coverage IS NULL, median_coverage",
     "confidence": "confidence_count = 0, confidence_sum / confidence_count",
 }
+assert tuple(QUESTION_ORDERS) == QUESTION_SORTS, "one SQL order per order the mentor can pick"
 """SQL orders of ``project_view``'s questions (ties by id; questions gone from the bank last).
 "hardest" walks an index; the others sort the project's rows (a few tens of ms at 40,000)."""
 

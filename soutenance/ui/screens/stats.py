@@ -3,7 +3,8 @@
 The student's numbers come from ``soutenance.session.stats`` over their records, the mentor's
 from the store's summaries (``soutenance.store.derived.project_summary``); both are read in a
 worker thread while the page shows a loading indicator, and this screen only lays them out.
-"l" opens the plan to the defense date for the student shown.
+"l" opens the plan to the defense date for the student shown; "o" changes the order of the
+questions, "f" shows only the answers of the student picked (again: every student's).
 """
 
 from __future__ import annotations
@@ -30,11 +31,13 @@ from textual.widgets import (
 from soutenance.banks.catalog import BankUnavailable, ProjectEntry
 from soutenance.banks.model import Question
 from soutenance.i18n import format_date, t
+from soutenance.session.figures import QUESTION_SORTS
 from soutenance.session.reasons import (
     calibration_text,
     decimal,
     percent,
     percent_label,
+    question_headers,
     question_row,
 )
 from soutenance.session.stats import (
@@ -77,6 +80,8 @@ class StatsScreen(Translated, Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "app.back", id="back"),
         Binding("l", "plan", "key.plan", id="plan"),
+        Binding("o", "sort", "stats.key.sort", id="sort"),
+        Binding("f", "filter", "stats.key.filter", id="filter"),
     ]
 
     def __init__(self, entry: ProjectEntry, student: str | None = None) -> None:
@@ -85,6 +90,11 @@ class StatsScreen(Translated, Screen[None]):
         self.student = student
         self.questions: list[Question] = []
         self.view: ProjectView | None = None
+        self.names: list[str] = []
+        """Every student with answers on the project (the view may be one student's)."""
+        self.order = QUESTION_SORTS[0]
+        self.questions_of: str | None = None
+        """The student whose answers the questions show; None: every student's."""
         self.page: StudentStats | None = None
         self.problem = ""
 
@@ -107,7 +117,10 @@ class StatsScreen(Translated, Screen[None]):
             try:
                 from soutenance.store.derived import project_summary
 
-                view = project_summary(store, summary.path_id, summary.project_id, questions, limit=QUESTIONS_SHOWN)
+                view = project_summary(
+                    store, summary.path_id, summary.project_id, questions,
+                    limit=QUESTIONS_SHOWN, order=self.order, student=self.questions_of,
+                )  # fmt: skip
             except Exception as error:  # noqa: BLE001 - show what went wrong, keep the app up
                 problem = t("stats.load_error", error=error)
         return _Loaded(questions or [], view, problem)
@@ -135,8 +148,13 @@ class StatsScreen(Translated, Screen[None]):
         page = self._read_student(student)
         self.app.call_from_thread(self._student_loaded, student, page)
 
+    @work(thread=True, exclusive=True, group="stats-project")
+    def load_questions(self) -> None:
+        loaded = self._read_project()
+        self.app.call_from_thread(self._questions_loaded, loaded)
+
     def _students(self) -> list[str]:
-        names = [row.student for row in self.view.students] if self.view else []
+        names = list(self.names)
         for extra in (self.student, self.app.services.config.student):
             if extra and extra not in names:
                 names.append(extra)
@@ -174,9 +192,7 @@ class StatsScreen(Translated, Screen[None]):
         self.query_one("#stats-problem").display = False
         sessions = self.query_one("#sessions", DataTable)
         sessions.add_columns(*(t(f"stats.col.{c}") for c in ("date", "asked", "coverage", "overtime", "confidence")))
-        self.query_one("#questions", DataTable).add_columns(
-            *(t(f"stats.col.{c}") for c in ("question", "times", "students", "median_time", "overtime", "median_coverage", "missed"))
-        )
+        self.query_one("#questions", DataTable).add_columns(*question_headers())
         self.query_one("#students", DataTable).add_columns(
             *(t(f"stats.col.{c}") for c in ("student", "answers", "drawn", "coverage", "overtime", "calibration"))
         )
@@ -186,10 +202,8 @@ class StatsScreen(Translated, Screen[None]):
     async def _project_loaded(self, loaded: _Loaded) -> None:
         if not self.is_attached:
             return
-        self.questions, self.view, self.problem = loaded.questions, loaded.view, loaded.problem
-        problem = self.query_one("#stats-problem", Static)
-        problem.update(self.problem)
-        problem.display = bool(self.problem)
+        self._take(loaded)
+        self.names = [row.student for row in loaded.view.students]
         students = self._students()
         if self.student not in students:
             configured = self.app.services.config.student
@@ -201,6 +215,19 @@ class StatsScreen(Translated, Screen[None]):
             if self.student:
                 select.value = self.student
         self.load_student(self.student)
+        await self._show_questions()
+
+    def _take(self, loaded: _Loaded) -> None:
+        self.questions, self.view, self.problem = loaded.questions, loaded.view, loaded.problem
+        problem = self.query_one("#stats-problem", Static)
+        problem.update(self.problem)
+        problem.display = bool(self.problem)
+
+    async def _questions_loaded(self, loaded: _Loaded) -> None:
+        if not self.is_attached:
+            return
+        self._take(loaded)
+        self.query_one("#questions").loading = False
         await self._show_questions()
 
     async def _student_loaded(self, student: str | None, page: StudentStats | None) -> None:
@@ -215,6 +242,8 @@ class StatsScreen(Translated, Screen[None]):
             self.student = event.value
             self.query_one("#stats-tabs").loading = True
             self.load_student(self.student)
+            if self.questions_of is not None:
+                self._reload_questions(self.student)
 
     # -- the student's page ---------------------------------------------------------------------
 
@@ -300,9 +329,17 @@ class StatsScreen(Translated, Screen[None]):
             lines.append(t("stats.project_bank", drawn=coverage.drawn, total=coverage.total, percent=percent(coverage.share)))
         if view.question_count > len(view.questions):
             lines.append(t("plan.more", count=view.question_count - len(view.questions)))
+        whose = self.questions_of
+        if view.question_count or whose:
+            lines.append(
+                (t("stats.questions_of", student=whose) if whose else t("stats.questions_of_all"))
+                + " · " + t("stats.sorted_by", order=t(f"stats.order.{self.order}"))
+            )  # fmt: skip
         bank_line.update("\n".join(lines))
         known = {q.id for q in self.questions} if self.questions else None
-        if await fill_table(questions, ((question_row(item, known), item.question_id) for item in view.questions)):
+        texts = {q.id: q.text for q in self.questions}
+        rows = ((question_row(item, known, texts), item.question_id) for item in view.questions)
+        if await fill_table(questions, rows):
             await fill_table(self.query_one("#students", DataTable), (self._student_row(r) for r in view.students))
 
     @staticmethod
@@ -316,6 +353,25 @@ class StatsScreen(Translated, Screen[None]):
             percent_label(row.overtime_rate),
             t(f"stats.verdict.{row.calibration.verdict}"),
         ], row.student
+
+    def _reload_questions(self, whose: str | None) -> None:
+        self.questions_of = whose
+        self.query_one("#questions").loading = True
+        self.load_questions()
+
+    def action_sort(self) -> None:
+        """The next order of the questions (hardest first, most asked, longest time, ...)."""
+        self.order = QUESTION_SORTS[(QUESTION_SORTS.index(self.order) + 1) % len(QUESTION_SORTS)]
+        self.notify(t("stats.sorted_by", order=t(f"stats.order.{self.order}")), markup=False)
+        self._reload_questions(self.questions_of)
+
+    def action_filter(self) -> None:
+        """The answers of the student picked above only, or again every student's."""
+        whose = self.student if self.questions_of is None else None
+        if whose is None and self.questions_of is None:
+            return  # no student to show alone
+        self._reload_questions(whose)
+        self.query_one("#stats-tabs", TabbedContent).active = "tab-questions"
 
     def action_plan(self) -> None:
         from soutenance.ui.screens.plan import PlanScreen
