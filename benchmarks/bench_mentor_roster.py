@@ -21,14 +21,14 @@ What a user waits for, each figure the median of ``--repeat`` runs:
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from history import (
+    NOW,
     PATH_ID,
     PROJECT_ID,
     bank_yaml,
@@ -76,25 +76,16 @@ def build(folder: Path, imported: int) -> tuple[object, list]:
 
 
 def big_session(bank: list, student: str, seed: int) -> Session:
-    """A 200-answer session of ``student``, new each time (its own ids)."""
+    """A 200-answer session of ``student`` held after their history, new each time (its own ids)."""
     model = make_sessions(bank, 200, 1, seed=seed)  # 20 sessions of 10 answers
-    first = model[0]
+    started = NOW + timedelta(hours=seed)
     answers = [
-        Answer(**{**a.model_dump(exclude={"id"}), "position": i})
+        Answer(**{**a.model_dump(exclude={"id"}), "position": i,
+                  "answered_at": started + timedelta(seconds=40 * i)})
         for i, a in enumerate(a for s in model for a in s.answers)
-    ]
-    return Session(**{**first.model_dump(exclude={"id", "answers"}), "student": student,
-                      "answers": answers})  # fmt: skip
-
-
-def whole(command: list[str], home: Path) -> float:
-    env = {**os.environ, "SOUTENANCE_HOME": str(home)}
-    start = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(command[1:3])} failed: {done.stderr.strip()}")
-    return elapsed
+    ]  # fmt: skip
+    return Session(**{**model[0].model_dump(exclude={"id", "answers"}), "student": student,
+                      "started_at": started, "ended_at": None, "answers": answers})  # fmt: skip
 
 
 def main() -> int:

@@ -116,29 +116,35 @@ def refresh_memory(
     by_student: dict[str, dict[str, set[str]]] = {}
     for (student, question_id), answers in changes.items():
         by_student.setdefault(student, {})[question_id] = answers
-    grouped = None
-    if len(changes) > BULK:  # one read of the project's facts rather than one per question
-        grouped = defaultdict(list)
-        for fact in facts_of(conn, path_id, project_id):
-            if (fact.record.student, fact.record.question_id) in changes:
-                grouped[fact.record.student, fact.record.question_id].append(fact.record)
     for student, questions in by_student.items():
         key = (student, path_id, project_id)
+        stored = read_states(conn, *key, questions)
         states: dict[str, QuestionMemory | None] = {}
-        if grouped is not None:
-            existing = _existing(conn, key, questions)
-            for question_id in questions:
-                group = sorted(grouped.get((student, question_id), ()), key=answer_order)
-                states[question_id] = question_memory(group) if group else None
-        else:
-            stored = read_states(conn, *key, questions)
-            existing = set(stored)
-            for question_id, answers in questions.items():
-                previous = None if (student, question_id) in full else stored.get(question_id)
+        replay: list[str] = []
+        for question_id, answers in questions.items():
+            previous = None if (student, question_id) in full else stored.get(question_id)
+            if previous is not None and len(answers) == 1 and "" not in answers:
+                # a new or changed last answer (a session's usual save): one review, two reads
                 states[question_id] = _next_state(
                     conn, (path_id, project_id, student, question_id), answers, previous
                 )
-        _write_states(conn, key, states, existing)
+            else:
+                replay.append(question_id)
+        if len(replay) > BULK:  # one read of the student's facts rather than one per question
+            grouped: dict[str, list[AnswerRecord]] = defaultdict(list)
+            wanted = set(replay)
+            for fact in facts_of(conn, path_id, project_id, student=student):
+                if fact.record.question_id in wanted:
+                    grouped[fact.record.question_id].append(fact.record)
+            for question_id in replay:
+                group = sorted(grouped.get(question_id, ()), key=answer_order)
+                states[question_id] = question_memory(group) if group else None
+        else:
+            for question_id in replay:
+                states[question_id] = _next_state(
+                    conn, (path_id, project_id, student, question_id), questions[question_id], None
+                )
+        _write_states(conn, key, states, set(stored))
 
 
 def _write_states(conn: sqlite3.Connection, key: tuple[str, str, str], states: dict[str, QuestionMemory | None],
@@ -150,19 +156,6 @@ def _write_states(conn: sqlite3.Connection, key: tuple[str, str, str], states: d
     added = [qid for qid, state in states.items() if state is not None and qid not in existing]
     student, path_id, project_id = key
     update_ids(conn, path_id, project_id, student, added=added, removed=gone)
-
-
-def _existing(
-    conn: sqlite3.Connection, key: tuple[str, str, str], question_ids: Iterable[str]
-) -> set[str]:
-    ids = list(question_ids)
-    found: set[str] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        query = f"""SELECT question_id FROM question_memory WHERE {_KEY}
-            AND question_id IN ({", ".join("?" for _ in chunk)})"""
-        found.update(row[0] for row in _plain(conn, query, (*key, *chunk)))
-    return found
 
 
 def _next_state(
