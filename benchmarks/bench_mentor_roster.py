@@ -21,6 +21,8 @@ What a user waits for, each figure the median of ``--repeat`` runs:
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -86,6 +88,17 @@ def big_session(bank: list, student: str, seed: int) -> Session:
     ]  # fmt: skip
     return Session(**{**model[0].model_dump(exclude={"id", "answers"}), "student": student,
                       "started_at": started, "ended_at": None, "answers": answers})  # fmt: skip
+
+
+def whole(command: list[str], home: Path) -> float:
+    """Seconds of one command as a process, in the home ``home``."""
+    env = {**os.environ, "SOUTENANCE_HOME": str(home)}
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command[1:3])} failed: {done.stderr.strip()}")
+    return elapsed
 
 
 def main() -> int:
