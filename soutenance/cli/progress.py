@@ -2,7 +2,9 @@
 
 stats: with --student and --project, that student's page on the project; with --student alone,
 one page per project rehearsed; with --project alone, every question across students (the
-mentor's view); with neither, the students and their sessions. Text, Markdown or JSON.
+mentor's view: each question's text, times asked, median time, overtime rate, mean marks per
+scale and most-missed key points, in the order of --sort; with --student too, the same table of
+that student's answers after their page); with neither, the students and their sessions. Text, Markdown or JSON.
 """
 
 from __future__ import annotations
@@ -29,30 +31,29 @@ from soutenance.cli.common import (
 from soutenance.clock import SystemClock
 from soutenance.config import Config
 from soutenance.i18n import format_date, t
+from soutenance.session.figures import QUESTION_SORTS
 from soutenance.session.reasons import (
     calibration_text,
     decimal,
     percent,
     percent_label,
     plan_lines,
+    question_headers,
     question_rows,
 )
-from soutenance.session.scheduling import AnswerRecord, CoveragePlan, plan
+from soutenance.session.scheduling import CoveragePlan, plan
 from soutenance.session.stats import (
     VOICE_TRENDS,
     Progress,
+    ProjectView,
     StudentStats,
     VoiceProgress,
-    bank_coverage,
-    hardest,
-    question_stats,
+    project_view,
     student_stats,
-    students_stats,
     voice_progress,
 )
 from soutenance.session.summary import notes_preview
 from soutenance.store.records import (
-    project_records,
     student_projects,
     student_records,
     student_voice_records,
@@ -288,11 +289,36 @@ def _student_json(page: StudentStats, project: Project) -> dict:
     }
 
 
-def _project_report(project: Project, records: list[AnswerRecord], fmt: str) -> tuple[list[str], dict]:
+def _questions_data(project: Project, view: ProjectView) -> list[dict]:
     known = {q.id for q in project.questions} if project.in_banks else None
-    ranked = hardest(question_stats(records).values(), known)
-    pages = students_stats(records, project.questions, project_id=project.project_id)
-    coverage = bank_coverage(project.questions, records, project.project_id)
+    texts = {q.id: q.text for q in project.questions}
+    return [
+        {
+            "id": s.question_id,
+            "text": texts.get(s.question_id),
+            "in_bank": known is None or s.question_id in known,
+            "times_asked": s.times_asked,
+            "answered": s.answered,
+            "skipped": s.skipped,
+            "students": s.students,
+            "median_time": _round(s.median_time, 1),
+            "overtime_rate": _round(s.overtime_rate),
+            "median_coverage": _round(s.median_coverage),
+            "mean_marks": {scale: _round(mean) for scale, mean in s.figures.mean_marks.items()},
+            "most_missed": [{"text": m.text, "missed": m.missed, "asked": m.asked} for m in s.most_missed],
+        }
+        for s in view.questions
+    ]
+
+
+def _questions_table(project: Project, view: ProjectView, fmt: str) -> list[str]:
+    known = {q.id for q in project.questions} if project.in_banks else None
+    texts = {q.id: q.text for q in project.questions}
+    return _table(question_headers(), question_rows(view.questions, known, texts), fmt)
+
+
+def _project_report(project: Project, view: ProjectView, fmt: str) -> tuple[list[str], dict]:
+    pages, coverage = view.students, view.coverage
     data = {
         "project": project.ref,
         "in_banks": project.in_banks,
@@ -302,21 +328,7 @@ def _project_report(project: Project, records: list[AnswerRecord], fmt: str) -> 
             "never_drawn": [q.id for q in coverage.never_drawn],
             "no_longer_in_bank": list(coverage.no_longer_in_bank),
         },
-        "questions": [
-            {
-                "id": s.question_id,
-                "in_bank": known is None or s.question_id in known,
-                "times_asked": s.times_asked,
-                "answered": s.answered,
-                "skipped": s.skipped,
-                "students": s.students,
-                "median_time": _round(s.median_time, 1),
-                "overtime_rate": _round(s.overtime_rate),
-                "median_coverage": _round(s.median_coverage),
-                "most_missed": [{"text": m.text, "missed": m.missed, "asked": m.asked} for m in s.most_missed],
-            }
-            for s in ranked
-        ],
+        "questions": _questions_data(project, view),
         "students": [
             {
                 "student": p.student,
@@ -330,12 +342,11 @@ def _project_report(project: Project, records: list[AnswerRecord], fmt: str) -> 
         ],
     }
     lines = _heading(t("stats.heading_project", project=project.title), fmt)
-    if not records:
+    if not view.question_count:
         return [*lines, t("stats.questions_none")], data
     if project.questions:
         lines += [t("stats.project_bank", drawn=coverage.drawn, total=coverage.total, percent=percent(coverage.share)), ""]
-    headers = [t(f"stats.col.{c}") for c in ("question", "times", "students", "median_time", "overtime", "median_coverage", "missed")]
-    lines += _table(headers, question_rows(ranked, known), fmt) + [""]
+    lines += _questions_table(project, view, fmt) + [""]
     lines += _heading(t("stats.students_title"), fmt, 2)
     headers = [t(f"stats.col.{c}") for c in ("student", "answers", "drawn", "coverage", "overtime", "calibration")]
     rows = [
@@ -350,6 +361,20 @@ def _project_report(project: Project, records: list[AnswerRecord], fmt: str) -> 
         for p in pages
     ]
     return lines + _table(headers, rows, fmt), data
+
+
+def _project_view(
+    store: Any, project: Project, order: str = QUESTION_SORTS[0], student: str | None = None
+) -> ProjectView:
+    """Every question and student of the project (of one student's answers when ``student`` is
+    given), from the store's summaries."""
+    from soutenance.store.derived import project_summary
+
+    questions = project.questions if project.in_banks else None
+    if project.path_id is None:  # a project id alone, unknown to the banks: nothing stored is found
+        return project_view([], questions, project.project_id)
+    return project_summary(store, project.path_id, project.project_id, questions, limit=None,
+                           order=order, student=student)  # fmt: skip
 
 
 def _overview(store: Any, fmt: str) -> tuple[list[str], list[dict]]:
@@ -390,10 +415,12 @@ def _defense_of(student: Any) -> str | None:
 @click.command("stats")
 @click.option("--student", help="One student's page (all their projects, or --project's).")
 @click.option("--project", help="PATH_ID/PROJECT_ID or a project id: that project's questions across students.")
+@click.option("--sort", "order", type=click.Choice(QUESTION_SORTS), default=QUESTION_SORTS[0], show_default=True,
+              help="Order of a project's questions.")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the report.")
 @banks_option
-def stats_command(student: str | None, project: str | None, fmt: str, lang: str | None, banks: tuple[Path, ...]) -> None:
+def stats_command(student: str | None, project: str | None, order: str, fmt: str, lang: str | None, banks: tuple[Path, ...]) -> None:
     """Progress: a student's sessions, trends and calibration, or each question across students."""
     _setup_language(lang)
     catalog = load_catalog(banks)
@@ -403,10 +430,10 @@ def stats_command(student: str | None, project: str | None, fmt: str, lang: str 
             lines, data = _overview(store, fmt)
         elif student is None:
             chosen = _find_project(catalog, project or "")
-            records = project_records(store, chosen.path_id, chosen.project_id)
-            lines, data = _project_report(chosen, records, fmt)
+            view = _project_view(store, chosen, order)
+            lines, data = _project_report(chosen, view, fmt)
         else:
-            lines, data = _student_report(store, catalog, student, project, fmt)
+            lines, data = _student_report(store, catalog, student, project, fmt, order)
     finally:
         store.close()
     if fmt == "json":
@@ -415,7 +442,9 @@ def stats_command(student: str | None, project: str | None, fmt: str, lang: str 
         _emit(lines)
 
 
-def _student_report(store: Any, catalog: Catalog, student: str, project: str | None, fmt: str) -> tuple[list[str], Any]:
+def _student_report(
+    store: Any, catalog: Catalog, student: str, project: str | None, fmt: str, order: str
+) -> tuple[list[str], Any]:
     if project is not None:
         chosen = [_find_project(catalog, project)]
     else:
@@ -432,6 +461,12 @@ def _student_report(store: Any, catalog: Catalog, student: str, project: str | N
         voice = voice_progress(voiced)
         lines += _student_page(page, item, fmt) + _voice_lines(voice, fmt)
         pages.append(_student_json(page, item) | {"voice": _voice_json(voice)})
+        if project is not None:  # the project's questions, this student's answers only
+            view = _project_view(store, item, order, student=page.student)
+            if view.questions:
+                lines += _heading(t("stats.questions_of_heading", student=page.student), fmt, 3)
+                lines += _questions_table(item, view, fmt) + [""]
+            pages[-1]["questions"] = _questions_data(item, view)
     return lines, pages[0] if project is not None else pages
 
 
@@ -486,19 +521,21 @@ def plan_command(
     chosen = _load_project(catalog, entry)
     store = open_store_or_exit()
     try:
-        history = student_records(store, student, path_id=chosen.path_id, project_id=chosen.project_id)
+        from soutenance.store.derived import student_memory
+
+        history = student_memory(store, student, chosen.path_id or "", chosen.project_id)
         known = store.roster.get_student(student)
+        defense = defense_date.date() if defense_date else (known.defense_date if known else None)
+        today = SystemClock().now()
+        result = plan(chosen.questions, history, today, defense, per_session or config.default_count)
     finally:
         store.close()
-    defense = defense_date.date() if defense_date else (known.defense_date if known else None)
-    today = SystemClock().now()
-    result = plan(chosen.questions, history, today, defense, per_session or config.default_count)
     if fmt == "json":
         click.echo(json.dumps(_plan_json(result, defense, student, chosen), ensure_ascii=False, indent=2))
         return
     lines = _heading(f"{t('plan.title')} — {chosen.title}", fmt)
     lines.append(t("plan.student", student=student))
-    if not history:
+    if not result.seen and not result.unknown_ids:
         lines.append(t("stats.no_history", student=student))
     lines += ["", *(f"- {line}" if fmt == "md" else line for line in plan_lines(result, defense, today)), ""]
     texts = {q.id: q.text for q in chosen.questions}

@@ -72,6 +72,9 @@ def import_session(
         changed = merged != local
         if changed:
             write_session_tree(conn, merged)
+            from soutenance.store.derived import refresh_answers  # loads fsrs: only when needed
+
+            refresh_answers(conn, merged)
         return ImportResult(merged.id, merged.student, local is None, changed, student_created, report)
 
     return store.db.write(work)

@@ -51,7 +51,7 @@ class AnswerRecord:
     """One recorded answer, as the store hands it over; ``answered_at`` is kept in UTC.
 
     ``key_points`` (texts) and ``covered`` (their indices) are optional; statistics use them to
-    name the most-missed key points.
+    name the most-missed key points. A question's answers are replayed in ``answer_order``.
     """
 
     question_id: str
@@ -66,6 +66,8 @@ class AnswerRecord:
     project_id: str = ""
     key_points: tuple[str, ...] = ()
     covered: tuple[int, ...] = ()
+    answer_id: str = ""
+    """The stored answer's id: breaks ties between answers given at the same instant."""
 
     def __post_init__(self) -> None:
         # Built by the thousand from the store: only touch what needs normalising.
@@ -91,6 +93,7 @@ class AnswerRecord:
             project_id=session.project_id,
             key_points=tuple(answer.key_points),
             covered=tuple(sorted(set(answer.covered))),
+            answer_id=answer.id,
         )
 
     @property
@@ -112,6 +115,11 @@ class AnswerRecord:
         if self.coverage is None or total_hint <= 0:
             return None
         return round(self.coverage * total_hint), total_hint
+
+
+def answer_order(record: AnswerRecord) -> tuple[datetime, str]:
+    """The order answers are replayed in: by time, then by id (the last one is the latest)."""
+    return record.answered_at, record.answer_id
 
 
 @dataclass(frozen=True)

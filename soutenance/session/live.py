@@ -5,7 +5,6 @@ run's (soutenance.session.run), shared with rehearsals."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +14,6 @@ from soutenance.session.draw import draw_questions
 from soutenance.session.model import FollowUpAnswer, RunSettings, Session, SessionKind
 from soutenance.session.plan import snapshot
 from soutenance.session.run import SessionRun
-from soutenance.session.scheduling import AnswerRecord, asked_and_weak
 from soutenance.session.timer import Level, Thresholds, TimerState
 
 
@@ -37,13 +35,6 @@ class QuestionHistory:
     asked: frozenset[str] = frozenset()
     weak: frozenset[str] = frozenset()
     this_session: frozenset[str] = frozenset()
-
-
-def question_history(records: Iterable[AnswerRecord], questions: Sequence[Question]) -> QuestionHistory:
-    """Questions asked to the student before (from their answer records), and those weak at their
-    last answer."""
-    asked, weak = asked_and_weak(list(records), {q.id for q in questions})
-    return QuestionHistory(asked, weak)
 
 
 PREFERENCE = (("never_seen", "never"), ("weak_last", "weak"), ("asked_before", "any"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence, Set
 from operator import attrgetter
 
 from soutenance.banks.model import Question
@@ -20,13 +20,21 @@ class QuestionPool:
     also accept a plain sequence of questions and index it on the spot.
     """
 
-    __slots__ = ("questions", "index")
+    __slots__ = ("questions", "index", "_positions")
 
     def __init__(self, questions: Iterable[Question]) -> None:
         self.questions: list[Question] = unique_questions(list(questions))
         self.index: dict[str, Question] = dict(
             zip(map(_id, self.questions), self.questions, strict=True)
         )
+        self._positions: dict[str, int] | None = None
+
+    @property
+    def positions(self) -> dict[str, int]:
+        """Each id's position in ``questions`` (built on first use)."""
+        if self._positions is None:
+            self._positions = {qid: i for i, qid in enumerate(self.index)}
+        return self._positions
 
     @classmethod
     def of(cls, questions: Sequence[Question] | QuestionPool) -> QuestionPool:
@@ -46,23 +54,35 @@ class QuestionPool:
 
 
 def sample_excluding(
-    rng: random.Random, pool: Sequence[Question], k: int, blocked: Collection[str], free: int
+    rng: random.Random,
+    pool: Sequence[Question] | QuestionPool,
+    k: int,
+    blocked: Collection[str],
+    free: int,
 ) -> list[Question]:
     """``k`` questions of ``pool`` whose id is not in ``blocked`` (``free`` of them are not)."""
     k = min(k, free)
     if k <= 0:
         return []
+    questions = pool.questions if isinstance(pool, QuestionPool) else pool
     if not blocked:
-        return rng.sample(pool, k)  # O(k) on a large pool; the same draw as draw_questions
-    if free * 4 < len(pool):
-        return rng.sample([q for q in pool if q.id not in blocked], k)
+        return rng.sample(questions, k)  # O(k) on a large pool; the same draw as draw_questions
+    if free * 4 < len(questions):
+        if isinstance(pool, QuestionPool) and isinstance(blocked, Set):
+            # Mostly blocked: the free ids by set difference, put back in the pool's order.
+            where = pool.positions
+            free_ids = pool.index.keys() - blocked
+            listed = [questions[i] for i in sorted(where[qid] for qid in free_ids)]
+        else:
+            listed = [q for q in questions if q.id not in blocked]
+        return rng.sample(listed, k)
     # Mostly free: draw positions and skip the blocked ones rather than listing the bank.
     picked: list[Question] = []
     tried: set[int] = set()
     while len(picked) < k:
-        position = rng.randrange(len(pool))
+        position = rng.randrange(len(questions))
         if position not in tried:
             tried.add(position)
-            if pool[position].id not in blocked:
-                picked.append(pool[position])
+            if questions[position].id not in blocked:
+                picked.append(questions[position])
     return picked

@@ -8,11 +8,12 @@ its reader's language, whatever the interface's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from soutenance.i18n import current_language, translate
 from soutenance.i18n import formats as loc
+from soutenance.session.model import MARK_SCALES
 from soutenance.session.model import Reason as ReasonModel
 from soutenance.session.scheduling import CONFIDENCE_SCALE, CoveragePlan, Reason
 from soutenance.session.stats import Calibration, QuestionStats
@@ -133,12 +134,28 @@ def plan_lines(result: CoveragePlan, defense: date | datetime | None, today: dat
     return lines
 
 
-def question_row(item: QuestionStats, known: set[str] | None) -> list[str]:
-    """One question across students, as the table cells shown by `stats` and the stats screen."""
+QUESTION_COLUMNS = ("question", "times", "students", "median_time", "overtime", "median_coverage",
+                    *(f"mark_{scale}" for scale in MARK_SCALES), "missed")  # fmt: skip
+"""The columns of a question across students, in `stats` and on the stats screen."""
+
+
+def question_headers() -> list[str]:
+    return [t(f"stats.col.{column}") for column in QUESTION_COLUMNS]
+
+
+def question_row(
+    item: QuestionStats, known: set[str] | None, texts: Mapping[str, str] | None = None
+) -> list[str]:
+    """One question across students, as the table cells shown by `stats` and the stats screen:
+    the question's whole text (its id when the bank no longer has it), the mean mark per scale
+    and every most-missed key point whole."""
     name = item.question_id
-    if known is not None and name not in known:
+    if texts is not None and name in texts:
+        name = " ".join(texts[name].split())
+    if known is not None and item.question_id not in known:
         name += f" ({t('stats.gone_mark')})"
     missed = "; ".join(f"{m.text} ({m.missed}/{m.asked})" for m in item.most_missed)
+    marks = item.figures.mean_marks
     return [
         name,
         str(item.times_asked),
@@ -146,9 +163,12 @@ def question_row(item: QuestionStats, known: set[str] | None) -> list[str]:
         loc.duration(item.median_time) if item.median_time is not None else "—",
         percent_label(item.overtime_rate),
         percent_label(item.median_coverage),
+        *(decimal(marks.get(scale)) for scale in MARK_SCALES),
         missed or "—",
     ]
 
 
-def question_rows(stats: Iterable[QuestionStats], known: set[str] | None) -> list[list[str]]:
-    return [question_row(item, known) for item in stats]
+def question_rows(
+    stats: Iterable[QuestionStats], known: set[str] | None, texts: Mapping[str, str] | None = None
+) -> list[list[str]]:
+    return [question_row(item, known, texts) for item in stats]

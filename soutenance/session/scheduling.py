@@ -1,7 +1,8 @@
 """Which questions a student should rehearse next, from their recorded answers and the defense date.
 
 Each answer is rated (``answer_quality``) and replayed through FSRS (``memory``) to estimate how
-well each question will be recalled at the defense. Unseen questions come first, weak ones keep
+well each question will be recalled at the defense. The draw reads those states from a
+``MemorySource``: replayed from a list of answers, or kept current by the store. Unseen questions come first, weak ones keep
 coming back, and with a defense date enough new questions are drawn each session to see the
 whole bank in time. The names of those modules are re-exported here.
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -43,13 +44,18 @@ from soutenance.session.answer_quality import (
 from soutenance.session.draw import QuestionFilter
 from soutenance.session.memory import (
     CardCache,
-    StudentMemory,
+    MemorySource,
+    QuestionMemory,
+    ReplayedMemory,
     card_cache,
     clear_card_caches,
+    from_micros,
     make_scheduler,
+    micros,
+    recall_card,
     replay,
 )
-from soutenance.session.question_pool import QuestionPool
+from soutenance.session.question_pool import QuestionPool, sample_excluding
 
 __all__ = [
     "CONFIDENCE_SCALE",
@@ -59,8 +65,10 @@ __all__ = [
     "CoveragePlan",
     "Criteria",
     "Focus",
+    "MemorySource",
     "QuestionPool",
     "Reason",
+    "ReplayedMemory",
     "answer_quality",
     "as_utc",
     "asked_and_weak",
@@ -78,6 +86,7 @@ __all__ = [
 ]
 
 Focus = Literal["mix", "weak", "new", "due", "all"]
+NEVER_SEEN = Reason("never_seen", {})
 
 
 def _new_quota(count: int, unseen: int, weak: int, days_left: int | None) -> int:
@@ -97,9 +106,115 @@ def _filtered_pool(
     return QuestionPool(question_filter.select(questions))
 
 
+def as_memory(
+    history: Iterable[AnswerRecord] | MemorySource, criteria: Criteria = DEFAULT_CRITERIA
+) -> MemorySource:
+    """``history`` as states: a list of answers is replayed, a ``MemorySource`` kept as it is."""
+    if not isinstance(history, MemorySource):
+        return ReplayedMemory(history, criteria)
+    if history.criteria != criteria:
+        raise ValueError("the states were computed with other criteria: replay the answers")
+    return history
+
+
+class _Draw:
+    """One draw's view of a pool and a student's states; the target is the defense date when
+    it is ahead, else now."""
+
+    def __init__(self, pool: QuestionPool, memory: MemorySource, now: datetime | date,
+                 defense_date: datetime | date | None, taken: Iterable[str]) -> None:  # fmt: skip
+        self.pool = pool
+        self.memory = memory
+        self.criteria = memory.criteria
+        self.scheduler = card_cache(self.criteria).scheduler
+        self.now = as_utc(now)
+        self.defense = as_utc(defense_date) if defense_date is not None else None
+        self.target = self.defense if self.defense and self.defense > self.now else self.now
+        self.target_us = micros(self.target)
+        self.taken = {qid for qid in taken if qid in pool.index}
+        self._seen: set[str] | None = None
+
+    @property
+    def seen(self) -> set[str]:
+        """Answered questions of the pool (read once: the only full read of the states)."""
+        if self._seen is None:
+            seen = self.memory.seen_ids()
+            self._seen = self.pool.index.keys() & (seen if isinstance(seen, Set) else set(seen))
+        return self._seen
+
+    @property
+    def unseen_count(self) -> int:
+        return len(self.pool) - len(self.seen) - len(self.taken - self.seen)
+
+    def usable(self, question_id: str) -> bool:
+        return question_id in self.pool.index and question_id not in self.taken
+
+    def first(self, ids: Iterator[str], limit: int) -> list[str]:
+        """The first ``limit`` usable ids."""
+        found: list[str] = []
+        if limit > 0:
+            for qid in ids:
+                if self.usable(qid):
+                    found.append(qid)
+                    if len(found) == limit:
+                        break
+        return found
+
+    def recall(self, stability: float, review_us: int) -> float:
+        last = from_micros(review_us)
+        return float(
+            self.scheduler.get_card_retrievability(recall_card(stability, last), self.target)
+        )
+
+    def least_recalled(self, limit: int, *, weak: bool | None, due_only: bool) -> list[str]:
+        """Up to ``limit`` usable ids, least recalled first (only those due when ``due_only``)."""
+        found: list[str] = []
+        if limit <= 0:
+            return found
+        for qid, stability, review_us in self.memory.least_recalled(self.target_us, weak=weak):
+            if not self.usable(qid):
+                continue
+            if due_only and self.recall(stability, review_us) >= self.criteria.desired_retention:
+                break  # recall only grows from here on
+            found.append(qid)
+            if len(found) == limit:
+                break
+        return found
+
+    def sample_unseen(self, rng: random.Random, k: int) -> list[Question]:
+        blocked = self.seen | self.taken if self.taken else self.seen
+        return sample_excluding(rng, self.pool, k, blocked, self.unseen_count)
+
+    def reasons(self, ids: Sequence[str]) -> list[tuple[Question, Reason]]:
+        states = self.memory.get(ids)
+        return [(self.pool.index[qid], self.reason(qid, states.get(qid))) for qid in ids]
+
+    def reason(self, question_id: str, state: QuestionMemory | None) -> Reason:
+        if state is None:
+            return NEVER_SEEN
+        if state.weak:
+            total = len(self.pool.index[question_id].key_points)
+            code, params = weak_points(state.last, self.criteria, total)[0]
+            return Reason(code + "_last" if code in ("skipped", "overtime") else code, params)
+        value = float(self.scheduler.get_card_retrievability(state.card, self.target))
+        code = "due" if value < self.criteria.desired_retention else "review"
+        return Reason(code, {"retrievability": round(value, 2)})
+
+    @property
+    def defense_passed(self) -> bool:
+        return self.defense is not None and self.defense.date() < self.now.date()
+
+    @property
+    def days_left(self) -> int | None:
+        """Whole days before the defense; None without a date, 0 on the day or once past."""
+        if self.defense is None:
+            return None
+        return max(0, (self.defense.date() - self.now.date()).days)
+
+
 def plan_draw(
     questions: Sequence[Question] | QuestionPool,
-    history: Iterable[AnswerRecord],
+    history: Iterable[AnswerRecord] | MemorySource,
     *,
     now: datetime | date,
     defense_date: datetime | date | None = None,
@@ -112,54 +227,41 @@ def plan_draw(
 ) -> list[tuple[Question, Reason]]:
     """Up to ``count`` distinct questions with the reason each was chosen.
 
-    ``focus``: "mix" (unseen first, a third of the session kept for weak ones, then questions
-    due by the defense, then the rest), "new" (unseen only), "weak" (last answer weak), "due"
-    (predicted recall below the desired retention, lowest first), "all" (random, any). ``history``
-    is the student's records; records about questions no longer in the bank are ignored.
-    ``exclude_ids`` are the questions already asked in the session. Pass a ``QuestionPool``
-    built once per bank to keep large banks fast.
+    ``focus``: "mix" (unseen first, a third of the session kept for weak ones, then the least
+    recalled by the defense), "new" (unseen only), "weak" (last answer weak: the weakest first,
+    then the oldest), "due" (predicted recall below the desired retention, lowest first), "all"
+    (random, any). ``history`` is the student's answers, or their states as the store keeps
+    them; answers about questions no longer in the bank are ignored. ``exclude_ids`` are the
+    questions already asked in the session. Pass a ``QuestionPool`` built once per bank to keep
+    large banks fast. Ties are broken by question id, so that both sources draw alike.
     """
     pool = _filtered_pool(questions, question_filter)
     rng = random.Random(seed)
-    memory = StudentMemory(
-        pool, history, now=now, defense_date=defense_date, criteria=criteria, taken=exclude_ids
-    )
-    count = min(max(0, count), len(memory.pool) - len(memory.taken))
+    draw = _Draw(pool, as_memory(history, criteria), now, defense_date, exclude_ids)
+    count = min(max(0, count), len(pool) - len(draw.taken))
     if focus == "all":
-        return [(q, memory.reason(q.id)) for q in memory.sample_any(rng, count)]
+        free = len(pool) - len(draw.taken)
+        return draw.reasons(
+            [q.id for q in sample_excluding(rng, pool, count, draw.taken, free)]
+        )
     if focus == "new":
-        return [(q, Reason("never_seen", {})) for q in memory.sample_unseen(rng, count)]
+        return [(q, NEVER_SEEN) for q in draw.sample_unseen(rng, count)]
+    if focus == "due":
+        return draw.reasons(draw.least_recalled(count, weak=None, due_only=True))
 
-    seen = memory.seen_questions
-    # Weakest last answer first; among equals, the one rehearsed longest ago.
-    weak: list[tuple[float, datetime, float, Question]] = []
-    strong: list[Question] = []
-    for question in seen:
-        found = memory.weakness(question.id)
-        if found:
-            weak.append((*found, rng.random(), question))
-        else:
-            strong.append(question)
-    weak.sort(key=lambda item: item[:3])
-    weak_picks = [(q, memory.weak_reason(q.id)) for *_, q in weak[:count]]
-
+    weak_picks = draw.reasons(draw.first(draw.memory.weakest(), count))
     if focus == "weak" or not count:
         return weak_picks[:count]
-    if focus == "due":
-        recall = {q.id: memory.retrievability(q.id) for q in seen}
-        due = [q for q in seen if recall[q.id] < criteria.desired_retention]
-        due.sort(key=lambda q: (recall[q.id], q.id))
-        return [(q, memory.reason(q.id)) for q in due[:count]]
 
-    # "mix": unseen (within the quota), weak, more unseen, then seen-and-strong by recall.
-    days_left = None if memory.defense_passed else memory.days_left
-    quota = _new_quota(count, memory.unseen_count, len(weak), days_left)
-    new_picks = [(q, Reason("never_seen", {})) for q in memory.sample_unseen(rng, count)]
+    # "mix": unseen (within the quota), weak, more unseen, then the least recalled.
+    days_left = None if draw.defense_passed else draw.days_left
+    unseen = draw.unseen_count if days_left is not None else 0
+    quota = _new_quota(count, unseen, len(weak_picks), days_left)
+    new_picks = [(q, NEVER_SEEN) for q in draw.sample_unseen(rng, count)]
     picks = new_picks[:quota] + weak_picks[: count - min(quota, len(new_picks))]
     picks += new_picks[quota:]
     if len(picks) < count:
-        ranked = sorted(strong, key=lambda q: (memory.retrievability(q.id), rng.random()))
-        picks += [(q, memory.reason(q.id)) for q in ranked[: count - len(picks)]]
+        picks += draw.reasons(draw.least_recalled(count - len(picks), weak=False, due_only=False))
     return picks[:count]
 
 
@@ -197,7 +299,7 @@ class CoveragePlan:
 
 def plan(
     questions: Sequence[Question] | QuestionPool,
-    history: Iterable[AnswerRecord],
+    history: Iterable[AnswerRecord] | MemorySource,
     now: datetime | date,
     defense_date: datetime | date | None = None,
     per_session: int = 10,
@@ -205,26 +307,25 @@ def plan(
 ) -> CoveragePlan:
     """Sessions needed to cover the project, and what is left to see or to strengthen."""
     pool = QuestionPool.of(questions)
-    memory = StudentMemory(pool, history, now=now, defense_date=defense_date, criteria=criteria)
-    unseen = tuple(q.id for q in memory.unseen)
-    seen = [q.id for q in memory.pool if q.id in memory.by_question]
-    weak = tuple(qid for qid in seen if memory.weakness(qid))
-    weak_set = set(weak)
-    due = tuple(
-        qid
-        for qid in seen
-        if qid not in weak_set and memory.retrievability(qid) < criteria.desired_retention
-    )
+    memory = as_memory(history, criteria)
+    draw = _Draw(pool, memory, now, defense_date, ())
+    seen = draw.seen
+    unseen = tuple(q.id for q in pool if q.id not in seen)
+    weak_set = seen.intersection(memory.weakest())
+    due_set = set(draw.least_recalled(len(seen), weak=False, due_only=True))
+    in_order = [q.id for q in pool if q.id in seen]
+    weak = tuple(qid for qid in in_order if qid in weak_set)
+    due = tuple(qid for qid in in_order if qid in due_set)
     per_session = max(1, per_session)
     new_per_session = max(1, _new_quota(per_session, len(unseen), len(weak), None))
     sessions = math.ceil(len(unseen) / new_per_session)
-    days_left = memory.days_left
-    passed = memory.defense_passed
+    days_left = draw.days_left
+    passed = draw.defense_passed
     per_day = None
     if days_left is not None and not passed:
         per_day = sessions / max(1, days_left)
     return CoveragePlan(
-        total=len(memory.pool),
+        total=len(pool),
         seen=len(seen),
         unseen_ids=unseen,
         weak_ids=weak,
@@ -233,14 +334,14 @@ def plan(
         days_left=days_left,
         sessions_per_day=per_day,
         defense_passed=passed,
-        unknown_ids=tuple(sorted(memory.unknown_ids)),
+        unknown_ids=tuple(sorted(set(memory.seen_ids()) - pool.index.keys())),
         per_session=per_session,
     )
 
 
 def draw_weights(
     questions: Sequence[Question],
-    history: Iterable[AnswerRecord],
+    history: Iterable[AnswerRecord] | MemorySource,
     *,
     now: datetime | date,
     defense_date: datetime | date | None = None,
@@ -249,8 +350,6 @@ def draw_weights(
     """Weights for ``draw_questions``: 1 for unseen questions, else the chance of forgetting by
     the defense (1 - retrievability), never below 0.05."""
     pool = QuestionPool.of(questions)
-    memory = StudentMemory(pool, history, now=now, defense_date=defense_date, criteria=criteria)
-    return {
-        q.id: 1.0 if not memory.seen(q.id) else max(0.05, 1.0 - memory.retrievability(q.id))
-        for q in pool
-    }
+    draw = _Draw(pool, as_memory(history, criteria), now, defense_date, ())
+    recall = {qid: draw.recall(s, r) for qid, s, r in draw.memory.least_recalled(draw.target_us)}
+    return {q.id: 1.0 if q.id not in recall else max(0.05, 1.0 - recall[q.id]) for q in pool}

@@ -5,13 +5,22 @@ Pure functions over ``AnswerRecord`` lists; verdicts are codes with numbers, wor
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from statistics import median
 
 from soutenance.banks.model import Question
+from soutenance.session.figures import (
+    CALIBRATION_MARGIN,
+    Calibration,
+    Figures,
+    MissedKeyPoint,
+    QuestionStats,
+    calibration_of,
+    figures,
+    summarize_question,
+)
 from soutenance.session.scheduling import (
     DEFAULT_CRITERIA,
     AnswerRecord,
@@ -20,17 +29,33 @@ from soutenance.session.scheduling import (
 )
 from soutenance.voice.answer import AnswerVoice
 
+__all__ = [
+    "BankCoverage",
+    "Calibration",
+    "MissedKeyPoint",
+    "Progress",
+    "ProjectView",
+    "QuestionStats",
+    "SessionPoint",
+    "StudentRow",
+    "StudentStats",
+    "bank_coverage",
+    "calibrate",
+    "calibration",
+    "calibration_pairs",
+    "hardest",
+    "hardness",
+    "never_drawn",
+    "progress",
+    "project_view",
+    "question_stats",
+    "student_stats",
+    "students_stats",
+]
+
 
 def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
-
-
-def _median(values: Sequence[float]) -> float | None:
-    return median(values) if values else None
-
-
-def _answered(record: AnswerRecord) -> bool:
-    return not record.skipped and record.elapsed is not None
 
 
 def _reached(records: Iterable[AnswerRecord]) -> list[AnswerRecord]:
@@ -94,53 +119,22 @@ def progress(records: Iterable[AnswerRecord], criteria: Criteria = DEFAULT_CRITE
     return Progress(tuple(points))
 
 
-@dataclass(frozen=True)
-class Calibration:
-    """Confidence (mapped to 0..1) against coverage. ``verdict``: "not_enough_data",
-    "calibrated", "overconfident", "underconfident" or "inconsistent" (off on average but not
-    consistently one way)."""
-
-    verdict: str
-    pairs: int
-    gap: float | None
-    """Mean of confidence minus coverage: positive when over-confident."""
-    mean_confidence: float | None
-    mean_coverage: float | None
-    share_over: float | None
-    """Share of answers where confidence exceeded coverage by more than the margin."""
-    share_under: float | None
-
-
 def calibrate(
     pairs: Iterable[tuple[float, float]],
     *,
-    margin: float = 0.2,
+    margin: float = CALIBRATION_MARGIN,
     consistency: float = 0.6,
     min_pairs: int = 5,
 ) -> Calibration:
     """Verdict from (confidence 0..1, coverage 0..1) pairs: over- or under-confident when the mean
     gap passes ``margin`` and at least ``consistency`` of the answers lean that way."""
     pairs = list(pairs)
-    if not pairs:
-        return Calibration("not_enough_data", 0, None, None, None, None, None)
-    n = len(pairs)
-    confidences = [c for c, _ in pairs]
-    coverages = [v for _, v in pairs]
     gaps = [c - v for c, v in pairs]
-    gap = sum(gaps) / n
-    over = sum(g > margin for g in gaps) / n
-    under = sum(g < -margin for g in gaps) / n
-    if len(pairs) < min_pairs:
-        verdict = "not_enough_data"
-    elif abs(gap) < margin:
-        verdict = "calibrated"
-    elif gap > 0 and over >= consistency:
-        verdict = "overconfident"
-    elif gap < 0 and under >= consistency:
-        verdict = "underconfident"
-    else:
-        verdict = "inconsistent"
-    return Calibration(verdict, n, gap, sum(confidences) / n, sum(coverages) / n, over, under)
+    return calibration_of(
+        len(pairs), sum(gaps), sum(g > margin for g in gaps), sum(g < -margin for g in gaps),
+        sum(c for c, _ in pairs), sum(v for _, v in pairs),
+        margin=margin, consistency=consistency, min_pairs=min_pairs,
+    )  # fmt: skip
 
 
 def calibration_pairs(
@@ -173,68 +167,28 @@ def calibration(
     return calibrate(calibration_pairs(records, criteria))
 
 
-@dataclass(frozen=True)
-class MissedKeyPoint:
-    text: str
-    missed: int
-    asked: int
-
-    @property
-    def rate(self) -> float:
-        return self.missed / self.asked if self.asked else 0.0
-
-
-@dataclass(frozen=True)
-class QuestionStats:
-    """One question across students."""
-
-    question_id: str
-    times_asked: int
-    answered: int
-    skipped: int
-    students: int
-    median_time: float | None
-    overtime_rate: float | None
-    median_coverage: float | None
-    most_missed: tuple[MissedKeyPoint, ...]
+Marks = Mapping[str, Mapping[str, int]]
+"""The mentor's marks per answer id (``AnswerRecord.answer_id``), per scale."""
 
 
 def question_stats(
-    records: Iterable[AnswerRecord], criteria: Criteria = DEFAULT_CRITERIA, top: int = 3
+    records: Iterable[AnswerRecord],
+    criteria: Criteria = DEFAULT_CRITERIA,
+    top: int = 3,
+    marks: Marks | None = None,
 ) -> dict[str, QuestionStats]:
     """Per question id: times asked, median time, overtime rate, median coverage and the
     ``top`` most-missed key points (by text, from records that carry key-point texts)."""
     groups: dict[str, list[AnswerRecord]] = defaultdict(list)
     for record in _reached(records):
         groups[record.question_id].append(record)
-    result = {}
-    for question_id, group in groups.items():
-        answered = [r for r in group if _answered(r)]
-        missed: Counter[str] = Counter()
-        asked: Counter[str] = Counter()
-        for record in answered:
-            covered = set(record.covered)
-            for index, text in enumerate(record.key_points):
-                asked[text] += 1
-                if index not in covered:
-                    missed[text] += 1
-        most_missed = tuple(
-            MissedKeyPoint(text, count, asked[text])
-            for text, count in sorted(missed.items(), key=lambda item: (-item[1], item[0]))[:top]
-        )
-        times = [r.elapsed for r in answered]
-        result[question_id] = QuestionStats(
-            question_id=question_id,
-            times_asked=len(group),
-            answered=len(answered),
-            skipped=sum(r.skipped for r in group),
-            students=len({r.student for r in group}),
-            median_time=_median(times),
-            overtime_rate=_mean([r.overtime >= criteria.overtime_floor for r in answered]),
-            median_coverage=_median([r.coverage for r in answered if r.coverage is not None]),
-            most_missed=most_missed,
-        )
-    return result
+    given = marks or {}
+    return {
+        qid: summarize_question(
+            qid, group, [given.get(r.answer_id, {}) for r in group], criteria
+        ).stats(top)
+        for qid, group in groups.items()
+    }
 
 
 def never_drawn(
@@ -349,22 +303,108 @@ def students_stats(
     ]
 
 
+def hardness(item: QuestionStats) -> tuple[float, float, float]:
+    """How hard a question was, smallest hardest: its median coverage, then overtime and skipped
+    shares (negated). The store keeps it in three columns to list the hardest from an index."""
+    coverage = item.median_coverage
+    if coverage is None:  # only skipped counts as hardest; no key points, as easiest
+        coverage = 0.0 if item.skipped else 2.0
+    overtime = item.overtime_rate or 0.0
+    skipped = item.skipped / item.times_asked if item.times_asked else 0.0
+    return (coverage, -overtime, -skipped)
+
+
 def hardest(
     stats: Iterable[QuestionStats], bank_ids: Collection[str] | None = None
 ) -> list[QuestionStats]:
     """Questions hardest first: lowest median coverage, then most overtime, then most skipped.
     With ``bank_ids``, questions no longer in the bank come after all the others."""
 
-    def key(item: QuestionStats) -> tuple[bool, float, float, float, str]:
-        coverage = item.median_coverage
-        if coverage is None:  # only skipped counts as hardest; no key points, as easiest
-            coverage = 0.0 if item.skipped else 2.0
-        overtime = item.overtime_rate or 0.0
-        skipped = item.skipped / item.times_asked if item.times_asked else 0.0
+    def key(item: QuestionStats) -> tuple[bool, tuple[float, float, float], str]:
         gone = bank_ids is not None and item.question_id not in bank_ids
-        return (gone, coverage, -overtime, -skipped, item.question_id)
+        return (gone, hardness(item), item.question_id)
 
     return sorted(stats, key=key)
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    """One student on the mentor's project view."""
+
+    student: str
+    figures: Figures
+    drawn: int
+    """Questions of the bank answered at least once."""
+    bank_size: int
+
+    @property
+    def answers(self) -> int:
+        return self.figures.asked
+
+    @property
+    def mean_coverage(self) -> float | None:
+        return self.figures.mean_coverage
+
+    @property
+    def overtime_rate(self) -> float | None:
+        return self.figures.overtime_rate
+
+    @property
+    def calibration(self) -> Calibration:
+        return self.figures.calibration
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    """The mentor's view of a project: how much of the bank was drawn, the questions (hardest
+    first, or in the order asked) and the students."""
+
+    coverage: BankCoverage
+    questions: tuple[QuestionStats, ...]
+    """The first questions in the order asked (all of them without a limit)."""
+    question_count: int
+    """Questions answered at least once, listed or not."""
+    students: tuple[StudentRow, ...]
+    """By name."""
+
+    @property
+    def answers(self) -> int:
+        return sum(row.answers for row in self.students)
+
+
+def project_view(
+    records: Iterable[AnswerRecord],
+    questions: Sequence[Question] | None,
+    project_id: str | None = None,
+    *,
+    limit: int | None = None,
+    criteria: Criteria = DEFAULT_CRITERIA,
+    marks: Marks | None = None,
+) -> ProjectView:
+    """The mentor's view computed from every answer on the project (the store reads the same
+    from its summaries: ``soutenance.store.summaries.project_view``). ``questions`` is the bank,
+    None when the project is no longer in the banks; hardest questions first."""
+    reached = _reached(records)
+    bank = list(questions or ())
+    coverage = bank_coverage(bank, reached, project_id)
+    bank_ids = {q.id for q in bank}
+    ranked = hardest(
+        question_stats(reached, criteria, marks=marks).values(),
+        bank_ids if questions is not None else None,
+    )
+    by_student: dict[str, list[AnswerRecord]] = defaultdict(list)
+    for record in reached:
+        by_student[record.student].append(record)
+    rows = tuple(
+        StudentRow(
+            name,
+            figures(group, [(marks or {}).get(r.answer_id, {}) for r in group], criteria),
+            len(bank_ids & {r.question_id for r in group}),
+            coverage.total,
+        )  # fmt: skip
+        for name, group in sorted(by_student.items(), key=lambda item: item[0].casefold())
+    )
+    return ProjectView(coverage, tuple(ranked[:limit]), len(ranked), rows)
 
 
 # -- answers out loud ----------------------------------------------------------------------------

@@ -248,7 +248,170 @@ SCHEMA_V3 = (
     "ALTER TABLE follow_ups ADD COLUMN voice TEXT",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
+# Version 4 keeps what the draw and the mentor's views derive from the answers, so that they read
+# a few rows instead of every answer: each reached answer as the derived rows counted it (its
+# facts), each student's state per question (its FSRS card and last answer), each question's
+# summed-up figures (of every student: student = '', and of each one), each student's figures
+# per project, and the ids answered per scope. A later migration that rebuilds the answers or
+# sessions table must create these triggers again. Triggers note every change
+# to the answers that these depend on in `derived_dirty`, whoever writes; the app brings the
+# noted rows up to date in the same transaction, or before reading them
+# (soutenance.store.derived). The rows themselves are built by the app, not here.
+_FIGURES = """asked INTEGER NOT NULL DEFAULT 0,
+        answered INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        time_sum REAL NOT NULL DEFAULT 0,
+        overtime INTEGER NOT NULL DEFAULT 0,
+        coverage_count INTEGER NOT NULL DEFAULT 0,
+        coverage_sum REAL NOT NULL DEFAULT 0,
+        confidence_count INTEGER NOT NULL DEFAULT 0,
+        confidence_sum REAL NOT NULL DEFAULT 0,
+        pairs INTEGER NOT NULL DEFAULT 0,
+        gap_sum REAL NOT NULL DEFAULT 0,
+        over INTEGER NOT NULL DEFAULT 0,
+        under INTEGER NOT NULL DEFAULT 0,
+        pair_confidence_sum REAL NOT NULL DEFAULT 0,
+        pair_coverage_sum REAL NOT NULL DEFAULT 0,
+        mark_counts TEXT NOT NULL DEFAULT '[0,0,0]',
+        mark_sums TEXT NOT NULL DEFAULT '[0,0,0]'"""
+_REACHED = "status IN ('answered', 'skipped')"
+_ANSWER_FIELDS = ("status", "elapsed", "time_limit", "added_seconds", "confidence", "covered",
+                  "key_points", "answered_at", "marks", "question_id", "session_id")  # fmt: skip
+_ANSWER_CHANGED = " OR ".join(f"OLD.{name} IS NOT NEW.{name}" for name in _ANSWER_FIELDS)
+_SESSION_FIELDS = ("student", "path_id", "project_id", "started_at")
+_SESSION_CHANGED = " OR ".join(f"OLD.{name} IS NOT NEW.{name}" for name in _SESSION_FIELDS)
+
+
+# A trigger's INSERT OR IGNORE takes the conflict policy of the statement that fired it (an upsert
+# would fail): rows already noted are left out by hand.
+_NOT_NOTED = """NOT EXISTS (SELECT 1 FROM derived_dirty d WHERE d.path_id = {0}.path_id
+    AND d.project_id = {0}.project_id AND d.student = {0}.student
+    AND d.question_id = {1}.question_id AND d.answer_id = {1}.id)"""
+
+
+def _mark_answer(row: str) -> str:
+    return f"""INSERT INTO derived_dirty (path_id, project_id, student, question_id, answer_id)
+        SELECT s.path_id, s.project_id, s.student, {row}.question_id, {row}.id
+        FROM sessions s WHERE s.id = {row}.session_id AND {_NOT_NOTED.format("s", row)};"""
+
+
+def _mark_session(row: str) -> str:
+    return f"""INSERT INTO derived_dirty (path_id, project_id, student, question_id, answer_id)
+        SELECT {row}.path_id, {row}.project_id, {row}.student, a.question_id, a.id
+        FROM answers a WHERE a.session_id = {row}.id AND a.{_REACHED}
+        AND {_NOT_NOTED.format(row, "a")};"""
+
+
+SCHEMA_V4 = (
+    """CREATE TABLE answer_facts (
+        answer_id TEXT PRIMARY KEY,
+        path_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        student TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        answered_at TEXT NOT NULL,
+        elapsed REAL,
+        time_limit REAL NOT NULL,
+        confidence INTEGER,
+        skipped INTEGER NOT NULL,
+        coverage REAL,
+        key_points TEXT NOT NULL,
+        covered TEXT NOT NULL,
+        marks TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    """CREATE INDEX answer_facts_by_key
+        ON answer_facts (path_id, project_id, question_id, student, answered_at, answer_id)""",
+    # The medians of a question's times and coverages walk these in order, with no sort.
+    """CREATE INDEX answer_facts_by_elapsed ON answer_facts (path_id, project_id, question_id, elapsed)
+        WHERE skipped = 0 AND elapsed IS NOT NULL""",
+    """CREATE INDEX answer_facts_by_coverage ON answer_facts (path_id, project_id, question_id, coverage)
+        WHERE skipped = 0 AND coverage IS NOT NULL""",
+    """CREATE TABLE derived_dirty (
+        path_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        student TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        answer_id TEXT NOT NULL,
+        PRIMARY KEY (path_id, project_id, student, question_id, answer_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE question_memory (
+        student TEXT NOT NULL,
+        path_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        answers INTEGER NOT NULL,
+        last_answer_id TEXT NOT NULL,
+        last_session_id TEXT NOT NULL,
+        last_at TEXT NOT NULL,
+        last_us INTEGER NOT NULL,
+        last_elapsed REAL,
+        last_limit REAL NOT NULL,
+        last_confidence INTEGER,
+        last_skipped INTEGER NOT NULL,
+        last_key_points TEXT NOT NULL,
+        last_covered TEXT NOT NULL,
+        weak INTEGER NOT NULL,
+        quality REAL NOT NULL,
+        stability REAL NOT NULL,
+        card TEXT NOT NULL,
+        prior TEXT,
+        PRIMARY KEY (student, path_id, project_id, question_id)
+    ) WITHOUT ROWID""",
+    """CREATE INDEX question_memory_for_draw
+        ON question_memory (student, path_id, project_id, weak, quality, last_us, stability)""",
+    f"""CREATE TABLE question_summary (
+        path_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        student TEXT NOT NULL,
+        question_id TEXT NOT NULL,
+        students INTEGER NOT NULL,
+        median_time REAL,
+        median_coverage REAL,
+        key_points TEXT NOT NULL DEFAULT '[]',
+        last_at TEXT,
+        hard_coverage REAL NOT NULL DEFAULT 0,
+        hard_overtime REAL NOT NULL DEFAULT 0,
+        hard_skipped REAL NOT NULL DEFAULT 0,
+        {_FIGURES},
+        PRIMARY KEY (path_id, project_id, student, question_id)
+    ) WITHOUT ROWID""",
+    """CREATE INDEX question_summary_by_question
+        ON question_summary (path_id, project_id, question_id)""",
+    """CREATE INDEX question_summary_hardest ON question_summary
+        (path_id, project_id, student, hard_coverage, hard_overtime, hard_skipped, question_id)""",
+    f"""CREATE TABLE student_summary (
+        path_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        student TEXT NOT NULL,
+        questions INTEGER NOT NULL DEFAULT 0,
+        {_FIGURES},
+        PRIMARY KEY (path_id, project_id, student)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE derived_scopes (
+        path_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        student TEXT NOT NULL,
+        question_ids TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (path_id, project_id, student)
+    ) WITHOUT ROWID""",
+    f"""CREATE TRIGGER answers_inserted_derived AFTER INSERT ON answers
+    WHEN NEW.{_REACHED}
+    BEGIN {_mark_answer("NEW")} END""",
+    f"""CREATE TRIGGER answers_updated_derived AFTER UPDATE ON answers
+    WHEN (OLD.{_REACHED} OR NEW.{_REACHED}) AND ({_ANSWER_CHANGED})
+    BEGIN {_mark_answer("OLD")} {_mark_answer("NEW")} END""",
+    f"""CREATE TRIGGER answers_deleted_derived AFTER DELETE ON answers
+    WHEN OLD.{_REACHED}
+    BEGIN {_mark_answer("OLD")} END""",
+    f"""CREATE TRIGGER sessions_deleted_derived BEFORE DELETE ON sessions
+    BEGIN {_mark_session("OLD")} END""",
+    f"""CREATE TRIGGER sessions_updated_derived AFTER UPDATE ON sessions
+    WHEN {_SESSION_CHANGED}
+    BEGIN {_mark_session("OLD")} {_mark_session("NEW")} END""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4)
 """MIGRATIONS[n] takes a database from version n to n + 1."""
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
@@ -25,12 +25,13 @@ class _Readable(Protocol):
     def read(self, work: Callable[[sqlite3.Connection], T]) -> T: ...
 
 
-_COLUMNS = """a.question_id, coalesce(a.answered_at, s.started_at) AS at,
+RECORD_COLUMNS = """a.question_id, coalesce(a.answered_at, s.started_at) AS at,
     CASE WHEN a.status = 'answered' THEN a.elapsed END, a.time_limit + a.added_seconds,
     a.confidence, a.status = 'skipped', a.key_points, a.covered, a.session_id, s.student,
-    s.project_id"""
+    s.project_id, a.id"""
+"""What ``to_records`` reads, from ``answers a`` joined to ``sessions s``."""
 
-_REACHED = "a.status IN ('answered', 'skipped')"
+REACHED = "a.status IN ('answered', 'skipped')"
 
 
 def _db(store: Any) -> _Readable:
@@ -56,8 +57,8 @@ def student_records(
     clause, params = _project_clause(path_id, project_id)
     # CROSS JOIN keeps SQLite on the student's sessions first (sessions_by_student), then each
     # session's answers (answers_by_session): rows of other students are never visited.
-    query = f"""SELECT {_COLUMNS} FROM sessions s CROSS JOIN answers a ON a.session_id = s.id
-        WHERE s.student = ?{clause} AND {_REACHED} ORDER BY s.started_at, a.position"""
+    query = f"""SELECT {RECORD_COLUMNS} FROM sessions s CROSS JOIN answers a ON a.session_id = s.id
+        WHERE s.student = ?{clause} AND {REACHED} ORDER BY s.started_at, a.position"""
     return _records(store, query, (student, *params))
 
 
@@ -68,16 +69,16 @@ def question_records(
 
     Question ids are only unique within a bank: give the project to leave other banks out."""
     clause, params = _project_clause(path_id, project_id)
-    query = f"""SELECT {_COLUMNS} FROM answers a CROSS JOIN sessions s ON s.id = a.session_id
-        WHERE a.question_id = ?{clause} AND {_REACHED} ORDER BY s.started_at, a.position"""
+    query = f"""SELECT {RECORD_COLUMNS} FROM answers a CROSS JOIN sessions s ON s.id = a.session_id
+        WHERE a.question_id = ?{clause} AND {REACHED} ORDER BY s.started_at, a.position"""
     return _records(store, query, (question_id, *params))
 
 
 def project_records(store: Any, path_id: str | None, project_id: str) -> list[AnswerRecord]:
     """Every student's reached answers on one project, oldest session first (the mentor's view)."""
     clause, params = _project_clause(path_id, project_id)
-    query = f"""SELECT {_COLUMNS} FROM sessions s CROSS JOIN answers a ON a.session_id = s.id
-        WHERE 1{clause} AND {_REACHED} ORDER BY s.started_at, a.position"""
+    query = f"""SELECT {RECORD_COLUMNS} FROM sessions s CROSS JOIN answers a ON a.session_id = s.id
+        WHERE 1{clause} AND {REACHED} ORDER BY s.started_at, a.position"""
     return _records(store, query, params)
 
 
@@ -87,16 +88,21 @@ def _records(store: Any, query: str, params: tuple) -> list[AnswerRecord]:
         cursor.row_factory = None  # plain tuples: no Row object per answer
         return cursor.execute(query, params).fetchall()
 
-    rows = _db(store).read(fetch)
+    return to_records(_db(store).read(fetch))
+
+
+def to_records(rows: Iterable[Sequence[Any]]) -> list[AnswerRecord]:
+    """Records from rows starting with ``RECORD_COLUMNS`` (plain tuples; more columns ignored)."""
     parse = datetime.fromisoformat
     # The same key points and the same covered indices come back again and again: parse once.
     points_of: dict[str, tuple[str, ...]] = {"[]": ()}
     indices_of: dict[str, tuple[int, ...]] = {"[]": ()}
     records = []
-    for (
-        question_id, at, elapsed, time_limit, confidence, skipped, key_points, covered,
-        session_id, student, project_id,
-    ) in rows:  # fmt: skip
+    for row in rows:
+        (
+            question_id, at, elapsed, time_limit, confidence, skipped, key_points, covered,
+            session_id, student, project_id, answer_id,
+        ) = row[:12]  # fmt: skip
         points = points_of.get(key_points)
         if points is None:
             points = points_of[key_points] = tuple(json.loads(key_points))
@@ -120,6 +126,7 @@ def _records(store: Any, query: str, params: tuple) -> list[AnswerRecord]:
                 project_id,
                 points,
                 indices,
+                answer_id,
             )
         )
     return records
@@ -155,7 +162,7 @@ def student_projects(store: Any, student: str) -> list[ProjectActivity]:
     """The projects a student has sessions on, most recent first."""
     query = f"""SELECT s.path_id, s.project_id, max(s.project_title) AS title,
             count(DISTINCT s.id) AS sessions,
-            sum(CASE WHEN {_REACHED} THEN 1 ELSE 0 END) AS answers, max(s.started_at) AS last
+            sum(CASE WHEN {REACHED} THEN 1 ELSE 0 END) AS answers, max(s.started_at) AS last
         FROM sessions s LEFT JOIN answers a ON a.session_id = s.id
         WHERE s.student = ? GROUP BY s.path_id, s.project_id ORDER BY last DESC"""
     rows = _db(store).read(lambda conn: conn.execute(query, (student,)).fetchall())
@@ -169,7 +176,7 @@ def students_with_sessions(
 ) -> list[StudentActivity]:
     """Students with at least one session (on the project when given), by name."""
     clause, params = _project_clause(path_id, project_id)
-    query = f"""SELECT s.student, count(DISTINCT s.id), sum(CASE WHEN {_REACHED} THEN 1 ELSE 0 END),
+    query = f"""SELECT s.student, count(DISTINCT s.id), sum(CASE WHEN {REACHED} THEN 1 ELSE 0 END),
             max(s.started_at)
         FROM sessions s LEFT JOIN answers a ON a.session_id = s.id
         WHERE 1{clause} GROUP BY s.student ORDER BY s.student COLLATE NOCASE"""

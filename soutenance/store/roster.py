@@ -189,6 +189,7 @@ class Roster:
                 (staying["name"], moving["name"]),
             )
             conn.execute("DELETE FROM students WHERE id = ?", (moving["id"],))
+            _refresh_derived(conn)
             return moved
 
         return self.db.write(work)
@@ -208,6 +209,7 @@ class Roster:
             )  # fmt: skip
             ensure_student(conn, student, self.clock.now())
             conn.execute("UPDATE sessions SET student = ? WHERE id = ?", (student.name, session_id))
+            _refresh_derived(conn)
             return student.name
 
         return self.db.write(work)
@@ -250,6 +252,8 @@ class Roster:
                 "UPDATE settings SET value = ? WHERE key = 'last_student' AND value = ?",
                 (student.name, old["name"]),
             )
+            if student.name != old["name"]:
+                _refresh_derived(conn)
 
         self.db.write(work)
 
@@ -307,3 +311,10 @@ def _student_from_row(row: sqlite3.Row) -> Student:
         archived=bool(row["archived"]), created_at=_lenient(parse_timestamp, row["created_at"]),
         id=row["id"],
     )  # fmt: skip
+
+
+def _refresh_derived(conn: sqlite3.Connection) -> None:
+    """Move the stored memory and summaries with the sessions, in the same transaction."""
+    from soutenance.store.derived import refresh_noted  # loads fsrs: only when answers move
+
+    refresh_noted(conn)

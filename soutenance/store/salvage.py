@@ -133,7 +133,18 @@ def recover_into(source: Path, target: sqlite3.Connection, *, scratch: Path) -> 
             reader.close()
     _mend_links(target)
     migrate(target)
+    _rebuild_derived(target)
     return target.execute("SELECT count(*) FROM sessions").fetchone()[0], method
+
+
+def _rebuild_derived(conn: sqlite3.Connection) -> None:
+    """What is derived from the answers may have been read in part: built again, from the
+    answers that were saved, on first use."""
+    from soutenance.store.derived import rebuild
+
+    conn.execute("BEGIN")
+    rebuild(conn)
+    conn.execute("COMMIT")
 
 
 def _header_version(path: Path) -> int:

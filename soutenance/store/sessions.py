@@ -138,6 +138,7 @@ class Store:
         def work(conn: sqlite3.Connection) -> None:
             file_under_roster_name(conn, session, self.clock.now())
             write_session_tree(conn, session)
+            _derived().refresh_answers(conn, session)
             if holder is not None:
                 take_lease(conn, session.id, holder, self.clock.now())
 
@@ -196,6 +197,7 @@ class Store:
                 write_session_row(conn, session)
             for answer, revision in zip(answers, expected, strict=True):
                 _write_answer_checked(conn, session.id, answer, revision)
+            _derived().refresh_answers(conn, session, [answer.question_id for answer in answers])
             if objectives:
                 write_objectives(conn, session.id, session.objectives)
 
@@ -271,13 +273,23 @@ class Store:
         def work(conn: sqlite3.Connection) -> None:
             file_under_roster_name(conn, session, self.clock.now())
             write_session_tree(conn, session)
+            _derived().refresh_answers(conn, session)
 
         self.db.write(work)
 
     def delete_session(self, session_id: str) -> bool:
         """Delete a session with everything it holds, its recordings too; False when there was
         none."""
-        deleted = self._update("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+        def work(conn: sqlite3.Connection) -> bool:
+            derived = _derived()
+            scope = derived.session_scope(conn, session_id)
+            deleted = conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
+            if scope is not None:
+                derived.refresh(conn, *scope)
+            return deleted
+
+        deleted = self.db.write(work)
         if deleted:
             delete_session_recordings(session_id)
         return deleted
@@ -432,6 +444,13 @@ def _moment(text: Any) -> datetime:
     if moment is None:
         raise ValueError("no date")
     return moment
+
+
+def _derived():  # noqa: ANN202 - the module
+    """The derived rows' module, imported on the first save (it loads fsrs: not at start-up)."""
+    from soutenance.store import derived
+
+    return derived
 
 
 def _write_answer_checked(

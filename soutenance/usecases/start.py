@@ -19,8 +19,7 @@ from soutenance.session.model import QuestionSnapshot, RunSettings, Session, Ses
 from soutenance.session.plan import snapshot
 from soutenance.session.reasons import defense_text
 from soutenance.session.run import SessionRun
-from soutenance.session.scheduling import AnswerRecord, Focus, plan_draw
-from soutenance.store.records import student_records
+from soutenance.session.scheduling import AnswerRecord, Focus, MemorySource, plan_draw
 
 
 @dataclass
@@ -111,7 +110,7 @@ def _start(request: RehearsalRequest, catalog: Catalog, config: Config, clock: C
 
 
 def draw_plan(
-    request: RehearsalRequest, bank: Bank, history: list[AnswerRecord], defense: date | None, clock: Clock
+    request: RehearsalRequest, bank: Bank, history: list[AnswerRecord] | MemorySource, defense: date | None, clock: Clock
 ) -> list[QuestionSnapshot]:
     """The questions of the session, in order. A mock defense draws every eligible question in a
     random order and asks them while its discussion has time left."""
@@ -133,14 +132,17 @@ def draw_plan(
 
 def student_context(
     store: Any, student: str, bank: Bank, asked: date | None, clock: Clock, notices: list[str]
-) -> tuple[list[AnswerRecord], date | None]:
-    """The student's answers on this project and the defense date to aim at (the one asked for,
-    else the roster's). A store that fails gives no history and a notice, never a failed start."""
+) -> tuple[list[AnswerRecord] | MemorySource, date | None]:
+    """The student's memory of this project (as the store keeps it) and the defense date to aim
+    at (the one asked for, else the roster's). A store that fails gives no history and a notice,
+    never a failed start."""
     defense = asked
     if store is None:
         return [], defense
     try:
-        history = student_records(store, student, path_id=bank.project.path_id, project_id=bank.project.id)
+        from soutenance.store.derived import student_memory
+
+        history = student_memory(store, student, bank.project.path_id, bank.project.id)
         if defense is None and (known := store.roster.get_student(student)) is not None:
             defense = known.defense_date
     except Exception as error:  # noqa: BLE001 - the draw goes on without history

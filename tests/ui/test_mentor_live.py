@@ -22,6 +22,7 @@ from soutenance.ui.screens.question_picker import QuestionPickerScreen
 from soutenance.ui.screens.roster import RosterScreen
 from soutenance.ui.screens.student import StudentScreen
 from soutenance.ui.screens.student_form import StudentFormScreen
+from tests.ui.waiting import settled
 
 SIZE = (80, 24)
 
@@ -80,11 +81,13 @@ def make(tmp_path: Path, clock: FakeClock, lang: str = "fr", banks: list[Path] |
 
 async def open_live(app, pilot, student: str = "Camille") -> LiveScreen:
     await pilot.press("t")
+    await settled(pilot)
     assert isinstance(app.screen, RosterScreen)
     table = app.screen.query_one("#roster", DataTable)
     names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
     table.move_cursor(row=names.index(student))
     await pilot.press("o")
+    await settled(pilot)
     assert isinstance(app.screen, StudentScreen)
     await pilot.press("l")
     await pilot.pause()
@@ -98,7 +101,7 @@ async def choose(pilot, search: str) -> None:
     await pilot.pause()
     if isinstance(pilot.app.screen, ChoiceModal):
         await pilot.press("tab", "enter")
-        await pilot.pause()
+    await settled(pilot)
     assert isinstance(pilot.app.screen, QuestionPickerScreen)
     await pilot.press("slash", *search, "enter", "enter")
     await pilot.pause()
@@ -218,9 +221,11 @@ async def test_live_challenge_end_to_end(tmp_path: Path) -> None:
 
         # Next time the student is opened: last session's objectives first, tickable.
         await pilot.press("escape")
+        await settled(pilot)
         assert isinstance(app.screen, RosterScreen)
         assert "2" in str(app.screen.query_one("#roster", DataTable).get_row_at(0)[3])
         await pilot.press("o")
+        await settled(pilot)
         page = app.screen
         assert isinstance(page, StudentScreen)
         objectives = page.query_one("#open-objectives", SelectionList)
@@ -291,6 +296,7 @@ async def test_question_picker_filters_not_asked_and_weak_last_time(tmp_path: Pa
         await pilot.pause()
         screen = await open_live(app, pilot)
         await pilot.press("h", "c")
+        await settled(pilot)
         picker = app.screen
         assert isinstance(picker, QuestionPickerScreen)
         assert [q.id for q in picker.shown] == ["q1", "q2", "q3"]
@@ -319,6 +325,7 @@ async def test_roster_add_edit_archive_from_the_ui(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("t")
+        await settled(pilot)
         roster = app.screen
         assert isinstance(roster, RosterScreen)
         assert "No student yet" in screen_text(app)
@@ -387,7 +394,7 @@ async def test_a_live_session_without_questions_is_kept_only_for_its_objectives(
         assert store.list_sessions("Camille") == []  # opened by mistake: nothing left behind
 
         await pilot.press("l", "t", "tab", "enter", *"Finir la maquette", "ctrl+s")
-        await pilot.pause()
+        await settled(pilot)
         assert [s.kind for s in store.list_sessions("Camille")] == [SessionKind.LIVE]
         assert [o.text for o in store.roster.open_objectives("Camille")] == ["Finir la maquette"]
         assert "Finir la maquette" in str(app.screen.query_one("#open-objectives", SelectionList).get_option_at_index(0).prompt)

@@ -18,6 +18,7 @@ from soutenance.ui.screens.mentor_import import ImportModal
 from soutenance.ui.screens.review import ReviewScreen
 from soutenance.ui.screens.roster import RosterScreen
 from tests.ui.test_mentor_live import SIZE, bank_dir, on_screen, screen_text
+from tests.ui.waiting import settled
 
 
 def rehearsal() -> Session:
@@ -50,11 +51,12 @@ def write_export(folder: Path, session: Session, name: str = "camille.json") -> 
 
 
 async def import_from_ui(app, pilot, path: Path | str) -> None:
+    await settled(pilot)
     await pilot.press("i")
     assert isinstance(app.screen, ImportModal)
     app.screen.query_one("#import-path").value = str(path)
     await pilot.press("enter")
-    await pilot.pause()
+    await settled(pilot)
 
 
 def dump(store) -> list[str]:

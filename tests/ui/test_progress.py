@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable, Input, Select, Sparkline, Static
 
 from soutenance.clock import FakeClock
-from soutenance.session.model import Answer, Session
+from soutenance.session.model import Answer, Marks, Session
 from soutenance.session.reasons import reason_label
 from soutenance.store import open_store
 from soutenance.ui.app import make_app
@@ -19,6 +19,7 @@ from soutenance.ui.screens.question import QuestionScreen
 from soutenance.ui.screens.rehearsal_setup import RehearsalSetupScreen
 from soutenance.ui.screens.stats import StatsScreen
 from soutenance.ui.start import RehearsalRequest, StartError, build_screen
+from tests.ui.waiting import settled
 
 BANK = """project:
   id: essai
@@ -89,7 +90,7 @@ async def test_stats_screen_shows_trends_calibration_bank_and_questions(tmp_path
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("s")
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         assert isinstance(screen, StatsScreen)
         assert screen.query_one("#stats-student", Select).value == "Camille"
@@ -109,21 +110,74 @@ async def test_stats_screen_shows_trends_calibration_bank_and_questions(tmp_path
         assert screen.query_one("#sessions", DataTable).row_count == 3
 
         questions = screen.query_one("#questions", DataTable)
-        assert [str(questions.get_row_at(i)[0]) for i in range(questions.row_count)][:1] == ["q1"]
+        first = [str(questions.get_row_at(i)[0]) for i in range(questions.row_count)][:1]
+        assert first == ["Pourquoi ce canal ?"]  # the question's text, hardest first
         q1 = [str(cell) for cell in questions.get_row("q1")]
         assert q1[1:3] == ["6", "2"]  # asked six times, by two students
         assert q1[4] == "100\u00a0%" and q1[5] == "25\u00a0%"
-        assert "Budget (6/6)" in q1[6]
+        assert q1[-1] == "Budget (6/6); Calendrier (6/6); Mesure (6/6)"  # whole
         assert "plus dans la banque" in str(questions.get_row("renamed")[0])
         assert screen.query_one("#students", DataTable).row_count == 2
 
         screen.query_one("#stats-student", Select).value = "Noé"
-        await pilot.pause()
+        await settled(pilot)
         assert screen.student == "Noé"
         await pilot.press("l")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
         assert app.screen.student == "Noé"
+    store.close()
+
+
+async def test_stats_questions_show_marks_sort_by_a_key_and_filter_by_student(tmp_path: Path) -> None:
+    clock = FakeClock()
+    store = open_store(tmp_path / "db.sqlite3", clock=clock)
+    record_sessions(store, clock)
+    at = clock.now() - timedelta(days=1)  # Lou: q2 four times, marked by the mentor
+    session = Session(student="Lou", path_id="community-manager", project_id="essai", project_title="Projet d'essai",
+                      language="fr", evaluator_role="DRH", started_at=at)  # fmt: skip
+    session.answers = [
+        Answer(question_id="q2", question_text="Livrables ?", key_points=["Liste", "Formats", "Dates"], time_limit=90,
+               position=n, elapsed=30, covered=[0, 1, 2], answered_at=at, marks=Marks(justification=n + 1, posture=2))
+        for n in range(4)
+    ]  # fmt: skip
+    store.save_session(session)
+    app = make_app(banks=[bank_dir(tmp_path)], lang="fr", clock=clock, store=store)
+    entry = app.services.catalog.find("community-manager/essai")[0]
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        app.push_screen(StatsScreen(entry, "Camille"))
+        await settled(pilot)
+        screen = app.screen
+        footer = " ".join(b.binding.description for b in screen.active_bindings.values() if b.binding.show)
+        assert "Trier" in footer and "Un étudiant" in footer
+        questions = screen.query_one("#questions", DataTable)
+
+        def order() -> list[str]:
+            return [str(questions.get_row_at(i)[0]) for i in range(questions.row_count)]
+
+        assert order()[:2] == ["Pourquoi ce canal ?", "Quels livrables attendez-vous ?"]
+        q2 = [str(cell) for cell in questions.get_row("q2")]
+        assert q2[1:3] == ["7", "2"] and q2[6:9] == ["2,5", "—", "2,0"]  # justification 1..4
+        assert "Tri : les plus difficiles d'abord" in text_of(screen, "#project-bank")
+        await pilot.press("o")  # the most asked first
+        await settled(pilot)
+        assert order()[:2] == ["Quels livrables attendez-vous ?", "Pourquoi ce canal ?"]
+        assert "Tri : les plus posées" in text_of(screen, "#project-bank")
+
+        await pilot.press("f")  # Camille's answers only
+        await settled(pilot)
+        assert "Réponses de Camille seulement" in text_of(screen, "#project-bank")
+        assert [str(c) for c in questions.get_row("q2")][1:3] == ["3", "1"]
+        assert [str(c) for c in questions.get_row("q2")][6:9] == ["—", "—", "—"]
+        screen.query_one("#stats-student", Select).value = "Lou"  # the filter follows the pick
+        await settled(pilot)
+        assert "Réponses de Lou seulement" in text_of(screen, "#project-bank")
+        assert order() == ["Quels livrables attendez-vous ?"]
+        await pilot.press("f")  # every student again
+        await settled(pilot)
+        assert "Réponses de tous les étudiants" in text_of(screen, "#project-bank")
+        assert len(order()) == 3
     store.close()
 
 
@@ -135,7 +189,7 @@ async def test_stats_screen_for_a_student_without_history(tmp_path: Path) -> Non
         await pilot.pause()
         entry = app.services.catalog.find("community-manager/essai")[0]
         app.push_screen(StatsScreen(entry, "Lou"))
-        await pilot.pause()
+        await settled(pilot)
         screen = app.screen
         assert "Lou has no answer on this project yet" in text_of(screen, "#student-summary")
         assert text_of(screen, "#calibration") == ""

@@ -21,6 +21,7 @@ from soutenance.ui.screens.sessions import SessionsScreen
 from soutenance.ui.screens.summary import SummaryScreen
 from soutenance.ui.start import RehearsalRequest, build_screen
 from tests.ui.test_rehearsal import bank_dir, text_of
+from tests.ui.waiting import settled
 
 SIZE = (100, 40)
 
@@ -260,7 +261,7 @@ async def test_a_session_is_deleted_from_the_list_after_a_confirmation(tmp_path:
         await pilot.press("space", "2", "t", "tab", "enter")
         await pilot.pause()
         await pilot.press("escape", "h")
-        await pilot.pause()
+        await settled(pilot)
         sessions = app.screen
         assert isinstance(sessions, SessionsScreen)
         assert sessions.query_one("#sessions", DataTable).row_count == 1
@@ -269,6 +270,6 @@ async def test_a_session_is_deleted_from_the_list_after_a_confirmation(tmp_path:
         await pilot.press("enter")  # the default keeps it
         assert len(store.list_sessions()) == 1
         await pilot.press("d", "tab", "enter")
-        await pilot.pause()
+        await settled(pilot)
         assert store.list_sessions() == []
         assert sessions.query_one("#sessions", DataTable).row_count == 0

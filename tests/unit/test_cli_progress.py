@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from soutenance import paths
 from soutenance.cli import cli
 from soutenance.cli.progress import spark
-from soutenance.session.model import Answer, Session
+from soutenance.session.model import Answer, Marks, Session
 from soutenance.store import open_store
 
 BANK = """project:
@@ -42,16 +42,16 @@ def banks(tmp_path: Path) -> Path:
     return folder
 
 
-def seed(student: str = "Camille", confidence: int = 5) -> None:
-    """Three sessions on community-manager/crise: q1 weak and over time, q2 fine, and a question
-    since removed from the bank."""
+def seed(student: str = "Camille", confidence: int = 5, clarity: int | None = None) -> None:
+    """Three sessions on community-manager/crise: q1 weak and over time (marked `clarity` for
+    its clarity), q2 fine, and a question since removed from the bank."""
     store = open_store(paths.database_path())
     for day in range(3):
         at = NOW - timedelta(days=6 - 2 * day)
         session = Session(student=student, path_id="community-manager", project_id="crise", project_title="Gestion de crise", language="fr", evaluator_role="DRH", started_at=at)
         session.answers = [
             Answer(question_id="q1", question_text="?", key_points=["Excuses", "Faits", "Suite", "Canal"], time_limit=60, position=0, elapsed=80,
-                   confidence=confidence, covered=[1], answered_at=at),
+                   confidence=confidence, covered=[1], answered_at=at, marks=Marks(clarity=clarity)),
             Answer(question_id="q2", question_text="?", key_points=["Porte-parole", "Validation"], time_limit=90, position=1, elapsed=30,
                    confidence=confidence, covered=[0], answered_at=at),
         ]  # fmt: skip
@@ -122,23 +122,62 @@ def test_stats_of_a_student_on_a_project(banks: Path) -> None:
 
 
 def test_stats_of_a_project_across_students(banks: Path) -> None:
-    seed()
-    seed("Noé", confidence=1)
+    seed(clarity=2)
+    seed("Noé", confidence=1, clarity=4)
     result = invoke("--lang", "en", "stats", "--project", "community-manager/crise", "--banks", banks)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "Bank: 2 of 4 question(s) drawn (50%), all students together." in lines
     header = next(i for i, line in enumerate(lines) if line.startswith("Question"))
-    q1 = lines[header + 1].split()
-    assert q1[:7] == ["q1", "6", "2", "1:20", "100%", "25%", "Canal"]  # hardest first
+    assert lines[header].split()[-7:] == ["Justification", "Clarity", "Posture", "Most", "missed", "key", "points"]
+    q1 = lines[header + 1]
+    assert q1.startswith("Premier message ?")  # the question's text, not its id; hardest first
+    cells = q1.removeprefix("Premier message ?").split()
+    assert cells[:8] == ["6", "2", "1:20", "100%", "25%", "—", "3.0", "—"]  # clarity: (2 + 4) / 2
+    assert q1.endswith("Canal (6/6); Excuses (6/6); Suite (6/6)")  # each key point whole
+    assert lines[header + 2].startswith("Qui parle ?")
     assert lines[header + 3].startswith("retiree (no longer in the bank)")  # after the bank's
     assert any(line.startswith("Noé") and line.endswith("underrates") for line in lines)
     data = json.loads(invoke("stats", "--project", "crise", "--format", "json", "--banks", banks).stdout)
     first = data["questions"][0]
     assert (first["id"], first["times_asked"], first["students"], first["median_coverage"]) == ("q1", 6, 2, 0.25)
+    assert first["text"] == "Premier message ?" and first["mean_marks"] == {"clarity": 3.0}
     assert first["most_missed"][0] == {"text": "Canal", "missed": 6, "asked": 6}
     assert data["questions"][-1] == data["questions"][-1] | {"id": "retiree", "in_bank": False}
     assert [s["calibration"] for s in data["students"]] == ["overconfident", "underconfident"]
+
+
+def test_stats_of_a_project_sorted_and_of_one_student(banks: Path) -> None:
+    seed()
+    store = open_store(paths.database_path())  # Lou answered q2 four times: the most asked
+    session = Session(student="Lou", path_id="community-manager", project_id="crise", project_title="Gestion de crise",
+                      language="fr", evaluator_role="DRH", started_at=NOW)  # fmt: skip
+    session.answers = [
+        Answer(question_id="q2", question_text="?", key_points=["Porte-parole", "Validation"], time_limit=90,
+               position=n, elapsed=20, covered=[0, 1], answered_at=NOW)
+        for n in range(4)
+    ]  # fmt: skip
+    store.save_session(session)
+    store.close()
+
+    def first_ids(*options: str) -> list[str]:
+        result = invoke("stats", "--project", "crise", "--format", "json", *options, "--banks", banks)
+        assert result.exit_code == 0, result.output
+        return [q["id"] for q in json.loads(result.stdout)["questions"]]
+
+    assert first_ids() == ["q1", "q2", "retiree"]  # hardest first
+    assert first_ids("--sort", "times") == ["q2", "q1", "retiree"]  # 7 answers to q2, 3 to q1
+    assert first_ids("--sort", "coverage") == ["q1", "q2", "retiree"]
+
+    mine = invoke("--lang", "en", "stats", "--student", "Lou", "--project", "crise", "--banks", banks)
+    assert mine.exit_code == 0, mine.output
+    heading = mine.stdout.index("Questions answered by Lou")
+    table = mine.stdout[heading:].splitlines()
+    row = table[next(i for i, line in enumerate(table) if "Median time" in line) + 1]
+    assert row.startswith("Qui parle ?") and row.removeprefix("Qui parle ?").split()[:2] == ["4", "1"]
+    assert not any(line.startswith("Premier message ?") for line in table)  # Lou never had q1
+    data = json.loads(invoke("stats", "--student", "Lou", "--project", "crise", "--format", "json", "--banks", banks).stdout)
+    assert [(q["id"], q["times_asked"]) for q in data["questions"]] == [("q2", 4)]
 
 
 def test_stats_bad_input(banks: Path) -> None:

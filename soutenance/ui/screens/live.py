@@ -25,17 +25,20 @@ from soutenance.banks.catalog import BankUnavailable, ProjectEntry
 from soutenance.banks.editing import EditError, add_follow_up, ensure_user_copy, is_bundled
 from soutenance.banks.model import Bank, Question
 from soutenance.i18n import t
-from soutenance.session.live import LiveChallenge, QuestionHistory, live_session, question_history
+from soutenance.session.live import LiveChallenge, QuestionHistory, live_session
 from soutenance.session.model import FollowUpAnswer, Stage
 from soutenance.session.run import SessionRun
 from soutenance.session.timer import AnswerTimer, Thresholds
 from soutenance.store import Student
-from soutenance.store.records import student_records
 from soutenance.ui.modals.choice import confirm
 from soutenance.ui.screens.follow_up_picker import FollowUpPicker
 from soutenance.ui.screens.mentor_follow_up import AdHocFollowUpModal
 from soutenance.ui.screens.objectives import ObjectivesScreen
-from soutenance.ui.screens.question_picker import PickerFilters, QuestionPickerScreen
+from soutenance.ui.screens.question_picker import (
+    PickerFilters,
+    QuestionPickerScreen,
+    student_history,
+)
 from soutenance.ui.screens.run_screen import RunScreen
 from soutenance.ui.translated import Translated
 from soutenance.ui.widgets.key_point_checklist import KeyPointChecklist
@@ -271,13 +274,11 @@ class LiveScreen(Translated, RunScreen):
         change during the session); none when the store cannot say."""
         if self._history is None and self.bank is not None:
             session = self.run.session
-            try:
-                records = [
-                    r for r in student_records(self.store, session.student, path_id=session.path_id,
-                                               project_id=session.project_id)
-                    if r.session_id != session.id
-                ]  # fmt: skip
-                self._history = question_history(records, self.bank.questions)
+            try:  # the stored memory: a few rows whatever the history
+                self._history = student_history(
+                    self.store, session.student, session.path_id, session.project_id,
+                    self.bank.questions, exclude_session=session.id,
+                )  # fmt: skip
             except Exception:  # noqa: BLE001 - without history the draw still works
                 self._history = QuestionHistory()
         return self._history or QuestionHistory()
@@ -289,9 +290,14 @@ class LiveScreen(Translated, RunScreen):
 
     def _choose(self) -> None:
         run, bank = self.run, self.bank
-        assert bank is not None
-        before = self.history()
-        history = QuestionHistory(before.asked, before.weak, frozenset(run.asked_ids()))
+        asked_now = frozenset(run.asked_ids())
+
+        def read_history() -> QuestionHistory:  # by the picker, in a worker thread
+            before = self.history()
+            return QuestionHistory(before.asked, before.weak, asked_now)
+
+        before = self._history
+        history = read_history if before is None else QuestionHistory(before.asked, before.weak, asked_now)
 
         def chosen(question_id: str | None) -> None:
             question = bank.question(question_id) if question_id else None

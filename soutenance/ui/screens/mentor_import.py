@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -116,6 +117,8 @@ class ImportModal(Translated, ModalScreen[ImportOutcome | None]):
         self.query_one("#import-error", Static).update(Text(message))
 
     def action_import_file(self) -> None:
+        if self.query_one("#import-modal").loading:
+            return  # one import at a time
         raw = self.query_one("#import-path", Input).value.strip().strip("'\"")
         if not raw:
             self.show_error(t("mentor.import.need_path"))
@@ -127,16 +130,31 @@ class ImportModal(Translated, ModalScreen[ImportOutcome | None]):
         if not path.exists():
             self.show_error(t("mentor.import.no_file", path=str(path)))
             return
+        self.query_one("#import-modal").loading = True
+        self._import(path)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _import(self, path: Path) -> None:
+        """Read, check and merge the file in a worker thread (it may hold thousands of answers)."""
         services = self.app.services  # type: ignore[attr-defined]
+        outcome: ImportOutcome | str
         try:
             outcome = import_file(self.app.store, services.catalog, path, services.config.import_max_megabytes)  # type: ignore[attr-defined]
         except InvalidExport as error:
-            self.show_error(import_error_message(error))
-            return
+            outcome = import_error_message(error)
         except StoreError as error:
-            self.show_error(t("mentor.import.store_error", error=str(error)))
+            outcome = t("mentor.import.store_error", error=str(error))
+        self.app.call_from_thread(self._imported, outcome)
+
+    def _imported(self, outcome: ImportOutcome | str) -> None:
+        if not self.is_attached:
             return
-        self.dismiss(outcome)
+        self.query_one("#import-modal").loading = False
+        if isinstance(outcome, str):
+            self.show_error(outcome)
+            self.query_one("#import-path", Input).focus()
+        else:
+            self.dismiss(outcome)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

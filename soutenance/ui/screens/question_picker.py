@@ -8,11 +8,12 @@ Key points are never shown here: the screen may be shared with the student.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,8 +23,11 @@ from textual.widgets.option_list import Option
 
 from soutenance.banks.model import Question, format_duration
 from soutenance.i18n import t
+from soutenance.session.answer_quality import answer_order
 from soutenance.session.draw import QuestionFilter
 from soutenance.session.live import QuestionHistory
+from soutenance.session.scheduling import asked_and_weak
+from soutenance.store.records import question_records
 from soutenance.ui.translated import Translated
 
 
@@ -34,6 +38,43 @@ class PickerFilters:
     difficulties: set[int] = field(default_factory=set)
     not_asked: bool = False
     weak: bool = False
+
+
+def student_history(
+    store: Any,
+    student: str,
+    path_id: str,
+    project_id: str,
+    questions: Sequence[Question],
+    *,
+    exclude_session: str | None = None,
+) -> QuestionHistory:
+    """Questions asked to the student in this project before, and those weak at their last answer.
+
+    Read from the student's stored memory (a few rows whatever the history); `exclude_session`
+    leaves out the session in progress: "last time" means before it, so the questions it asked
+    are judged again from their earlier answers."""
+    from soutenance.store.derived import student_memory
+
+    ids = {q.id for q in questions}
+    memory = student_memory(store, student, path_id, project_id)
+    asked, weak = set(memory.seen_ids()) & ids, set(memory.weakest()) & ids
+    current: set[str] = set()
+    if exclude_session is not None:
+        try:
+            current = {a.question_id for a in store.load_session(exclude_session).answers} & asked
+        except LookupError:  # not saved yet: nothing of it is in the memory
+            current = set()
+    if current:
+        earlier = [
+            r
+            for qid in sorted(current)
+            for r in question_records(store, qid, path_id=path_id, project_id=project_id)
+            if r.student == student and r.session_id != exclude_session
+        ]
+        before, weak_before = asked_and_weak(sorted(earlier, key=answer_order), current)
+        asked, weak = (asked - current) | before, (weak - current) | weak_before
+    return QuestionHistory(frozenset(asked), frozenset(weak))
 
 
 def filter_questions(
@@ -69,13 +110,16 @@ class QuestionPickerScreen(Translated, Screen[str | None]):
     def __init__(
         self,
         questions: Sequence[Question],
-        history: QuestionHistory,
+        history: QuestionHistory | Callable[[], QuestionHistory],
         filters: PickerFilters | None = None,
         seed: int | None = None,
     ) -> None:
+        """``history`` may be a function reading it: it then runs in a worker thread while the
+        list shows a loading indicator."""
         super().__init__()
         self.questions = list(questions)
-        self.history = history
+        self._read_history = None if isinstance(history, QuestionHistory) else history
+        self.history = history if isinstance(history, QuestionHistory) else QuestionHistory()
         self.filters = filters or PickerFilters()
         self.rng = random.Random(seed)
         self.shown: list[Question] = []
@@ -104,8 +148,28 @@ class QuestionPickerScreen(Translated, Screen[str | None]):
 
     def on_mount(self) -> None:
         self.sub_title = t("mentor.picker.title")
-        self.refresh_list()
         self.query_one("#picker-list", OptionList).focus()
+        if self._read_history is None:
+            self.refresh_list()
+        else:  # the list is filled once, when the history is there
+            self.query_one("#picker-list").loading = True
+            self._load_history(self._read_history)
+
+    @work(thread=True, exclusive=True, group="picker-history")
+    def _load_history(self, read: Callable[[], QuestionHistory]) -> None:
+        history = read()
+        self.app.call_from_thread(self._history_loaded, history)
+
+    def _history_loaded(self, history: QuestionHistory) -> None:
+        if not self.is_attached:
+            return
+        self.history = history
+        options = self.query_one("#picker-list", OptionList)
+        options.loading = False
+        self.refresh_list()
+        search = self.query_one("#picker-search", Input)
+        if self.focused is search and not search.value:
+            options.focus()  # the focus only moved to the search while the list was loading
 
     def _label(self, question: Question) -> Text:
         """One line: asked before, weak last time, difficulty and time, then the text."""

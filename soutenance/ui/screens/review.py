@@ -9,6 +9,7 @@ they carry the comments and marks.
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -174,10 +175,22 @@ class ReviewScreen(Translated, Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        """The session is read in a worker thread; the page shows a loading indicator meanwhile."""
         self.sub_title = t("mentor.review.title")
-        self.session = self.store.load_session(self.session_id)
-        self.missing = missing_questions(self.app.services.catalog, self.session)  # type: ignore[attr-defined]
-        session = self.session
+        self.query_one("#review").loading = True
+        self._read_session()
+
+    @work(thread=True, exclusive=True, group="review")
+    def _read_session(self) -> None:
+        session = self.store.load_session(self.session_id)
+        missing = missing_questions(self.app.services.catalog, session)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show_session, session, missing)
+
+    def _show_session(self, session: Session, missing: set[str]) -> None:
+        if not self.is_attached:
+            return
+        self.query_one("#review").loading = False
+        self.session, self.missing = session, missing
         kind = t(f"mentor.kind.{session.kind}")
         line = t(
             "mentor.review.session", student=session.student, project=session.project_title,

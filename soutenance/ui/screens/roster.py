@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -15,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from soutenance.i18n import format_date, t
 from soutenance.session.reasons import days_text
 from soutenance.store import RosterEntry, Student
+from soutenance.ui.batches import fill_table
 from soutenance.ui.translated import Translated
 
 
@@ -85,16 +87,30 @@ class RosterScreen(Translated, Screen[None]):
         self.reload()
 
     def reload(self, select: str | None = None) -> None:
+        """Read the roster in a worker thread; the table shows a loading indicator meanwhile."""
         table = self.query_one("#roster", DataTable)
         if select is None and table.row_count:
             select = self.selected_name()
-        self.entries = self.store.roster.summary(include_archived=self.show_archived)
+        table.loading = True
+        self._read_roster(select, self.show_archived)
+
+    @work(thread=True, exclusive=True, group="roster")
+    def _read_roster(self, select: str | None, include_archived: bool) -> None:
+        entries = self.store.roster.summary(include_archived=include_archived)
+        self.app.call_from_thread(self._show_roster, entries, select)
+
+    async def _show_roster(self, entries: list[RosterEntry], select: str | None) -> None:
+        if not self.is_attached:
+            return
+        table = self.query_one("#roster", DataTable)
+        table.loading = False
         if self.by_defense:
-            self.entries.sort(key=lambda e: (e.defense_date is None, e.defense_date or date.max))
-        table.clear()
+            entries.sort(key=lambda e: (e.defense_date is None, e.defense_date or date.max))
+        self.entries = entries
         today = self.app.services.clock.now().date()  # type: ignore[attr-defined]
-        for entry in self.entries:
-            table.add_row(*roster_row(entry, today), key=entry.student.name)
+        rows = ((roster_row(entry, today), entry.student.name) for entry in entries)
+        if not await fill_table(table, rows):
+            return
         names = [e.student.name for e in self.entries]
         if select in names:
             table.move_cursor(row=names.index(select), animate=False)

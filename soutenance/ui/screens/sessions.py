@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -15,6 +16,7 @@ from soutenance.i18n import current_language, format_date, t
 from soutenance.session.model import Session
 from soutenance.store import SessionSummary
 from soutenance.store.rows import DamagedRow
+from soutenance.ui.batches import fill_table
 from soutenance.ui.exports import deliver_export
 from soutenance.ui.modals.choice import confirm
 from soutenance.ui.translated import Translated
@@ -54,26 +56,43 @@ class SessionsScreen(Translated, Screen[None]):
         self.load()
 
     def load(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        table.clear()
+        """Read the list in a worker thread; the table shows a loading indicator meanwhile."""
+        self.query_one("#sessions", DataTable).loading = True
+        self._read_sessions()
+
+    @work(thread=True, exclusive=True, group="sessions")
+    def _read_sessions(self) -> None:
         try:
-            self.sessions = self.app.store.list_sessions(self.student, limit=500)  # type: ignore[attr-defined]
+            found = self.app.store.list_sessions(self.student, limit=500)  # type: ignore[attr-defined]
         except Exception as error:  # noqa: BLE001 - say it; the screen stays usable
-            self.notify(t("run.cannot_resume", error=str(error)), severity="error", markup=False)
-            self.sessions = []
-        for s in self.sessions:
-            state = t("sessions.unfinished") if s.ended_at is None else t("sessions.ended")
-            table.add_row(
-                Text(format_date(s.started_at)),
-                Text(s.project_title),
-                Text(t(f"sessions.kind.{s.kind}")),
-                Text(f"{s.answered}/{s.planned}"),
-                Text(format_duration(s.total_time)),
-                Text(state, style="bold" if s.ended_at is None else "dim"),
-                key=s.id,
+            self.app.call_from_thread(
+                self.notify, t("run.cannot_resume", error=str(error)), severity="error", markup=False
             )
+            found = []
+        self.app.call_from_thread(self._show_sessions, found)
+
+    async def _show_sessions(self, found: list[SessionSummary]) -> None:
+        if not self.is_attached:
+            return
+        table = self.query_one("#sessions", DataTable)
+        table.loading = False
+        self.sessions = found
+        if not await fill_table(table, (self._row(s) for s in found)):
+            return
         self.query_one("#sessions-empty", Static).update("" if self.sessions else t("sessions.none"))
         self.refresh_bindings()
+
+    @staticmethod
+    def _row(s: SessionSummary) -> tuple[list[Text], str]:
+        state = t("sessions.unfinished") if s.ended_at is None else t("sessions.ended")
+        return [
+            Text(format_date(s.started_at)),
+            Text(s.project_title),
+            Text(t(f"sessions.kind.{s.kind}")),
+            Text(f"{s.answered}/{s.planned}"),
+            Text(format_duration(s.total_time)),
+            Text(state, style="bold" if s.ended_at is None else "dim"),
+        ], s.id
 
     @property
     def chosen(self) -> SessionSummary | None:

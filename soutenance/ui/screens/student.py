@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -23,6 +24,7 @@ from soutenance.i18n import format_date, t
 from soutenance.session.model import Objective
 from soutenance.session.reasons import defense_text
 from soutenance.store import SessionSummary, Student
+from soutenance.ui.batches import fill_table
 from soutenance.ui.translated import Translated
 from soutenance.usecases.review import tick_objective
 
@@ -109,8 +111,20 @@ class StudentScreen(Translated, Screen[None]):
         self.reload()
 
     def reload(self) -> None:
-        page = load_student_page(self.store, self.student_name)
-        if page is None:  # renamed meanwhile: the edit's callback reloads with the new name
+        """Read the page in a worker thread; it shows a loading indicator meanwhile."""
+        self.query_one("#student-page").loading = True
+        self._read_page(self.student_name)
+
+    @work(thread=True, exclusive=True, group="student-page")
+    def _read_page(self, name: str) -> None:
+        page = load_student_page(self.store, name)
+        self.app.call_from_thread(self._show_page, name, page)
+
+    async def _show_page(self, name: str, page: StudentPage | None) -> None:
+        if not self.is_attached or name != self.student_name:
+            return  # left, or renamed meanwhile: the edit's callback reloads with the new name
+        self.query_one("#student-page").loading = False
+        if page is None:
             return
         self.page = page
         services = self.app.services  # type: ignore[attr-defined]
@@ -125,16 +139,14 @@ class StudentScreen(Translated, Screen[None]):
         hint.update(Text(t("mentor.student.no_objectives")))
         hint.display = not page.objectives
         table = self.query_one("#student-sessions", DataTable)
-        table.clear()
-        for summary in page.sessions:
-            table.add_row(
-                Text(format_date(summary.started_at)),
-                Text(t(f"mentor.kind.{summary.kind}")),
-                Text(str(summary.answered)),
-                Text(format_duration(summary.total_time)),
-                Text(summary.project_title),
-                key=summary.id,
-            )
+        rows = (
+            ([Text(format_date(summary.started_at)), Text(t(f"mentor.kind.{summary.kind}")),
+              Text(str(summary.answered)), Text(format_duration(summary.total_time)),
+              Text(summary.project_title)], summary.id)
+            for summary in page.sessions
+        )  # fmt: skip
+        if not await fill_table(table, rows):
+            return
         if page.objectives:
             checklist.highlighted = 0
             checklist.focus()
