@@ -22,7 +22,13 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-from soutenance.store.migrations import LATEST_VERSION, MIGRATIONS, SchemaTooNew, migrate
+from soutenance.store.migrations import (
+    LATEST_VERSION,
+    MIGRATIONS,
+    SchemaTooNew,
+    migrate,
+    register_functions,
+)
 
 T = TypeVar("T")
 
@@ -432,6 +438,7 @@ def quoted(name: str) -> str:
 def expected_columns(version: int) -> dict[str, frozenset[str]]:
     """The tables and columns a database at `version` has: the migrations up to it, in memory."""
     conn = sqlite3.connect(":memory:")
+    register_functions(conn)
     try:
         for statements in MIGRATIONS[:version]:
             for statement in statements:

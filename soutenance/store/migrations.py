@@ -242,7 +242,21 @@ SCHEMA_V2 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1, SCHEMA_V2)
+# The project card: the student's own figures for a project (`facts` of its bank), one row per
+# fact, put into the questions drawn for them. Keyed by the roster's id, so a renamed student
+# keeps their card; the fact names and values are checked by soutenance.store.cards.
+PROJECT_CARDS = (
+    """CREATE TABLE project_cards (
+        student_id TEXT NOT NULL REFERENCES students (id) ON DELETE CASCADE,
+        project_ref TEXT NOT NULL,
+        fact TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (student_id, project_ref, fact)
+    ) WITHOUT ROWID""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1, SCHEMA_V2, PROJECT_CARDS)
 """MIGRATIONS[n] takes a database from version n to n + 1."""
 
 LATEST_VERSION = len(MIGRATIONS)
@@ -266,9 +280,14 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the migrations call: any connection that runs them needs these."""
+    conn.create_function("name_key", 1, name_key, deterministic=True)
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply the pending migrations in one transaction; return the version reached."""
-    conn.create_function("name_key", 1, name_key, deterministic=True)
+    register_functions(conn)
     if schema_version(conn) == LATEST_VERSION:
         return LATEST_VERSION
     # Rebuilding tables drops the old ones: with foreign keys on, that would cascade into their

@@ -23,7 +23,7 @@ from pathlib import Path
 from soutenance.files import fsync_folder
 from soutenance.session.model import new_id
 from soutenance.store.db import Database, quoted, read_text, table_columns
-from soutenance.store.migrations import LATEST_VERSION, MIGRATIONS, migrate
+from soutenance.store.migrations import LATEST_VERSION, MIGRATIONS, migrate, register_functions
 
 RECOVER_TIMEOUT_SECONDS = 300
 PROBE_LIMIT = 10_000
@@ -119,6 +119,7 @@ def recover_into(source: Path, target: sqlite3.Connection, *, scratch: Path) -> 
     Returns how many sessions it holds and how they were read ("recover" or "rows").
     """
     version = _header_version(source)
+    register_functions(target)
     for statements in MIGRATIONS[:version]:
         for statement in statements:
             target.execute(statement)
@@ -219,6 +220,8 @@ def readable_rows(conn: sqlite3.Connection, table: str, columns: list[str]) -> I
     while True:
         try:
             for row in conn.execute(scan, (after,)):
+                if row[0] <= after:  # a damaged page pointing back: scanning on would never end
+                    raise sqlite3.DatabaseError("rows out of order")
                 after = row[0]
                 yield tuple(row[1:])
             return
