@@ -30,6 +30,7 @@ from soutenance.session.model import FollowUpAnswer, Stage
 from soutenance.session.run import SessionRun
 from soutenance.session.timer import AnswerTimer, Thresholds
 from soutenance.store import Student
+from soutenance.store.cards import card_values
 from soutenance.store.records import student_records
 from soutenance.ui.modals.choice import confirm
 from soutenance.ui.screens.follow_up_picker import FollowUpPicker
@@ -50,27 +51,10 @@ ADD_SECONDS = 30
 
 def start_live(screen: Screen, student: Student) -> None:
     """Open the live challenge for a student, on their project (asking which one if unknown)."""
-    from soutenance.ui.screens.bank_browser import ProjectPicker
+    from soutenance.ui.screens.project_card import ask_project
 
-    catalog = screen.app.services.catalog  # type: ignore[attr-defined]
-    found = catalog.find(student.project_ref) if student.project_ref else []
-    if len(found) == 1:
-        _launch(screen, student, found[0])
-        return
-    if not catalog.projects:
-        screen.notify(t("mentor.live.no_project"), severity="error", markup=False)
-        return
-    own = [e for e in catalog.projects if e.summary.path_id in student.paths]
-    entries = own + [e for e in catalog.projects if e not in own]
-
-    def picked(ref: str | None) -> None:
-        chosen = next((e for e in entries if e.ref == ref), None)
-        if chosen is not None:
-            _launch(screen, student, chosen)
-
-    screen.app.push_screen(
-        ProjectPicker(t("mentor.live.pick_project", student=student.name), entries), picked
-    )
+    title = t("mentor.live.pick_project", student=student.name)
+    ask_project(screen, student, title, lambda entry: _launch(screen, student, entry))
 
 
 def _launch(screen: Screen, student: Student, entry: ProjectEntry) -> None:
@@ -176,10 +160,11 @@ class LiveScreen(Translated, RunScreen):
 
     def on_mount(self) -> None:
         self.sub_title = t("mentor.live.title")
+        session = self.run.session
+        ref = f"{session.path_id}/{session.project_id}"
+        self.challenge.card = card_values(self.store, session.student, ref)
         if self.bank is not None:
-            entries = self.app.services.catalog.find(
-                f"{self.run.session.path_id}/{self.run.session.project_id}"
-            )  # type: ignore[attr-defined]
+            entries = self.app.services.catalog.find(ref)  # type: ignore[attr-defined]
             self.bank_file = entries[0].file if len(entries) == 1 else None
         if self.notice:
             self.notify(self.notice, markup=False, timeout=10)

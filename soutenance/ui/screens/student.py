@@ -74,6 +74,7 @@ class StudentScreen(Translated, Screen[None]):
         Binding("o", "open", "mentor.key.open_session", id="open-session"),
         Binding("i", "import", "mentor.key.import", id="import"),
         Binding("e", "edit", "mentor.key.edit", id="edit-student"),
+        Binding("p", "project_card", "card.key", id="project-card"),
     ]
 
     def __init__(self, name: str) -> None:
@@ -216,6 +217,14 @@ class StudentScreen(Translated, Screen[None]):
             self.open_session(outcome.result.session_id)
 
         self.app.push_screen(ImportModal(), imported)
+
+    def action_project_card(self) -> None:
+        from soutenance.ui.screens.project_card import ask_project, open_project_card
+
+        if (page := self.page) is not None:
+            name = page.student.name
+            title = t("card.pick_project", student=name)
+            ask_project(self, page.student, title, lambda entry: open_project_card(self, name, entry))
 
     def action_edit(self) -> None:
         from soutenance.ui.screens.student_form import StudentFormScreen
