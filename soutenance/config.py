@@ -8,6 +8,7 @@ back to every default, with one problem saying so.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -16,6 +17,22 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from soutenance import paths
 from soutenance.files import atomic_write_text
 from soutenance.voice.settings import VoiceSettings
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One bad value of the settings file (`key` empty: the file as a whole)."""
+
+    file: Path
+    key: str
+    detail: str
+
+    def __str__(self) -> str:
+        from soutenance.i18n import t
+
+        if not self.key:
+            return t("config.unreadable", file=self.file, detail=self.detail)
+        return t("config.bad_value", file=self.file, key=self.key, value=self.detail)
 
 
 class Config(BaseModel):
@@ -34,11 +51,11 @@ class Config(BaseModel):
     voice: VoiceSettings = Field(default_factory=VoiceSettings)
     """Recording and transcription (soutenance.voice.settings)."""
 
-    _problems: list[str] = PrivateAttr(default_factory=list)
+    _problems: list[ConfigProblem] = PrivateAttr(default_factory=list)
 
     @property
-    def problems(self) -> list[str]:
-        """What was wrong in the file, one line each (`config.json: amber_fraction: …`)."""
+    def problems(self) -> list[ConfigProblem]:
+        """What was wrong in the file; `str()` of each is one line in the interface language."""
         return self._problems
 
     @classmethod
@@ -48,27 +65,29 @@ class Config(BaseModel):
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return cls()
-        except (OSError, ValueError) as exc:
-            return cls._with_problems([f"{path}: not readable as JSON ({exc}); defaults used"])
+        except json.JSONDecodeError as exc:
+            return cls._with_problems([ConfigProblem(path, "", f"{exc.lineno}:{exc.colno}")])
+        except (OSError, UnicodeDecodeError) as exc:
+            return cls._with_problems([ConfigProblem(path, "", type(exc).__name__)])
         if not isinstance(data, dict):
-            return cls._with_problems([f"{path}: not a JSON object; defaults used"])
+            return cls._with_problems([ConfigProblem(path, "", json.dumps(data)[:40])])
         legacy = data.pop("extra", None)  # soutenance 0.1 kept the last project there
         if isinstance(legacy, dict) and "last_project" not in data:
             data["last_project"] = legacy.get("last_project")
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
-            problems = [
-                f"{path}: {e['loc'][0]}: {e['msg']} (got {e['input']!r}); the default is used"
-                for e in exc.errors() if e["loc"]
-            ]  # fmt: skip
+            errors = [e for e in exc.errors() if e["loc"]]
+            bad = {str(e["loc"][0]) for e in errors}
             config = cls.model_validate({k: v for k, v in data.items() if k not in bad})
-            config._problems = problems
+            config._problems = [
+                ConfigProblem(path, ".".join(str(part) for part in e["loc"]), repr(e["input"]))
+                for e in errors
+            ]
             return config
 
     @classmethod
-    def _with_problems(cls, problems: list[str]) -> Config:
+    def _with_problems(cls, problems: list[ConfigProblem]) -> Config:
         config = cls()
         config._problems = problems
         return config

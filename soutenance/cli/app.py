@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
 from soutenance import __version__
 from soutenance.cli.lazy import Lazy, LazyGroup
+from soutenance.cli.translation import configured_language, speaking
 
 BANK = "soutenance.cli.bank"
 BANK_EDIT = "soutenance.cli.bank_edit"
@@ -94,7 +97,9 @@ COMMANDS = {
         "Your recorded answers: where they are, what they take, and deleting them.\n\n"
         "Recordings never leave this computer unless you export a session with its audio.",
         commands={
-            "list": Lazy(f"{VOICE}:list_command", "Sessions that have recordings, the most recent first."),
+            "list": Lazy(
+                f"{VOICE}:list_command", "Sessions that have recordings, the most recent first."
+            ),
             "rm": Lazy(
                 f"{VOICE}:rm_command",
                 "Delete a session's recordings (SESSION: its id, or the first characters `history`"
@@ -116,7 +121,7 @@ COMMANDS = {
     ),
     "student": Lazy(
         f"{MENTOR}:student_group",
-        "The mentor's roster: add, list, edit and archive students.",
+        "The mentor's roster: add, list, edit, archive and merge students; reassign a session.",
         commands={
             "add": Lazy(f"{MENTOR}:add_command", "Add a student to the roster."),
             "archive": Lazy(
@@ -130,6 +135,15 @@ COMMANDS = {
             "list": Lazy(
                 f"{MENTOR}:list_command",
                 "The roster: last session, defense date and open objectives of each student.",
+            ),
+            "merge": Lazy(
+                f"{MENTOR}:merge_command",
+                "File A's sessions (with their objectives) under B and take A out of the roster.",
+            ),
+            "reassign": Lazy(
+                f"{MENTOR}:reassign_command",
+                "File one session (an id or a unique prefix, as `history` prints) under another"
+                " student.",
             ),
         },
     ),
@@ -152,13 +166,46 @@ COMMANDS = {
 }
 
 
+class RootGroup(LazyGroup):
+    """The root group: the language is chosen before click parses, as parse errors print then."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **kwargs: Any) -> Any:
+        from soutenance import i18n
+
+        given = self.root_option(sys.argv[1:] if args is None else list(args), "lang")
+        with speaking(i18n.detect_language(given, configured_language())):
+            return super().main(args, *rest, **kwargs)
+
+    def root_option(self, args: list[str], name: str) -> str | None:
+        """The value of the root's option `name` in `args`, read up to the command's name."""
+        wanted = next(p for p in self.params if p.name == name)
+        valued = {
+            opt
+            for p in self.params
+            if isinstance(p, click.Option) and not p.is_flag and not p.count
+            for opt in p.opts
+        }
+        words = iter(args)
+        for word in words:
+            option, equals, value = word.partition("=")
+            if word == "--" or not word.startswith("-"):
+                return None
+            if option in wanted.opts:
+                return value if equals else next(words, None)
+            if option in valued and not equals:
+                next(words, None)
+        return None
+
+
 @click.group(
-    cls=LazyGroup,
+    cls=RootGroup,
     commands=COMMANDS,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-@click.version_option(__version__, "-V", "--version", prog_name="soutenance")
+@click.version_option(
+    __version__, "-V", "--version", prog_name="soutenance", help="Show the version and exit."
+)
 @click.option(
     "--banks",
     multiple=True,
@@ -173,11 +220,7 @@ def cli(context: click.Context, banks: tuple[Path, ...], lang: str | None) -> No
     With no command, the app opens on the bundled banks and yours.
     """
     context.obj = {"banks": banks, "lang": lang}
-    if context.invoked_subcommand is not None:
-        from soutenance import i18n
-
-        i18n.set_language(i18n.detect_language(lang))
-    else:
+    if context.invoked_subcommand is None:
         from soutenance.ui.launch import run_tui
 
         sys.exit(run_tui(banks=banks, lang=lang))
@@ -193,10 +236,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        from soutenance.i18n import t
+
         log = _write_crash_log()
-        click.echo(f"soutenance: unexpected error: {exc}", err=True)
+        click.echo(t("cli.crash", error=exc), err=True)
         if log:
-            click.echo(f"details were written to {log}", err=True)
+            click.echo(t("cli.crash_log", log=log), err=True)
         return 1
 
 

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import click
 
+from soutenance import i18n
 from soutenance.banks.catalog import catalog_of_roots
 from soutenance.banks.discovery import BankRoot, RootKind, bank_roots
 from soutenance.banks.lint import summarize
 from soutenance.banks.schema import schema_text
 from soutenance.cli.bank_edit import register as register_editing_commands
-from soutenance.cli.common import banks_option, echo_err, load_catalog
+from soutenance.cli.common import banks_option, counted, echo_err, load_catalog
+from soutenance.files import atomic_write_text
 from soutenance.text import visible
 
 
@@ -39,7 +41,7 @@ def lint_command(targets: tuple[Path, ...], strict: bool, banks: tuple[Path, ...
         missing = next((t for t in targets if not _may_exist(t)), None)
         if missing is not None:
             raise click.BadParameter(
-                f"no such file or folder: {visible(str(missing))}", param_hint="TARGETS"
+                i18n.t("cli.bank.no_such_file", file=visible(str(missing))), param_hint="TARGETS"
             )
         roots = [BankRoot(t, RootKind.USER) for t in targets]
     else:
@@ -51,8 +53,12 @@ def lint_command(targets: tuple[Path, ...], strict: bool, banks: tuple[Path, ...
     errors, warnings = summarize(diagnostics)
     files = len(catalog.files)
     echo_err(
-        f"{files} file{'s' * (files != 1)} checked: {errors} error{'s' * (errors != 1)}, "
-        f"{warnings} warning{'s' * (warnings != 1)}"
+        i18n.t(
+            "cli.bank.lint.summary",
+            files=counted("cli.bank.lint.files", files),
+            errors=counted("cli.bank.lint.errors", errors),
+            warnings=counted("cli.bank.lint.warnings", warnings),
+        )
     )
     sys.exit(1 if errors or (strict and warnings) else 0)
 
@@ -105,16 +111,21 @@ def list_command(output: str, banks: tuple[Path, ...]) -> None:
         for e in entries:
             s = e.summary
             click.echo(
-                f"  {visible(e.ref):<45} {s.question_count:>4} questions  [{visible(s.language)}]  {visible(s.title)}"
+                f"  {visible(e.ref):<45} {counted('cli.bank.list.questions', s.question_count):>14}"
+                f"  [{visible(s.language)}]  {visible(s.title)}"
             )
             click.echo(
                 f"  {'':<45} {visible(s.file)}"
-                + (f"  (shadows {len(e.shadows)})" if e.shadows else "")
+                + ("  " + i18n.t("cli.bank.list.shadows", count=len(e.shadows)) if e.shadows else "")
             )
     for problem in catalog.problems:
         errors = sum(d.is_error for d in problem.diagnostics)
         echo_err(
-            f"{visible(problem.file)}: not loaded ({errors} error{'s' * (errors != 1)}; run `soutenance bank lint`)"
+            i18n.t(
+                "cli.bank.list.not_loaded",
+                file=visible(problem.file),
+                errors=counted("cli.bank.lint.errors", errors),
+            )
         )
 
 
@@ -134,7 +145,12 @@ def _json_for_terminal(data: object) -> str:
 def schema_command(output: Path | None) -> None:
     """The JSON Schema of bank files, generated from the model that validates them."""
     if output:
-        output.write_text(schema_text(), encoding="utf-8")
+        try:
+            atomic_write_text(output, schema_text())
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot write {visible(str(output))}: {visible(str(error))}"
+            ) from None
     else:
         click.echo(schema_text(), nl=False)
 

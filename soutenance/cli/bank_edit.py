@@ -540,7 +540,7 @@ def store_history_checker() -> Callable[[str], bool] | None:
     try:
         from soutenance.store import open_store
 
-        store = open_store(paths.database_path())
+        store = open_store(paths.database_path(), mode="read")
     except Exception:  # noqa: BLE001 - any store problem means "cannot tell"
         return None
     history = getattr(store, "question_history", None)

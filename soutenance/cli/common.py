@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from soutenance.i18n import current_language, t, translate
+
 if TYPE_CHECKING:
     from soutenance.banks.catalog import Catalog, ProjectEntry
     from soutenance.store import Store
@@ -50,19 +52,33 @@ def resolve_project(catalog: Catalog, reference: str) -> ProjectEntry:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        known = ", ".join(e.ref for e in catalog.projects) or "none"
+        known = ", ".join(e.ref for e in catalog.projects) or t("cli.project.none")
         raise click.BadParameter(
-            f"no project {reference!r}; known projects: {known}", param_hint="--project"
+            t("cli.project.unknown", project=repr(reference), known=known), param_hint="--project"
         )
     refs = ", ".join(e.ref for e in matches)
     raise click.BadParameter(
-        f"{reference!r} matches several projects: {refs}; use PATH_ID/PROJECT_ID",
-        param_hint="--project",
+        t("cli.project.ambiguous", project=repr(reference), matches=refs), param_hint="--project"
     )
 
 
 def echo_err(message: str) -> None:
     click.echo(message, err=True)
+
+
+def counted(key: str, count: int, **values: object) -> str:
+    """The text of `key.one` or `key.other`, by the interface language's plural rule."""
+    from soutenance.i18n.formats import plural
+
+    language = current_language()
+    return translate(language, f"{key}.{plural(count, language)}", count=count, **values)
+
+
+def megabytes(size: int) -> str:
+    """12.3 MB / 12,3 Mo."""
+    from soutenance.i18n.formats import decimal
+
+    return t("cli.megabytes", size=decimal(size / 1e6, current_language()))
 
 
 def open_store_or_exit(*, writing: bool = False) -> Store:
@@ -78,7 +94,7 @@ def open_store_or_exit(*, writing: bool = False) -> Store:
     try:
         store = open_store(paths.database_path(), mode="write" if writing else "read")
     except StoreError as error:
-        message = f"{error} Nothing was changed." if writing else str(error)
+        message = t("cli.not_changed", error=error) if writing else str(error)
         raise click.ClickException(visible(message)) from None
     if store.warning:
         echo_err(visible(store.warning))

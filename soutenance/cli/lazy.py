@@ -10,9 +10,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from gettext import gettext
 from typing import TYPE_CHECKING
 
 import click
+
+from soutenance.cli.translation import TranslatedContext, adopt, short_help
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
@@ -41,11 +44,13 @@ def load(target: str) -> click.Command:
     command = getattr(importlib.import_module(module), attribute)
     if not isinstance(command, click.Command):
         raise TypeError(f"{target} is not a click command")
-    return command
+    return adopt(command)
 
 
 class LazyGroup(click.Group):
     """A group listing its commands from `Lazy` entries, each imported on first use."""
+
+    context_class = TranslatedContext
 
     def __init__(
         self,
@@ -68,7 +73,8 @@ class LazyGroup(click.Group):
                 self.add_command(self.lazy[name].build(name), name)
             elif self.source is not None:
                 group = load(self.source)
-                return group.get_command(ctx, name) if isinstance(group, click.Group) else None
+                found = group.get_command(ctx, name) if isinstance(group, click.Group) else None
+                return found and adopt(found)
         return super().get_command(ctx, name)
 
     def listed(self, ctx: click.Context) -> list[tuple[str, click.Command]]:
@@ -81,19 +87,21 @@ class LazyGroup(click.Group):
         return found
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """click's listing, from `listed`."""
+        """click's listing, from `listed`, in the interface language."""
         listed = self.listed(ctx)
         if listed:
             limit = formatter.width - 6 - max(len(name) for name, _ in listed)
-            with formatter.section("Commands"):
-                formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in listed])
+            with formatter.section(gettext("Commands")):
+                formatter.write_dl(
+                    [(name, short_help(ctx, name, cmd, limit)) for name, cmd in listed]
+                )
 
     def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
         """click's completion of command names, from `listed`, then of options."""
         from click.shell_completion import CompletionItem
 
         names = [
-            CompletionItem(name, help=command.get_short_help_str())
+            CompletionItem(name, help=short_help(ctx, name, command))
             for name, command in self.listed(ctx)
             if name.startswith(incomplete)
         ]

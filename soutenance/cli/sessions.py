@@ -32,9 +32,9 @@ def _int_set(_context: click.Context, _param: click.Parameter, value: str | None
     try:
         levels = {int(part) for part in value.split(",") if part.strip()}
     except ValueError:
-        raise click.BadParameter("write difficulties as 1,2 or 3") from None
+        raise click.BadParameter(i18n.t("cli.rehearse.difficulty_format")) from None
     if not levels <= {1, 2, 3}:
-        raise click.BadParameter("difficulties are 1, 2 and 3")
+        raise click.BadParameter(i18n.t("cli.rehearse.difficulty_range"))
     return levels
 
 
@@ -104,7 +104,7 @@ def rehearse_command(
 def export_command(session_id: str | None, last: bool, student: str | None, fmt: str, output: Path | None, lang: str | None) -> None:
     """Export a session as Markdown (for an email) or JSON (for your mentor to import)."""
     if bool(session_id) == last:
-        raise click.UsageError("give a SESSION_ID or --last (see `soutenance history`)")
+        raise click.UsageError(i18n.t("cli.export.which"))
     store = open_store_or_exit()
     try:
         if last:
@@ -115,7 +115,7 @@ def export_command(session_id: str | None, last: bool, student: str | None, fmt:
     finally:
         store.close()
     if session is None:
-        raise click.ClickException("no session recorded yet")
+        raise click.ClickException(i18n.t("cli.history.none"))
     language = lang or i18n.detect_language(None, None)
     text = session_to_markdown(session, lang=language) if fmt == "md" else session_to_json_text(session)
     try:
@@ -123,7 +123,7 @@ def export_command(session_id: str | None, last: bool, student: str | None, fmt:
     except UnicodeEncodeError as error:
         bad = visible(error.object[error.start : error.end])
         raise click.ClickException(
-            f"session {session.id} holds text that is not valid Unicode ({bad}); nothing was written"
+            i18n.t("cli.export.not_unicode", session=session.id, bad=bad)
         ) from None
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
@@ -133,8 +133,8 @@ def export_command(session_id: str | None, last: bool, student: str | None, fmt:
         atomic_write(output, data)
     except OSError as error:
         reason = error.strerror or str(error)
-        raise click.ClickException(f"cannot write {visible(str(output))}: {reason}; it was left as it was") from None
-    echo_err(f"exported session {session.id} to {visible(str(output))}")
+        raise click.ClickException(i18n.t("cli.export.cannot_write", file=visible(str(output)), reason=reason)) from None
+    echo_err(i18n.t("cli.export.done", session=session.id, file=visible(str(output))))
 
 
 def _load(store, session_id: str):
@@ -143,8 +143,7 @@ def _load(store, session_id: str):
         return store.load_session(session_id)
     except DamagedRow as error:
         raise click.ClickException(
-            f"the stored session {visible(session_id)} is damaged ({visible(str(error))}); "
-            "the other sessions are fine"
+            i18n.t("cli.session.damaged", session=visible(session_id), error=visible(str(error)))
         ) from None
 
 
@@ -164,8 +163,8 @@ def _find_summary(store, session_id: str):
         return matches[0]
     shown = visible(session_id)
     if matches:
-        raise click.ClickException(f"{shown!r} matches {len(matches)} sessions; give more characters")
-    raise click.ClickException(f"no session {shown!r} (see `soutenance history`)")
+        raise click.ClickException(i18n.t("cli.session.ambiguous", prefix=repr(shown), count=len(matches)))
+    raise click.ClickException(i18n.t("cli.session.unknown", prefix=repr(shown)))
 
 
 @click.command("delete")
@@ -176,17 +175,17 @@ def delete_command(session_id: str, yes: bool) -> None:
     store = open_store_or_exit(writing=True)
     try:
         session = _find_summary(store, session_id)
-        what = f"{visible(session.project_title)} of {i18n.format_date(session.started_at)} ({visible(session.student)}, {session.answered} answered)"
+        what = i18n.t("cli.delete.what", project=visible(session.project_title), when=i18n.format_date(session.started_at), student=visible(session.student), answered=session.answered)
         if not yes:
             if not _can_ask():
-                raise click.ClickException(f"not deleting {what} without --yes (no terminal to ask)")
-            click.confirm(f"Delete the session {what}? This cannot be undone", abort=True)
+                raise click.ClickException(i18n.t("cli.delete.needs_yes", what=what))
+            click.confirm(i18n.t("cli.delete.confirm", what=what), abort=True)
         store.delete_session(session.id)
     except StoreError as error:
-        raise click.ClickException(f"{visible(str(error))} Nothing was deleted.") from None
+        raise click.ClickException(i18n.t("cli.delete.failed", error=visible(str(error)))) from None
     finally:
         store.close()
-    echo_err(f"deleted session {session.id[:12]}")
+    echo_err(i18n.t("cli.delete.done", session=session.id[:12]))
 
 
 def _can_ask() -> bool:
@@ -204,15 +203,17 @@ def history_command(student: str | None, limit: int) -> None:
     finally:
         store.close()
     if not sessions:
-        echo_err("no session recorded yet")
+        echo_err(i18n.t("cli.history.none"))
         return
     for s in sessions:
         when = i18n.format_date(s.started_at)
-        state = "" if s.ended_at else "  (unfinished)"
+        state = "" if s.ended_at else "  " + i18n.t("cli.history.unfinished")
         if s.damaged:
-            state += f"  (damaged: {visible(s.damaged)}; export and open will say what is wrong)"
+            state += "  " + i18n.t("cli.history.damaged", problem=visible(s.damaged))
+        kind = i18n.t(f"sessions.kind.{s.kind}")
+        answered = i18n.t("cli.history.answered", answered=s.answered, planned=s.planned)
         click.echo(
-            f"{visible(s.id[:12])}  {when:<20} {visible(s.student):<16} {s.kind:<9} "
+            f"{visible(s.id[:12])}  {when:<20} {visible(s.student):<16} {kind:<18} "
             f"{visible(s.path_id)}/{visible(s.project_id)}  "
-            f"{s.answered}/{s.planned} answered, {format_duration(s.total_time)}{state}"
+            f"{answered}, {format_duration(s.total_time)}{state}"
         )

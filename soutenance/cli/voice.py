@@ -11,6 +11,7 @@ import time
 import click
 
 from soutenance import i18n
+from soutenance.cli.common import counted, megabytes
 from soutenance.config import Config
 
 
@@ -19,9 +20,6 @@ def _use_language(context: click.Context) -> None:
     root = context.find_root().obj or {}
     i18n.set_language(i18n.detect_language(root.get("lang"), Config.load().language))
 
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1e6:.1f} MB"
 
 
 @click.group("recordings")
@@ -58,18 +56,17 @@ def list_command(fmt: str) -> None:
             json.dumps({"folder": str(storage.recordings_dir()), "sessions": rows}, indent=2)
         )
         return
-    click.echo(f"Recordings are kept in {storage.recordings_dir()}")
+    click.echo(i18n.t("cli.recordings.folder", folder=storage.recordings_dir()))
     if not found:
-        click.echo("No recording.")
+        click.echo(i18n.t("cli.recordings.none"))
         return
     for s in found:
-        when = i18n.format_date(s.newest, "en")
-        count = f"{len(s.files)} recording{'s' if len(s.files) > 1 else ''}"
-        click.echo(f"{s.session_id[:12]}  {when}  {count}  {_megabytes(s.size)}")
+        when = i18n.format_date(s.newest)
+        count = counted("cli.recordings.count", len(s.files))
+        click.echo(f"{s.session_id[:12]}  {when}  {count}  {megabytes(s.size)}")
     total = sum(s.size for s in found)
-    click.echo(
-        f"{len(found)} session(s), {_megabytes(total)} in all. Delete: soutenance recordings rm SESSION"
-    )
+    sessions = counted("cli.recordings.sessions", len(found))
+    click.echo(i18n.t("cli.recordings.total", sessions=sessions, size=megabytes(total)))
 
 
 def _age(_context: click.Context, _param: click.Parameter, value: str | None):
@@ -99,23 +96,19 @@ def rm_command(session: str | None, older_than) -> None:
     from soutenance.voice import storage
 
     if (session is None) == (older_than is None):
-        raise click.UsageError("give a SESSION or --older-than AGE (e.g. 30d)")
+        raise click.UsageError(i18n.t("cli.recordings.rm.which"))
     if older_than is not None:
         written, age = older_than
         deleted = storage.delete_older_than(age)
-        click.echo(f"Deleted {len(deleted)} recording(s) older than {written}.")
+        click.echo(i18n.t("cli.recordings.rm.older", count=counted("cli.recordings.count", len(deleted)), age=written))
         return
     matches = storage.match_sessions(session or "")
     if not matches:
-        raise click.ClickException(
-            f"no recordings for session {session!r} (see `soutenance recordings list`)"
-        )
+        raise click.ClickException(i18n.t("cli.recordings.rm.unknown", session=repr(session)))
     if len(matches) > 1:
-        raise click.ClickException(
-            f"{session!r} matches {len(matches)} sessions; give more characters"
-        )
+        raise click.ClickException(i18n.t("cli.session.ambiguous", prefix=repr(session), count=len(matches)))
     deleted = storage.delete_session_recordings(matches[0])
-    click.echo(f"Deleted {len(deleted)} recording(s) of session {matches[0][:12]}.")
+    click.echo(i18n.t("cli.recordings.rm.done", count=counted("cli.recordings.count", len(deleted)), session=matches[0][:12]))
 
 
 @click.group("transcription")
@@ -135,27 +128,25 @@ def status_command() -> None:
     from soutenance.voice.transcription import whisper
 
     settings = VoiceSettings.from_config().transcription
-    click.echo(f"engine: {settings.engine}")
+    click.echo(i18n.t("cli.transcription.engine", engine=settings.engine))
     if settings.engine == "faster-whisper":
         status = whisper.model_status(settings)
         installed = whisper.extra_installed()
-        click.echo(
-            f"faster-whisper installed: {'yes' if installed else 'no (' + whisper.INSTALL_COMMAND + ')'}"
-        )
-        click.echo(
-            f"model: {status.model} ({'configured folder' if status.configured_folder else 'cache'})"
-        )
-        click.echo(f"folder: {status.folder}")
+        installed_text = i18n.t("cli.yes") if installed else i18n.t("cli.transcription.install", command=whisper.INSTALL_COMMAND)
+        click.echo(i18n.t("cli.transcription.installed", engine="faster-whisper", installed=installed_text))
+        where = i18n.t("cli.transcription.configured_folder" if status.configured_folder else "cli.transcription.cache")
+        click.echo(i18n.t("cli.transcription.model", model=status.model, where=where))
+        click.echo(i18n.t("cli.transcription.folder", folder=status.folder))
         if status.present:
-            click.echo(f"model present: yes, {_megabytes(status.size)}")
+            click.echo(i18n.t("cli.transcription.present", size=megabytes(status.size)))
         else:
-            click.echo(f"model present: no ({whisper.DOWNLOAD_COMMAND}, or fetched at first use)")
+            click.echo(i18n.t("cli.transcription.absent", command=whisper.DOWNLOAD_COMMAND))
     elif settings.engine == "pocketsphinx":
         from importlib.util import find_spec
 
-        click.echo(
-            f"pocketsphinx installed: {'yes' if find_spec('pocketsphinx') else 'no'} (English only)"
-        )
+        installed_text = i18n.t("cli.yes" if find_spec("pocketsphinx") else "cli.no")
+        installed_line = i18n.t("cli.transcription.installed", engine="pocketsphinx", installed=installed_text)
+        click.echo(f"{installed_line} {i18n.t('cli.transcription.english_only')}")
 
 
 @transcription_group.command("download")
@@ -181,7 +172,8 @@ def download_command(model: str | None) -> None:
             return
         shown[0] = now
         share = f" {100 * done // total}%" if total else ""
-        click.echo(f"\rdownloading {settings.model}:{share} {_megabytes(done)}", nl=False, err=True)
+        progress = i18n.t("cli.transcription.downloading", model=settings.model, share=share, size=megabytes(done))
+        click.echo(f"\r{progress}", nl=False, err=True)
 
     try:
         folder = whisper.download(settings, report)
@@ -190,4 +182,4 @@ def download_command(model: str | None) -> None:
     finally:
         if shown[0]:
             click.echo("", err=True)  # end the progress line
-    click.echo(f"model {settings.model} ready in {folder}")
+    click.echo(i18n.t("cli.transcription.ready", model=settings.model, folder=folder))

@@ -39,9 +39,19 @@ class ImportResult:
     """Field by field: what the import updated, what it kept because ours is newer, conflicts."""
 
 
-def import_session(store: Any, source: ExportSource, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ImportResult:
-    """Import one session export; raises InvalidExport (leaving the store untouched) if bad."""
+def import_session(
+    store: Any,
+    source: ExportSource,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    student: str | None = None,
+) -> ImportResult:
+    """Import one session export; raises InvalidExport (leaving the store untouched) if bad.
+
+    `student` files the session under that name instead of the file's (the mentor's `--as`)."""
     incoming, carries = read_export_parts(source, max_bytes=max_bytes)
+    if student is not None:
+        incoming.student = student
     report = MergeReport()
 
     def work(conn: sqlite3.Connection) -> ImportResult:

@@ -47,15 +47,44 @@ PROGRESS_FIELDS = ("status", "elapsed", "answered_at", "reason", "added_seconds"
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a merged field is: the session, a question (its number), a follow-up of a question,
+    or an objective (its text)."""
+
+    question: int | None = None
+    follow_up: int | None = None
+    objective: str | None = None
+
+    def __str__(self) -> str:
+        if self.objective is not None:
+            return f"objective “{self.objective}”"
+        if self.question is None:
+            return "session"
+        follow_up = f", follow-up {self.follow_up}" if self.follow_up else ""
+        return f"question {self.question}{follow_up}"
+
+
+SESSION = Place()
+
+
+@dataclass(frozen=True)
 class FieldChange:
     """What the import did to one field: `updated`, `kept` (ours is newer) or `conflict`."""
 
     outcome: Literal["updated", "kept", "conflict"]
-    where: str
-    """Which answer or part of the session: "question 2", "question 2, follow-up 1", "session"."""
+    place: Place
     field: str
     by: str
     at: datetime | None
+    value: Any = None
+    """The field's value after the merge (for a conflict: the version that won)."""
+    lost: Conflict | None = None
+    """For a conflict: the other version, kept for the review."""
+
+    @property
+    def where(self) -> str:
+        """"question 2", "question 2, follow-up 1", "session", "objective “…”"."""
+        return str(self.place)
 
 
 @dataclass
@@ -70,7 +99,7 @@ def _empty(value: Any) -> bool:
     return value in (None, "", [], False) or (isinstance(value, Marks) and not value.given())
 
 
-def merge_field(local: Any, incoming: Any, name: str, where: str, report: MergeReport) -> None:
+def merge_field(local: Any, incoming: Any, name: str, where: Place, report: MergeReport) -> None:
     """Merge one edited field of `incoming` into `local` (the rules in the module docstring)."""
     mine, theirs = getattr(local, name), getattr(incoming, name)
     mine_edit, their_edit = local.edits.get(name), incoming.edits.get(name)
@@ -106,7 +135,11 @@ def merge_field(local: Any, incoming: Any, name: str, where: str, report: MergeR
         conflict = Conflict(field=name, value=lost_value, by=loser.by, at=loser.at)
         if conflict not in local.conflicts:
             local.conflicts.append(conflict)
-        report.changes.append(FieldChange("conflict", where, name, winner.by, winner.at))
+        report.changes.append(
+            FieldChange(
+                "conflict", where, name, winner.by, winner.at, getattr(local, name), conflict
+            )
+        )
 
 
 def merge_sessions(
@@ -123,12 +156,12 @@ def merge_sessions(
     if len(incoming.plan) > len(local.plan):
         merged.plan = incoming.plan
     for name in SESSION_FIELDS:
-        merge_field(merged, incoming, name, "session", report)
+        merge_field(merged, incoming, name, SESSION, report)
     _adopt_conflicts(merged, incoming)
     fields = [f for f in ANSWER_FIELDS if private or f not in PRIVATE_FIELDS]
 
     def merge_answer(mine: Answer, theirs: Answer) -> Answer:
-        where = f"question {mine.position + 1}"
+        where = Place(question=mine.position + 1)
         if _unanswered(mine) and not _unanswered(theirs):
             for name in PROGRESS_FIELDS:
                 setattr(mine, name, getattr(theirs, name))
@@ -141,7 +174,7 @@ def merge_sessions(
                 f_mine.elapsed = f_theirs.elapsed
             number = next((i for i, f in enumerate(mine.follow_ups, 1) if f.id == f_mine.id), 0)
             for name in FOLLOW_UP_FIELDS:
-                merge_field(f_mine, f_theirs, name, f"{where}, follow-up {number}", report)
+                merge_field(f_mine, f_theirs, name, Place(mine.position + 1, number), report)
             _adopt_conflicts(f_mine, f_theirs)
             return f_mine
 
@@ -150,7 +183,7 @@ def merge_sessions(
 
     def merge_objective(mine: Objective, theirs: Objective) -> Objective:
         for name in OBJECTIVE_FIELDS:
-            merge_field(mine, theirs, name, f"objective “{mine.text}”", report)
+            merge_field(mine, theirs, name, Place(objective=mine.text), report)
         _adopt_conflicts(mine, theirs)
         return mine
 

@@ -46,6 +46,16 @@ def detect_language(explicit: str | None = None, configured: str | None = None) 
     return system if system in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def language_known(explicit: str | None = None, configured: str | None = None) -> bool:
+    """Whether the command line, the config, the environment or the locale names French or
+    English; when none does (a `C.UTF-8` or German machine), the app asks once."""
+    if any(c in LANGUAGES for c in (explicit, configured, os.environ.get("SOUTENANCE_LANG"))):
+        return True
+    if any(os.environ.get(v, "")[:2] in LANGUAGES for v in ("LC_ALL", "LC_MESSAGES", "LANG")):
+        return True
+    return (locale.getlocale()[0] or "")[:2] in LANGUAGES
+
+
 def set_language(language: str) -> None:
     """The interface language, once the command line, the config and the environment are read."""
     global _chosen_at_start

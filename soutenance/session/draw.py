@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import math
 import random
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
 from soutenance.banks.model import Question
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents, for searching: "Équipe" -> "equipe"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+from soutenance.text import fold
 
 
 def _frozen(values: Iterable | None) -> frozenset:

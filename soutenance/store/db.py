@@ -24,10 +24,9 @@ from typing import TypeVar
 
 from soutenance.store.migrations import (
     LATEST_VERSION,
-    MIGRATIONS,
     SchemaTooNew,
+    build_schema,
     migrate,
-    register_functions,
 )
 
 T = TypeVar("T")
@@ -438,11 +437,8 @@ def quoted(name: str) -> str:
 def expected_columns(version: int) -> dict[str, frozenset[str]]:
     """The tables and columns a database at `version` has: the migrations up to it, in memory."""
     conn = sqlite3.connect(":memory:")
-    register_functions(conn)
     try:
-        for statements in MIGRATIONS[:version]:
-            for statement in statements:
-                conn.execute(statement)
+        build_schema(conn, version)
         return table_columns(conn)
     finally:
         conn.close()

@@ -281,8 +281,16 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
-    """The SQL functions the migrations call: any connection that runs them needs these."""
+    """The SQL functions the migrations call, on any connection that runs them."""
     conn.create_function("name_key", 1, name_key, deterministic=True)
+
+
+def build_schema(conn: sqlite3.Connection, version: int) -> None:
+    """Run the migrations up to `version` on an empty database (no transaction, no checks)."""
+    register_functions(conn)
+    for statements in MIGRATIONS[:version]:
+        for statement in statements:
+            conn.execute(statement)
 
 
 def migrate(conn: sqlite3.Connection) -> int:

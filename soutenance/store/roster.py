@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from soutenance.clock import Clock, SystemClock
 from soutenance.session.model import Objective, Session, new_id
@@ -15,6 +17,7 @@ from soutenance.store.rows import OBJECTIVES, parse_date, parse_timestamp, times
 from soutenance.text import fold
 
 LANGUAGES = ("fr", "en")
+T = TypeVar("T")
 
 
 class StudentExists(ValueError):
@@ -62,8 +65,10 @@ _LATEST_WITH_OBJECTIVES = """SELECT s.id FROM sessions s WHERE s.student = {name
     AND EXISTS (SELECT 1 FROM objectives x WHERE x.session_id = s.id)
     ORDER BY s.started_at DESC LIMIT 1"""
 
+# A hand-damaged started_at ("garbage" sorts after every date) must not hide the real last one.
 _SUMMARY = f"""SELECT st.*,
-    (SELECT max(s.started_at) FROM sessions s WHERE s.student = st.name) AS last_session_at,
+    (SELECT max(s.started_at) FROM sessions s WHERE s.student = st.name
+        AND s.started_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*') AS last_session_at,
     (SELECT count(*) FROM sessions s WHERE s.student = st.name) AS session_count,
     (SELECT count(*) FROM objectives o WHERE o.done = 0 AND o.session_id = (
         {_LATEST_WITH_OBJECTIVES.format(name="st.name")})) AS open_objectives,
@@ -262,7 +267,7 @@ class Roster:
         return [
             RosterEntry(
                 student=_student_from_row(row),
-                last_session_at=parse_timestamp(row["last_session_at"]),
+                last_session_at=_lenient(parse_timestamp, row["last_session_at"]),
                 session_count=row["session_count"],
                 open_objectives=row["open_objectives"],
                 to_review=row["to_review"],
@@ -292,10 +297,18 @@ def _date_text(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _lenient(parse: Callable[[str | None], T | None], text: object) -> T | None:
+    """A date edited by hand into something else reads as unknown: the roster still opens."""
+    try:
+        return parse(text)  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        return None
+
+
 def _student_from_row(row: sqlite3.Row) -> Student:
     return Student(
         name=row["name"], paths=json.loads(row["paths"]), project_ref=row["project_ref"],
-        language=row["language"], defense_date=parse_date(row["defense_date"]),
-        archived=bool(row["archived"]), created_at=parse_timestamp(row["created_at"]),
+        language=row["language"], defense_date=_lenient(parse_date, row["defense_date"]),
+        archived=bool(row["archived"]), created_at=_lenient(parse_timestamp, row["created_at"]),
         id=row["id"],
     )  # fmt: skip

@@ -23,7 +23,7 @@ from pathlib import Path
 from soutenance.files import fsync_folder
 from soutenance.session.model import new_id
 from soutenance.store.db import Database, quoted, read_text, table_columns
-from soutenance.store.migrations import LATEST_VERSION, MIGRATIONS, migrate, register_functions
+from soutenance.store.migrations import LATEST_VERSION, build_schema, migrate
 
 RECOVER_TIMEOUT_SECONDS = 300
 PROBE_LIMIT = 10_000
@@ -119,10 +119,7 @@ def recover_into(source: Path, target: sqlite3.Connection, *, scratch: Path) -> 
     Returns how many sessions it holds and how they were read ("recover" or "rows").
     """
     version = _header_version(source)
-    register_functions(target)
-    for statements in MIGRATIONS[:version]:
-        for statement in statements:
-            target.execute(statement)
+    build_schema(target, version)
     target.execute(f"PRAGMA user_version = {version}")
     with tempfile.TemporaryDirectory(dir=scratch, prefix=".salvage-") as folder:
         recovered = _recover_with_tool(source, Path(folder))

@@ -10,6 +10,7 @@ from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 
 from soutenance import i18n
@@ -24,6 +25,14 @@ from soutenance.ui.services import Services
 from soutenance.ui.translated import Translated
 
 STYLES = Path(__file__).parent / "styles"
+TEXTUAL_COMMANDS = {
+    "Theme": "cmd.theme",
+    "Quit": "cmd.quit",
+    "Maximize": "cmd.maximize",
+    "Minimize": "cmd.minimize",
+    "Screenshot": "cmd.screenshot",
+}
+"""Textual's own palette commands, by their English title, and our catalog key for each."""
 
 
 class SoutenanceApp(Translated, App[None]):
@@ -52,7 +61,28 @@ class SoutenanceApp(Translated, App[None]):
         self._banks_on_disk: dict[str, tuple[int, int]] | None = None
         self._checking_banks = False
         self.set_interval(self.BANK_CHECK_SECONDS, self.check_banks)
+        if self.services.ask_language:
+            self.push_screen(language_choice(self.services.language), self._language_chosen)
+            return
+        self._open_home()
+
+    def _language_chosen(self, language: str | None) -> None:
+        services = self.services
+        services.language = language or services.language
+        services.ask_language = False
+        i18n.set_language(services.language)
+        services.config.language = services.language  # asked once: kept for the next starts
+        services.config.save()
+        self.sub_title = t("app.subtitle")
+        self._open_home()
+
+    def _open_home(self) -> None:
         self.push_screen(HomeScreen())
+        self.call_after_refresh(self._say_config_problems)
+
+    def _say_config_problems(self) -> None:
+        for problem in self.services.config.problems:  # said once, at start, over the home screen
+            self.notify(str(problem), severity="warning", timeout=15, markup=False)
         if self._first_screen is not None:
             self.push_screen(self._first_screen)
         if self.first_request is not None:
@@ -85,8 +115,11 @@ class SoutenanceApp(Translated, App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
-            if command.title == "Quit":
-                yield SystemCommand(t("app.quit"), command.help, command.callback)
+            if command.title == "Keys":  # ours lists this screen's keys in the right language
+                yield SystemCommand(t("cmd.keys"), t("cmd.keys_help"), self.action_show_keys)
+            elif command.title in TEXTUAL_COMMANDS:
+                key = TEXTUAL_COMMANDS[command.title]
+                yield SystemCommand(t(key), t(f"{key}_help"), command.callback)
             else:
                 yield command
         yield SystemCommand(t("home.problems"), t("cmd.problems_help"), self.action_show_problems)
@@ -117,6 +150,24 @@ class SoutenanceApp(Translated, App[None]):
                 await self.run_action(action, node)
 
             yield SystemCommand(binding.description, binding.key_display or key, run)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=t("palette.placeholder"))
+            )
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=t("palette.themes"))
+        )
+
+    def action_show_keys(self) -> None:
+        from soutenance.ui.modals.keys import KeysModal
+
+        self.push_screen(KeysModal(self.screen))
 
     async def action_quit(self) -> None:
         """Quit; during a session, ask first (its default is to go on). The session stays
@@ -179,6 +230,15 @@ class SoutenanceApp(Translated, App[None]):
         self.push_screen(RehearsalSetupScreen(entry, mock=mock))
 
 
+def language_choice(default: str) -> Screen:
+    from soutenance.ui.modals.choice import ChoiceModal
+
+    # Both languages at once: the user has not chosen yet.
+    message = i18n.translate("fr", "lang.prompt") + "\n" + i18n.translate("en", "lang.prompt")
+    return ChoiceModal(message, [("Français", "fr"), ("English", "en")], default=default,
+                       title="Langue · Language")  # fmt: skip
+
+
 def _bank_file_stats(banks: Sequence[Path]) -> dict[str, tuple[int, int]]:
     """Size and modification time of every bank file, by path: what changes when a file does."""
     found = {}
@@ -209,10 +269,13 @@ def make_app(
     config: Config | None = None,
     first_screen: Screen | None = None,
     seed: int | None = None,
+    ask_language: bool = False,
 ) -> SoutenanceApp:
     """The one way to build the app, for the CLI and the tests alike.
 
     `seed` fixes the live challenge's random picks (tests and snapshots); None draws afresh.
+    `ask_language`: on a first start where nothing names French or English (`--lang`, the
+    config, SOUTENANCE_LANG, the locale), ask once and keep the answer in the config.
     """
     config = config or Config.load()
     language = i18n.detect_language(lang, config.language)
@@ -225,6 +288,7 @@ def make_app(
         store=store,
         store_opener=None if store is not None else _open_default_store,
         seed=seed,
+        ask_language=ask_language and not i18n.language_known(lang, config.language),
     )
     services.reload_catalog()
     return SoutenanceApp(services, first_screen)

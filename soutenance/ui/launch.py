@@ -9,6 +9,6 @@ from soutenance.ui.app import make_app
 
 
 def run_tui(*, banks: Sequence[Path] = (), lang: str | None = None) -> int:
-    app = make_app(banks=banks, lang=lang)
+    app = make_app(banks=banks, lang=lang, ask_language=True)
     app.run()
     return app.return_code or 0

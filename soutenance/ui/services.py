@@ -22,6 +22,8 @@ class Services:
     store: Any = None
     store_opener: Any = None
     seed: int | None = None
+    ask_language: bool = False
+    """Ask for the language before the home screen (a first start on another locale)."""
     """Seeds the live challenge's random picks; None draws afresh each time."""
 
     def reload_catalog(self) -> Catalog:

@@ -86,8 +86,11 @@ def test_a_kill_at_any_moment_loses_nothing_and_resumes_exactly(tmp_path: Path, 
         if moment == "mock_debrief":
             app.wait_for("Présentation")
             time.sleep(SETTLE)
+            mark = app.mark()
             app.press(" ", "\t", "\r")  # end the presentation (asked first)
             until_stored(home, stage_is("answering"))
+            app.wait_for("discussion", after=mark)  # the first question is on screen
+            time.sleep(SETTLE)
             app.press("t", "\t", "\r")  # end the questions: on to the debrief
             until_stored(home, stage_is("debriefing"))
             sent = app.type(TEXT[:70], per_character=0.025)  # the focus is in the first box

@@ -277,12 +277,12 @@ print(done.returncode, peak, round(time.monotonic() - start, 1), done.stderr.str
 """
 
 
-def import_measured(target: Path) -> tuple[int, int, str]:
-    """Exit status, peak memory (MB) and error line of `soutenance import target`, in a child."""
+def import_measured(target: Path, home: Path) -> tuple[int, int, str]:
+    """Exit status, peak memory (MB) and error line of `soutenance import target` into home, in a child."""
     out = subprocess.run(
         [sys.executable, "-c", MEASURE, sys.executable, "-m", "soutenance", "import", str(target)],
         cwd=REPO, capture_output=True, text=True, timeout=180, check=True,
-        env={**os.environ, "SOUTENANCE_LANG": "en"},
+        env={**os.environ, "SOUTENANCE_LANG": "en", "SOUTENANCE_HOME": str(home)},
     ).stdout  # fmt: skip
     status, peak, _seconds, line = out.rstrip("\n").split("\t", 3)
     return int(status), int(peak), line
@@ -293,7 +293,7 @@ def baseline_mb(tmp_path_factory: pytest.TempPathFactory) -> int:
     """The peak memory of importing a small, good export: what the command needs anyway."""
     folder = tmp_path_factory.mktemp("baseline")
     good = write(folder, "good.json", session_to_json_text(sample_session("Ann")))
-    status, peak, _line = import_measured(good)
+    status, peak, _line = import_measured(good, folder / "home")
     assert status == 0
     return peak
 
@@ -333,7 +333,7 @@ def test_devices_fifos_and_huge_files_are_refused_with_bounded_memory(
             target=lambda: (writer_started.set(), _hold_fifo(target)), daemon=True
         ).start()
         writer_started.wait(5)
-    status, peak, line = import_measured(target)
+    status, peak, line = import_measured(target, Path(os.environ["SOUTENANCE_HOME"]))
     assert status == 1 and reason in line and line.endswith("Nothing was imported."), line
     # Refused before reading (at most the 20 MB cap would be): far from 938 MB or 2.7 GB.
     assert peak < baseline_mb + 16, (peak, baseline_mb)

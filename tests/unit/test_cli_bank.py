@@ -476,7 +476,7 @@ def test_list_text_shows_paths_projects_counts_and_files(tmp_path: Path) -> None
     out = result.stdout
     for truth in bundled_truth().values():
         assert truth["path"] in out and truth["file"] in out
-    assert re.search(r"^  mon-parcours/mine +1 questions  \[fr\]  Mon projet$", out, flags=re.M)
+    assert re.search(r"^  mon-parcours/mine +1 question  \[fr\]  Mon projet$", out, flags=re.M)
     assert str(mine) in out
 
 

@@ -15,12 +15,18 @@ import pytest
 from click.testing import CliRunner
 
 import soutenance.cli
+from soutenance import i18n
 from soutenance.cli import cli
 from soutenance.cli.app import COMMANDS
 from soutenance.cli.lazy import Lazy, LazyGroup, load
 
 HEAVY = {"textual", "textual_serve", "pydantic", "pydantic_core", "ruamel", "rich", "yaml"}
-ALWAYS = {"soutenance.cli", "soutenance.cli.app", "soutenance.cli.lazy"}
+ALWAYS = {
+    "soutenance.cli",
+    "soutenance.cli.app",
+    "soutenance.cli.lazy",
+    "soutenance.cli.translation",
+}
 
 
 # Runs the command as the `soutenance` script does, then lists sys.modules (-X importtime would
@@ -127,7 +133,9 @@ def test_each_entry_names_a_command_with_its_help(path: tuple[str, ...], entry: 
 
 
 def described(group: click.Group, parent: click.Context) -> str:
-    """A group's help text and list of commands, as `GROUP --help` shows them."""
+    """A group's help text and list of commands, as `GROUP --help` shows them, in English (the
+    commands' own words; other languages come from the catalog)."""
+    i18n.set_language("en")
     context = click.Context(group, info_name=group.name, parent=parent)
     formatter = context.make_formatter()
     group.format_help_text(context, formatter)

@@ -19,6 +19,7 @@ from tests.samples import sample_session
 
 
 def invoke(*args: str | Path) -> Result:
+    args = ("--lang", "en", *args)  # the messages checked below are the English ones
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False, prog_name="soutenance")
 
 

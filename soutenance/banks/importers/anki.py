@@ -12,7 +12,7 @@ from soutenance.banks.importers.common import (
     Problem,
     _csv_rows,
     _guess_delimiter,
-    fold,
+    comparable,
     split_items,
     strip_bullets,
 )
@@ -141,7 +141,7 @@ def parse_anki(text: str, name: str = "<anki>") -> Parsed:
     for key in ("tags", "notetype", "deck", "guid"):
         if (column := headers.get(f"{key} column", "")).isdigit():
             special[int(column) - 1] = key
-    names = [fold(n) for n in headers["columns"].split(separator)] if "columns" in headers else []
+    names = [comparable(n) for n in headers["columns"].split(separator)] if "columns" in headers else []
     global_tags = headers.get("tags", "").split()
     parsed = Parsed("anki")
     for start, row in _csv_rows(body, separator, name, "Anki text file", offset=body_start):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from soutenance.banks.editing import QuestionDraft
 from soutenance.banks.model import parse_duration
+from soutenance.text import fold
 
 
 class ImportFailed(Exception):
@@ -47,11 +47,9 @@ _DIFFICULTY_WORDS = {
 }  # fmt: skip
 
 
-def fold(text: str) -> str:
-    """Lowercase, without accents, punctuation as single spaces: how headers and texts are compared."""
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", plain))
+def comparable(text: str) -> str:
+    """Lowercase, without accents, punctuation as single spaces: how headers and labels compare."""
+    return " ".join(re.findall(r"\w+", fold(text)))
 
 
 def split_items(cell: str) -> list[str]:
@@ -84,7 +82,7 @@ def parse_difficulty(value: str) -> int | None:
         return None
     if value.isdigit() and 1 <= int(value) <= 3:
         return int(value)
-    if (known := _DIFFICULTY_WORDS.get(fold(value))) is not None:
+    if (known := _DIFFICULTY_WORDS.get(comparable(value))) is not None:
         return known
     raise ValueError(f"difficulty {value!r}: write 1, 2 or 3 (or facile, moyen, difficile)")
 

@@ -11,7 +11,7 @@ from soutenance.banks.importers.common import (
     _csv_rows,
     _duration,
     _guess_delimiter,
-    fold,
+    comparable,
     parse_difficulty,
     split_items,
     split_tags,
@@ -33,7 +33,7 @@ _HEADER_ALIASES = {alias: name for name, aliases in CSV_COLUMNS.items() for alia
 
 
 def _column_name(header: str) -> str | None:
-    key = fold(header.replace("_", " "))
+    key = comparable(header.replace("_", " "))
     return _HEADER_ALIASES.get(key) or _HEADER_ALIASES.get(key.rstrip("s"))
 
 

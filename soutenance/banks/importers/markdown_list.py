@@ -11,7 +11,7 @@ from soutenance.banks.importers.common import (
     Parsed,
     Problem,
     _duration,
-    fold,
+    comparable,
     parse_difficulty,
     split_tags,
 )
@@ -40,7 +40,7 @@ def _inline(text: str) -> str:
 
 def _labelled(text: str) -> tuple[str | None, str]:
     match = _LABEL.match(text)
-    if match and (kind := _LABELS.get(fold(match["label"]))):
+    if match and (kind := _LABELS.get(comparable(match["label"]))):
         return kind, _inline(match["rest"])
     return None, _inline(text)
 

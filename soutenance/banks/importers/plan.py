@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from soutenance.banks.editing import QuestionDraft, check_draft, new_question_id
-from soutenance.banks.importers.common import Imported, Parsed, Problem, fold
+from soutenance.banks.importers.common import Imported, Parsed, Problem, comparable
 from soutenance.banks.model import Bank
 from soutenance.banks.similarity import NEAR_DUPLICATE, similarity, words
 
@@ -34,7 +34,7 @@ def plan_import(
     """Which drafts are added (with their ids) and which are skipped as duplicates or invalid."""
     plan = ImportPlan(problems=list(parsed.problems))
     known: list[tuple[str, str, frozenset[str], str, bool]] = [
-        (q.id, text, words(text), fold(text), False)
+        (q.id, text, words(text), comparable(text), False)
         for q in (bank.questions if bank else [])
         for text in (
             q.text,
@@ -55,7 +55,7 @@ def plan_import(
             reasons = "; ".join(f"{p.field}: {p.message}" for p in check.errors)
             plan.problems.append(Problem(item.where, f"{reasons}: skipped"))
             continue
-        mine, exact = words(draft.text), fold(draft.text)
+        mine, exact = words(draft.text), comparable(draft.text)
         duplicate = _first_duplicate(known, mine, exact, threshold)
         if duplicate is not None:
             entry, score = duplicate

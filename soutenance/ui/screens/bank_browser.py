@@ -6,7 +6,6 @@ bundled project is copied to the user's bank folder (after asking) before any ch
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from soutenance.banks.editing import (
 )
 from soutenance.banks.model import Bank, Question, format_duration, slugify
 from soutenance.i18n import t
+from soutenance.text import fold
 from soutenance.ui.screens.question_form import ConfirmModal, QuestionFormScreen, copy_body
 from soutenance.ui.translated import Translated
 
@@ -44,11 +44,6 @@ class BrowserItem:
     question_id: str | None = None
 
 
-def _fold(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in plain if not unicodedata.combining(c))
-
-
 def matches(question: Question, query: str) -> bool:
     """Every word of the query appears in the question's texts, key points, follow-ups or tags (accents ignored)."""
     follow_ups = [part for f in question.follow_ups for part in (f.text, *f.key_points)]
@@ -59,8 +54,8 @@ def matches(question: Question, query: str) -> bool:
         *follow_ups,
         *question.tags,
     ]
-    haystack = _fold(" ".join(texts))
-    return all(word in haystack for word in _fold(query).split())
+    haystack = fold(" ".join(texts))
+    return all(word in haystack for word in fold(query).split())
 
 
 def _key_point(text: Text, point: str, indent: str) -> None:
@@ -227,7 +222,8 @@ class BankBrowserScreen(Translated, Screen[None]):
 
     async def banks_changed(self) -> None:
         """The app reloaded the banks (a file changed on disk): show them, unless already shown."""
-        if self.catalog is not self._catalog_shown:
+        # Between mount and compose, or while closing, the tree is not there: on_mount reads the catalog.
+        if self.catalog is not self._catalog_shown and self.query("#bank-tree"):
             self.refresh_banks()
 
     def _build_tree(self, select: tuple[str | None, str | None] | None) -> None:

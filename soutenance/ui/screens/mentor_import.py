@@ -20,7 +20,8 @@ from textual.widgets import Button, Input, Label, Static
 from soutenance.banks.catalog import Catalog
 from soutenance.exports.importing import ImportResult, import_session
 from soutenance.exports.reading import InvalidExport
-from soutenance.i18n import t
+from soutenance.exports.report import import_report
+from soutenance.i18n import current_language, t
 from soutenance.session.model import Session
 from soutenance.store import StoreError
 from soutenance.ui.translated import Translated
@@ -57,22 +58,17 @@ class ImportOutcome:
     result: ImportResult
     missing: int
     """Answers whose question is no longer in the banks (shown with the text stored)."""
+    session: Session
+    persistent: bool = True
+    """False when the store is in memory only: nothing imported outlives the app."""
 
     def message(self) -> str:
-        result = self.result
-        if result.created:
-            text = t("mentor.import.created", student=result.student)
-        elif result.changed:
-            text = t("mentor.import.merged", student=result.student)
-        else:
-            text = t("mentor.import.unchanged", student=result.student)
-        report = result.report
-        updated, kept, conflicts = (len(report.of(kind)) for kind in ("updated", "kept", "conflict"))
-        if not result.created and (updated or kept or conflicts):
-            text += " " + t("mentor.import.fields", updated=updated, kept=kept, conflicts=conflicts)
-        if self.missing:
-            text += " " + t("mentor.import.missing_questions", count=self.missing)
-        return text
+        """What the merge did, one line each, as `soutenance import` prints it."""
+        language = current_language()
+        report = import_report(
+            self.result, self.session, language, missing=self.missing, persistent=self.persistent
+        )
+        return "\n".join(report)
 
 
 def import_file(store: Any, catalog: Catalog | None, path: Path, max_megabytes: int = 20) -> ImportOutcome:
@@ -81,7 +77,7 @@ def import_file(store: Any, catalog: Catalog | None, path: Path, max_megabytes: 
     session = store.load_session(result.session_id)
     missing = missing_questions(catalog, session)
     count = sum(1 for answer in session.answers if answer.question_id in missing)
-    return ImportOutcome(result, count)
+    return ImportOutcome(result, count, session, getattr(store, "persistent", True))
 
 
 class ImportModal(Translated, ModalScreen[ImportOutcome | None]):

@@ -12,7 +12,9 @@ from soutenance.banks.model import format_duration
 from soutenance.exports.markdown import session_to_markdown
 from soutenance.exports.session_json import session_to_json_text
 from soutenance.i18n import current_language, format_date, t
+from soutenance.session.model import Session
 from soutenance.store import SessionSummary
+from soutenance.store.rows import DamagedRow
 from soutenance.ui.exports import deliver_export
 from soutenance.ui.modals.choice import confirm
 from soutenance.ui.translated import Translated
@@ -99,13 +101,21 @@ class SessionsScreen(Translated, Screen[None]):
             return
         from soutenance.ui.screens.summary import SummaryScreen
 
-        self.app.push_screen(SummaryScreen(self.app.store.load_session(chosen.id)))  # type: ignore[attr-defined]
+        if (session := self.load_chosen(chosen)) is not None:
+            self.app.push_screen(SummaryScreen(session))
+
+    def load_chosen(self, chosen: SessionSummary) -> Session | None:
+        """The whole session, or None after saying it is damaged (a row edited by hand)."""
+        try:
+            return self.app.store.load_session(chosen.id)  # type: ignore[attr-defined]
+        except DamagedRow as error:
+            self.notify(t("run.cannot_resume", error=str(error)), severity="error", markup=False)
+            return None
 
     def action_export(self, fmt: str) -> None:
         chosen = self.chosen
-        if chosen is None:
+        if chosen is None or (session := self.load_chosen(chosen)) is None:
             return
-        session = self.app.store.load_session(chosen.id)  # type: ignore[attr-defined]
         if fmt == "md":
             deliver_export(self, session, session_to_markdown(session, lang=current_language()), ".md")
         else:
