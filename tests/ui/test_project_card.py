@@ -13,11 +13,13 @@ from soutenance.store import open_store
 from soutenance.store.cards import get_card, set_fact
 from soutenance.ui.app import make_app
 from soutenance.ui.modals.choice import ChoiceModal
+from soutenance.ui.screens.live import LiveScreen
 from soutenance.ui.screens.project_card import ProjectCardScreen
 from soutenance.ui.screens.question import QuestionScreen
 from soutenance.ui.screens.rehearsal_setup import RehearsalSetupScreen
 from soutenance.ui.screens.roster import RosterScreen
 from soutenance.ui.screens.student import StudentScreen
+from tests.ui.test_mentor_live import screen_text
 from tests.ui.test_mentor_snapshots import footer_keys
 
 SIZE = (80, 24)
@@ -203,3 +205,51 @@ async def test_a_student_without_a_project_is_asked_which_one(tmp_path: Path) ->
         await pilot.pause()
         assert isinstance(app.screen, ProjectCardScreen)
         assert app.screen.ref == REF
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_the_mentor_completes_the_card_during_a_live_challenge(
+    tmp_path: Path, lang: str
+) -> None:
+    app, store = make(tmp_path, lang)
+    store.roster.add_student("Camille", paths=["community-manager"], project_ref=REF)
+    set_fact(store, "Camille", REF, "cible", "[red]Les TPE[/red]")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("t", "o")
+        await pilot.pause()
+        page = app.screen
+        assert isinstance(page, StudentScreen)
+        # The card's value is data: its brackets are shown, not read as a colour.
+        assert "cible: [red]Les TPE[/red]" in text_of(page, "#student-info")
+        await pilot.press("l")
+        await pilot.pause()
+        live = app.screen
+        assert isinstance(live, LiveScreen)
+        # The card's missing fact, said to the mentor.
+        assert any("1/2" in n.message for n in app._notifications)
+        assert not footer_keys(app)[1]
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert isinstance(app.screen, ProjectCardScreen)
+        await pilot.press(*"12k", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is live
+        await pilot.press("d")
+        await pilot.pause()
+        assert live.run.session.plan[-1].text == "Avec 12k, pourquoi ce canal ?"
+        assert "Avec 12k, pourquoi ce canal ?" in screen_text(app)
+    assert get_card(store, "Camille", REF).facts == {
+        "budget": "12k",
+        "cible": "[red]Les TPE[/red]",
+    }
+
+
+async def test_a_student_page_without_a_card_says_how_to_fill_it(tmp_path: Path) -> None:
+    app, store = make(tmp_path, "en")
+    store.roster.add_student("Camille", paths=["community-manager"], project_ref=REF)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("t", "o")
+        await pilot.pause()
+        assert "Project card: empty (p to fill it in)" in text_of(app.screen, "#student-info")

@@ -30,7 +30,7 @@ from soutenance.session.model import FollowUpAnswer, Stage
 from soutenance.session.run import SessionRun
 from soutenance.session.timer import AnswerTimer, Thresholds
 from soutenance.store import Student
-from soutenance.store.cards import card_values
+from soutenance.store.cards import ProjectCard, card_values
 from soutenance.store.records import student_records
 from soutenance.ui.modals.choice import confirm
 from soutenance.ui.screens.follow_up_picker import FollowUpPicker
@@ -114,6 +114,7 @@ class LiveScreen(Translated, RunScreen):
         Binding("escape", "leave", "key.leave_notes", id="leave"),
         Binding("m", "marks", "mentor.key.marks", id="marks"),
         Binding("t", "end", "mentor.key.end", id="end"),
+        Binding("ctrl+f", "project_card", "card.key", id="project-card", show=False),
     ]
 
     def __init__(
@@ -122,6 +123,8 @@ class LiveScreen(Translated, RunScreen):
         super().__init__(run)
         self.challenge = LiveChallenge(run, bank, seed)
         self.bank = bank
+        self.entry: ProjectEntry | None = None
+        """The bank's project in the catalog (found at mount)."""
         self.bank_file: Path | None = None
         """The bank's file, where typed follow-ups are saved (found at mount)."""
         self.notice = notice
@@ -163,14 +166,23 @@ class LiveScreen(Translated, RunScreen):
         session = self.run.session
         ref = f"{session.path_id}/{session.project_id}"
         self.challenge.card = card_values(self.store, session.student, ref)
-        if self.bank is not None:
-            entries = self.app.services.catalog.find(ref)  # type: ignore[attr-defined]
-            self.bank_file = entries[0].file if len(entries) == 1 else None
+        found = self.app.services.catalog.find(ref) if self.bank is not None else []  # type: ignore[attr-defined]
+        self.entry = found[0] if len(found) == 1 else None
+        self.bank_file = self.entry.file if self.entry is not None else None
         if self.notice:
             self.notify(self.notice, markup=False, timeout=10)
+        self._say_card()
         self.question_view.show_student()
         self.set_panel(False)
         self.show_question()
+
+    def _say_card(self) -> None:
+        """What is missing from the student's card, once, for the mentor to complete it."""
+        from soutenance.ui.screens.project_card import card_hint
+
+        hint = card_hint(self.store, self.run.session.student, self.entry) if self.entry else ""
+        if hint:
+            self.notify(hint, markup=False, timeout=8)
 
     # -- display ------------------------------------------------------------------------------
 
@@ -232,6 +244,8 @@ class LiveScreen(Translated, RunScreen):
             return self.panel.holds_focus()
         if action in ("draw", "choose"):
             return self.bank is not None and self.run.allows("ask")
+        if action == "project_card":
+            return self.entry is not None
         if action == "save_to_bank":
             return self.bank_file is not None and self.challenge.unsaved_ad_hoc() is not None
         return self.run.allows(action)
@@ -241,6 +255,17 @@ class LiveScreen(Translated, RunScreen):
                 self.challenge.unsaved_ad_hoc() is not None)  # fmt: skip
 
     # -- questions ----------------------------------------------------------------------------
+
+    def action_project_card(self) -> None:
+        """The student's card, to fill in between questions: the next ones drawn carry it."""
+        from soutenance.ui.screens.project_card import open_project_card
+
+        def saved(card: ProjectCard | None) -> None:
+            if card is not None:
+                self.challenge.card = dict(card.facts)
+
+        if self.entry is not None:
+            open_project_card(self, self.run.session.student, self.entry, saved)
 
     def action_draw(self) -> None:
         if not self.check_action("draw", ()):

@@ -24,7 +24,14 @@ from soutenance.banks.loader import read_bank
 from soutenance.banks.model import Project
 from soutenance.i18n import t
 from soutenance.store import Student
-from soutenance.store.cards import MAX_VALUE_LENGTH, CardError, ProjectCard, get_card, update_card
+from soutenance.store.cards import (
+    MAX_VALUE_LENGTH,
+    CardError,
+    ProjectCard,
+    cards_for_student,
+    get_card,
+    update_card,
+)
 from soutenance.ui.modals.choice import confirm
 from soutenance.ui.translated import Translated
 
@@ -209,3 +216,19 @@ def card_hint(store: Any, student: str, entry: ProjectEntry) -> str:
     if len(filled) < len(facts):
         return t("card.partial_hint", filled=len(filled), total=len(facts))
     return ""
+
+
+def card_summary(store: Any, student: str) -> Text:
+    """The student's cards for their page, one line each (values as data, never markup)."""
+    try:
+        cards = cards_for_student(store, student)
+    except Exception:  # noqa: BLE001 - the page shows without it
+        return Text()
+    if not cards:
+        return Text(t("card.page_empty"), style="dim")
+    text = Text()
+    for card in cards:
+        text.append("\n" if text else "")
+        text.append(t("card.page_line", ref=card.project_ref), style="dim")
+        text.append(" · ".join(f"{fact}: {value}" for fact, value in card.facts.items()))
+    return text

@@ -23,6 +23,7 @@ from soutenance.i18n import format_date, t
 from soutenance.session.model import Objective
 from soutenance.session.reasons import defense_text
 from soutenance.store import SessionSummary, Student
+from soutenance.ui.screens.project_card import card_summary
 from soutenance.ui.translated import Translated
 from soutenance.usecases.review import tick_objective
 
@@ -116,7 +117,10 @@ class StudentScreen(Translated, Screen[None]):
         self.page = page
         services = self.app.services  # type: ignore[attr-defined]
         today = services.clock.now().date()
-        self.query_one("#student-info", Static).update(describe_student(page.student, services.catalog, today))
+        info = describe_student(page.student, services.catalog, today)
+        info.append("\n").append_text(card_summary(self.store, page.student.name))
+        info.no_wrap, info.overflow = True, "ellipsis"  # the card's values never push the page down
+        self.query_one("#student-info", Static).update(info)
         checklist = self.query_one("#open-objectives", SelectionList)
         with checklist.prevent(SelectionList.SelectedChanged):
             checklist.clear_options()
