@@ -221,7 +221,7 @@ async def test_the_mentor_completes_the_card_during_a_live_challenge(
         page = app.screen
         assert isinstance(page, StudentScreen)
         # The card's value is data: its brackets are shown, not read as a colour.
-        assert "cible: [red]Les TPE[/red]" in text_of(page, "#student-info")
+        assert "cible: [red]Les TPE[/red]" in text_of(page, "#student-card")
         await pilot.press("l")
         await pilot.pause()
         live = app.screen
@@ -252,4 +252,4 @@ async def test_a_student_page_without_a_card_says_how_to_fill_it(tmp_path: Path)
         await pilot.pause()
         await pilot.press("t", "o")
         await pilot.pause()
-        assert "Project card: empty (p to fill it in)" in text_of(app.screen, "#student-info")
+        assert "Project card: empty (p to fill it in)" in text_of(app.screen, "#student-card")

@@ -76,7 +76,7 @@ class ProjectCardScreen(Translated, Screen[ProjectCard | None]):
                 yield Label(Text(label), classes="card-label")
                 yield Input(
                     self.card.facts.get(name, ""), id=f"fact-{name}", max_length=MAX_VALUE_LENGTH,
-                    compact=True,
+                    placeholder=t("card.placeholder"), compact=True,
                 )  # fmt: skip
             yield Static(id="card-error")
             with Horizontal(id="card-buttons"):
@@ -229,6 +229,6 @@ def card_summary(store: Any, student: str) -> Text:
     text = Text()
     for card in cards:
         text.append("\n" if text else "")
-        text.append(t("card.page_line", ref=card.project_ref), style="dim")
+        text.append(t("card.page_line", ref=card.project_ref.rpartition("/")[2]), style="dim")
         text.append(" · ".join(f"{fact}: {value}" for fact, value in card.facts.items()))
     return text

@@ -68,6 +68,10 @@ def describe_student(student: Student, catalog: Any, today: date) -> Text:
 
 
 class StudentScreen(Translated, Screen[None]):
+    # One line per project card, cut rather than wrapped: long values never push the page down.
+    DEFAULT_CSS = """
+    #student-card { height: auto; max-height: 3; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "app.back", id="back"),
         Binding("l", "live", "mentor.key.live", id="live"),
@@ -91,6 +95,7 @@ class StudentScreen(Translated, Screen[None]):
         yield Header()
         with Vertical(id="student-page"):
             yield Static(id="student-info")
+            yield Static(id="student-card")
             yield Static(t("mentor.student.objectives"), id="objectives-label", classes="label")
             yield SelectionList[str](id="open-objectives")
             yield Static(id="no-objectives", classes="hint")
@@ -117,10 +122,8 @@ class StudentScreen(Translated, Screen[None]):
         self.page = page
         services = self.app.services  # type: ignore[attr-defined]
         today = services.clock.now().date()
-        info = describe_student(page.student, services.catalog, today)
-        info.append("\n").append_text(card_summary(self.store, page.student.name))
-        info.no_wrap, info.overflow = True, "ellipsis"  # the card's values never push the page down
-        self.query_one("#student-info", Static).update(info)
+        self.query_one("#student-info", Static).update(describe_student(page.student, services.catalog, today))
+        self.query_one("#student-card", Static).update(card_summary(self.store, page.student.name))
         checklist = self.query_one("#open-objectives", SelectionList)
         with checklist.prevent(SelectionList.SelectedChanged):
             checklist.clear_options()
