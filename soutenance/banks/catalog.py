@@ -11,15 +11,18 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from soutenance import paths
-from soutenance.banks.batch import paused_cycle_collection, summarize_all, summarize_file
 from soutenance.banks.diagnostics import Diagnostic, Severity, reason
 from soutenance.banks.discovery import BankRoot, RootKind, bank_roots, files_of_roots, real
 from soutenance.banks.index import INDEX_VERSION, FileSummary, read_index, write_index
-from soutenance.banks.lint import ProjectQuestions, path_warnings
-from soutenance.banks.loader import read_bank
-from soutenance.banks.model import Bank
+
+if TYPE_CHECKING:
+    from soutenance.banks.model import Bank
+
+# The loader, the lint and the batch (pydantic, PyYAML) are imported where a file must be read:
+# with a warm index the app starts without them.
 
 __all__ = [
     "INDEX_VERSION",
@@ -29,7 +32,6 @@ __all__ = [
     "ProjectEntry",
     "build_catalog",
     "catalog_of_roots",
-    "summarize_file",
 ]
 
 
@@ -95,6 +97,8 @@ class Catalog:
 
     def load(self, entry: ProjectEntry) -> Bank:
         """The full bank of a project; raises BankUnavailable when the file no longer validates."""
+        from soutenance.banks.loader import read_bank
+
         result = read_bank(entry.file)
         if result.bank is None:
             raise BankUnavailable(result.diagnostics)
@@ -142,16 +146,20 @@ def catalog_of_roots(
         else:
             to_read.append((len(summaries), path, stat))
             summaries.append((root, None))
-    for (slot, _, _), summary in zip(
-        to_read, summarize_all(to_read, spots=across_projects), strict=True
-    ):
-        summaries[slot] = (summaries[slot][0], summary)
+    if to_read:
+        from soutenance.banks.batch import summarize_all
+
+        read = summarize_all(to_read, spots=across_projects)
+        for (slot, _, _), summary in zip(to_read, read, strict=True):
+            summaries[slot] = (summaries[slot][0], summary)
     done = [(root, summary) for root, summary in summaries if summary is not None]
     if use_cache and (to_read or len(cache) != len(done)):
         write_index(_index_path(), [s for _, s in done])
     folders = [FileSummary(d.file, 0, 0, [d]) for d in folder_problems]
     catalog = _assemble(done, folders)
     if across_projects:
+        from soutenance.banks.batch import paused_cycle_collection
+
         with paused_cycle_collection():
             _check_across_projects(catalog)
     return catalog
@@ -201,6 +209,8 @@ def _assemble(
 
 def _check_across_projects(catalog: Catalog) -> None:
     """Adds the warnings between projects of a path to the files they concern."""
+    from soutenance.banks.lint import ProjectQuestions, path_warnings
+
     by_path: dict[str, list[ProjectEntry]] = {}
     for entry in catalog.projects:
         by_path.setdefault(entry.summary.path_id, []).append(entry)

@@ -10,14 +10,29 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from soutenance.banks.diagnostics import Diagnostic, Severity
-from soutenance.banks.lint import QuestionSpot
 from soutenance.files import atomic_write, read_regular
 
 INDEX_VERSION = 4
 MAX_INDEX_BYTES = 64 * 1024 * 1024
+
+
+class QuestionSpot(NamedTuple):
+    """What checks across projects need of a question: its id, words, keys and positions.
+
+    A tuple of plain values, as thousands of them come back from the processes that lint files
+    in parallel: the words as one string, the similarity keys computed there once.
+    """
+
+    id: str
+    words: str
+    keys: tuple[int, ...]
+    id_line: int
+    id_col: int
+    text_line: int
+    text_col: int
 
 
 @dataclass(slots=True)

@@ -11,11 +11,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 import yaml
 
 from soutenance.banks.diagnostics import Diagnostic, Severity
+from soutenance.banks.index import QuestionSpot
 from soutenance.banks.loader import BankFile, read_bank
 from soutenance.banks.similarity import first_near_duplicates, words
 from soutenance.banks.yaml_strict import locate, node_at
@@ -23,22 +23,6 @@ from soutenance.banks.yaml_strict import locate, node_at
 MIN_KEY_POINTS = 2
 MAX_KEY_POINTS = 6
 _COMMENT = re.compile(r"(?:^|\s)#")
-
-
-class QuestionSpot(NamedTuple):
-    """What checks across projects need of a question: its id, words, keys and positions.
-
-    A tuple of plain values, as thousands of them come back from the processes that lint files
-    in parallel: the words as one string, the similarity keys computed there once.
-    """
-
-    id: str
-    words: str
-    keys: tuple[int, ...]
-    id_line: int
-    id_col: int
-    text_line: int
-    text_col: int
 
 
 def lint_file(path: Path, *, display: str | None = None) -> BankFile:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -117,10 +118,23 @@ def _kind_of(path: Path) -> str:
     return next((name for test, name in kinds.items() if test(mode)), "something else")
 
 
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _inside(text: str, line: int, col: int) -> tuple[int, int]:
+    """A position inside the file: the C parser puts an empty value at the end of a text
+    without a final line break one line past the last."""
+    lines = _YAML_BREAK.split(text)
+    if line <= len(lines):
+        return line, col
+    return len(lines), len(lines[-1]) + 1
+
+
 def parse_bank(text: str, path: Path, *, display: str | None = None) -> BankFile:
     name = display or str(path)
 
     def error(message: str, line: int = 1, col: int = 1) -> BankFile:
+        line, col = _inside(text, line, col)
         return BankFile(path, name, None, [Diagnostic(name, line, col, Severity.ERROR, message)])
 
     try:
@@ -143,6 +157,7 @@ def parse_bank(text: str, path: Path, *, display: str | None = None) -> BankFile
             for err in exc.errors()
             if "duplicate question id" not in err["msg"]
         ]
+        found = [replace(d, line=(at := _inside(text, d.line, d.col))[0], col=at[1]) for d in found]
         return BankFile(
             path, name, None, sorted(found + duplicates, key=lambda d: (d.line, d.col)), node, text
         )

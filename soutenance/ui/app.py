@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -33,6 +33,9 @@ TEXTUAL_COMMANDS = {
     "Screenshot": "cmd.screenshot",
 }
 """Textual's own palette commands, by their English title, and our catalog key for each."""
+
+if TYPE_CHECKING:  # opened on first use, not at import
+    from soutenance.store import Store
 
 
 class SoutenanceApp(Translated, App[None]):
@@ -100,7 +103,7 @@ class SoutenanceApp(Translated, App[None]):
             )
 
     @property
-    def store(self) -> Any:
+    def store(self) -> Store:
         """The session store; the first use tells the user when it had to fall back to memory."""
         opened = self.services.store is not None
         store = self.services.get_store()
@@ -265,7 +268,7 @@ def make_app(
     banks: Sequence[Path] = (),
     lang: str | None = None,
     clock: Clock | None = None,
-    store: Any = None,
+    store: Store | None = None,
     config: Config | None = None,
     first_screen: Screen | None = None,
     seed: int | None = None,
@@ -294,7 +297,7 @@ def make_app(
     return SoutenanceApp(services, first_screen)
 
 
-def _open_default_store() -> Any:
+def _open_default_store() -> Store:
     from soutenance import paths
     from soutenance.store import open_store
 

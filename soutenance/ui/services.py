@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from soutenance.banks.catalog import Catalog, build_catalog
 from soutenance.clock import Clock
 from soutenance.config import Config
+
+if TYPE_CHECKING:  # the store (sqlite and its migrations) is imported when first opened
+    from soutenance.store import Store
 
 
 @dataclass
@@ -19,8 +22,8 @@ class Services:
     language: str
     banks: Sequence[Path] = ()
     catalog: Catalog | None = None
-    store: Any = None
-    store_opener: Any = None
+    store: Store | None = None
+    store_opener: Callable[[], Store] | None = None
     seed: int | None = None
     ask_language: bool = False
     """Ask for the language before the home screen (a first start on another locale)."""
@@ -30,8 +33,10 @@ class Services:
         self.catalog = build_catalog(self.banks)
         return self.catalog
 
-    def get_store(self) -> Any:
+    def get_store(self) -> Store:
         """The session store, opened on first use (it may fall back to memory: see store.warning)."""
-        if self.store is None and self.store_opener is not None:
+        if self.store is None:
+            if self.store_opener is None:
+                raise RuntimeError("the app was built without a store or a way to open one")
             self.store = self.store_opener()
         return self.store

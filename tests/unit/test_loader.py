@@ -306,3 +306,17 @@ def test_special_files_are_refused_at_once(tmp_path: Path) -> None:
         assert [str(d) for d in result.diagnostics] == [
             f"{name}:1:1: error: cannot read file: it is {kind}, not a regular file"
         ]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [("---\n#", (2, 2)), ("---\n", (2, 1)), ("project:\n  id: x\nquestions:", (2, 3))],
+)
+def test_a_text_without_a_final_line_break_is_located_inside_the_file(
+    tmp_path: Path, text: str, where: tuple[int, int]
+) -> None:
+    # The C parser places an empty value one line past a last line without a break.
+    path = tmp_path / "bank.yaml"
+    path.write_text(text, encoding="utf-8")
+    first = read_bank(path).diagnostics[0]
+    assert (first.line, first.col) == where

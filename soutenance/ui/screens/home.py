@@ -155,6 +155,8 @@ class HomeScreen(Translated, Screen[None]):
         from soutenance.ui.resume import resume_in_app
 
         if self.unfinished:
+            # The "press c to resume" notice would stay over the resumed question for seconds.
+            self.app.clear_notifications()
             resume_in_app(self, self.unfinished[0].id)
 
     def action_history(self) -> None:
