@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,8 +20,6 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from soutenance.banks.catalog import BankUnavailable, ProjectEntry
-from soutenance.banks.loader import read_bank
-from soutenance.banks.model import Project
 from soutenance.i18n import t
 from soutenance.store import Student
 from soutenance.store.cards import (
@@ -34,6 +32,9 @@ from soutenance.store.cards import (
 )
 from soutenance.ui.modals.choice import confirm
 from soutenance.ui.translated import Translated
+
+if TYPE_CHECKING:
+    from soutenance.banks.model import Project
 
 
 class ProjectCardScreen(Translated, Screen[ProjectCard | None]):
@@ -195,6 +196,8 @@ def ask_project(
 @lru_cache(maxsize=8)
 def _declared_facts(file: str, _mtime_ns: int) -> tuple[str, ...]:
     """The facts a bank file declares, read again only when the file changes."""
+    from soutenance.banks.loader import read_bank  # the app starts without the loader
+
     result = read_bank(Path(file))
     return tuple(result.bank.project.facts) if result.bank is not None else ()
 
