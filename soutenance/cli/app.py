@@ -92,6 +92,10 @@ COMMANDS = {
         f"{PROGRESS}:plan_command",
         "How many sessions of N questions are needed to see the project by the defense date.",
     ),
+    "project-card": Lazy(
+        "soutenance.cli.project_card:project_card_command",
+        "Show or fill in a student's project card: their own figures, put into the questions.",
+    ),
     "recordings": Lazy(
         f"{VOICE}:recordings_group",
         "Your recorded answers: where they are, what they take, and deleting them.\n\n"

@@ -5,6 +5,7 @@ run's (soutenance.session.run), shared with rehearsals."""
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,9 +45,17 @@ PREFERENCE = (("never_seen", "never"), ("weak_last", "weak"), ("asked_before", "
 class LiveChallenge:
     """The live side of a run: its bank, the random picks, and what went to the bank."""
 
-    def __init__(self, run: SessionRun, bank: Bank | None, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        run: SessionRun,
+        bank: Bank | None,
+        seed: int | None = None,
+        card: Mapping[str, str] | None = None,
+    ) -> None:
         self.run = run
         self.bank = bank
+        self.card = dict(card or {})
+        """The student's project card: questions are asked with their own figures."""
         self.saved_to_bank: set[str] = set()
         """Ids of the typed follow-ups already added to the bank."""
         self.rng = random.Random(seed)
@@ -74,7 +83,7 @@ class LiveChallenge:
         return None
 
     def ask(self, question: Question, reason: tuple[str, dict] | None = None) -> None:
-        self.run.ask(snapshot(question, reason))
+        self.run.ask(snapshot(question, reason, self.card))
 
     def stopped_reading(self) -> tuple[str, Level]:
         """The timer's figures when nothing is timed: the answer's time, red if it ran over."""

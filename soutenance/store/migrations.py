@@ -411,7 +411,21 @@ SCHEMA_V4 = (
     BEGIN {_mark_session("OLD")} {_mark_session("NEW")} END""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4)
+# The project card: the student's own figures for a project (`facts` of its bank), one row per
+# fact, put into the questions drawn for them. Keyed by the roster's id, so a renamed student
+# keeps their card; the fact names and values are checked by soutenance.store.cards.
+PROJECT_CARDS = (
+    """CREATE TABLE project_cards (
+        student_id TEXT NOT NULL REFERENCES students (id) ON DELETE CASCADE,
+        project_ref TEXT NOT NULL,
+        fact TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (student_id, project_ref, fact)
+    ) WITHOUT ROWID""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, PROJECT_CARDS)
 """MIGRATIONS[n] takes a database from version n to n + 1."""
 
 LATEST_VERSION = len(MIGRATIONS)

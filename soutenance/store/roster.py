@@ -188,6 +188,11 @@ class Roster:
                 "UPDATE settings SET value = ? WHERE key = 'last_student' AND value = ?",
                 (staying["name"], moving["name"]),
             )
+            # The target's own project card wins; the facts only the source had go with it.
+            conn.execute(
+                "UPDATE OR IGNORE project_cards SET student_id = ? WHERE student_id = ?",
+                (staying["id"], moving["id"]),
+            )
             conn.execute("DELETE FROM students WHERE id = ?", (moving["id"],))
             _refresh_derived(conn)
             return moved

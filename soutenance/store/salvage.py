@@ -228,6 +228,8 @@ def readable_rows(conn: sqlite3.Connection, table: str, columns: list[str]) -> I
     while True:
         try:
             for row in conn.execute(scan, (after,)):
+                if row[0] <= after:  # a damaged page pointing back: scanning on would never end
+                    raise sqlite3.DatabaseError("rows out of order")
                 after = row[0]
                 yield tuple(row[1:])
             return

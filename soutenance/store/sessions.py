@@ -87,7 +87,7 @@ _SUMMARY_COLUMNS = """s.id, s.student, s.path_id, s.project_id, s.project_title,
     s.started_at, s.ended_at,
     (SELECT count(*) FROM answers a WHERE a.session_id = s.id AND a.status = 'answered')
         AS answered,
-    max(json_array_length(s.plan),
+    max(CASE WHEN json_valid(s.plan) THEN json_array_length(s.plan) ELSE 0 END,
         (SELECT count(*) FROM answers a WHERE a.session_id = s.id)) AS planned,
     (SELECT coalesce(sum(a.elapsed), 0.0) FROM answers a WHERE a.session_id = s.id)
         AS total_time"""

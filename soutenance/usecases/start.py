@@ -4,6 +4,7 @@ screen and the command line alike."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ from soutenance.session.plan import snapshot
 from soutenance.session.reasons import defense_text
 from soutenance.session.run import SessionRun
 from soutenance.session.scheduling import AnswerRecord, Focus, MemorySource, plan_draw
+from soutenance.store.cards import card_values
 
 
 @dataclass
@@ -74,7 +76,8 @@ def _start(request: RehearsalRequest, catalog: Catalog, config: Config, clock: C
         raise StartError(t("setup.bank_error", error=exc.diagnostics[0] if exc.diagnostics else "?")) from None
     notices: list[str] = []
     history, defense = student_context(store, student, bank, request.defense_date, clock, notices)
-    plan = draw_plan(request, bank, history, defense, clock)
+    card = card_values(store, student, f"{bank.project.path_id}/{bank.project.id}")
+    plan = draw_plan(request, bank, history, defense, clock, card=card)
     if store is not None:
         with contextlib.suppress(Exception):  # remembering the name is a convenience only
             store.remember_student(student)
@@ -110,24 +113,31 @@ def _start(request: RehearsalRequest, catalog: Catalog, config: Config, clock: C
 
 
 def draw_plan(
-    request: RehearsalRequest, bank: Bank, history: list[AnswerRecord] | MemorySource, defense: date | None, clock: Clock
+    request: RehearsalRequest,
+    bank: Bank,
+    history: list[AnswerRecord] | MemorySource,
+    defense: date | None,
+    clock: Clock,
+    *,
+    card: Mapping[str, str] | None = None,
 ) -> list[QuestionSnapshot]:
-    """The questions of the session, in order. A mock defense draws every eligible question in a
-    random order and asks them while its discussion has time left."""
+    """The questions of the session, in order, worded with the student's project `card`. A mock
+    defense draws every eligible question in a random order and asks them while its discussion
+    has time left."""
     chosen = QuestionFilter(difficulties=request.difficulties, tags=request.tags)
     eligible = chosen.apply(bank.questions)
     if not eligible:
         raise StartError(t("setup.no_question"))
     if request.mock:
         drawn = draw_questions(eligible, count=len(eligible), seed=request.seed)
-        return [snapshot(question) for question in drawn]
+        return [snapshot(question, card=card) for question in drawn]
     picks = plan_draw(
         eligible, history, now=clock.now(), defense_date=defense, count=request.count,
         focus=request.focus, seed=request.seed,
     )  # fmt: skip
     if not picks:
         raise StartError(t(f"focus.empty.{request.focus}"))
-    return [snapshot(question, reason) for question, reason in picks]
+    return [snapshot(question, reason, card) for question, reason in picks]
 
 
 def student_context(

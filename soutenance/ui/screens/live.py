@@ -30,6 +30,7 @@ from soutenance.session.model import FollowUpAnswer, Stage
 from soutenance.session.run import SessionRun
 from soutenance.session.timer import AnswerTimer, Thresholds
 from soutenance.store import Student
+from soutenance.store.cards import ProjectCard, card_values
 from soutenance.ui.modals.choice import confirm
 from soutenance.ui.screens.follow_up_picker import FollowUpPicker
 from soutenance.ui.screens.mentor_follow_up import AdHocFollowUpModal
@@ -53,27 +54,10 @@ ADD_SECONDS = 30
 
 def start_live(screen: Screen, student: Student) -> None:
     """Open the live challenge for a student, on their project (asking which one if unknown)."""
-    from soutenance.ui.screens.bank_browser import ProjectPicker
+    from soutenance.ui.screens.project_card import ask_project
 
-    catalog = screen.app.services.catalog  # type: ignore[attr-defined]
-    found = catalog.find(student.project_ref) if student.project_ref else []
-    if len(found) == 1:
-        _launch(screen, student, found[0])
-        return
-    if not catalog.projects:
-        screen.notify(t("mentor.live.no_project"), severity="error", markup=False)
-        return
-    own = [e for e in catalog.projects if e.summary.path_id in student.paths]
-    entries = own + [e for e in catalog.projects if e not in own]
-
-    def picked(ref: str | None) -> None:
-        chosen = next((e for e in entries if e.ref == ref), None)
-        if chosen is not None:
-            _launch(screen, student, chosen)
-
-    screen.app.push_screen(
-        ProjectPicker(t("mentor.live.pick_project", student=student.name), entries), picked
-    )
+    title = t("mentor.live.pick_project", student=student.name)
+    ask_project(screen, student, title, lambda entry: _launch(screen, student, entry))
 
 
 def _launch(screen: Screen, student: Student, entry: ProjectEntry) -> None:
@@ -133,6 +117,7 @@ class LiveScreen(Translated, RunScreen):
         Binding("escape", "leave", "key.leave_notes", id="leave"),
         Binding("m", "marks", "mentor.key.marks", id="marks"),
         Binding("t", "end", "mentor.key.end", id="end"),
+        Binding("ctrl+f", "project_card", "card.key", id="project-card", show=False),
     ]
 
     def __init__(
@@ -141,6 +126,8 @@ class LiveScreen(Translated, RunScreen):
         super().__init__(run)
         self.challenge = LiveChallenge(run, bank, seed)
         self.bank = bank
+        self.entry: ProjectEntry | None = None
+        """The bank's project in the catalog (found at mount)."""
         self.bank_file: Path | None = None
         """The bank's file, where typed follow-ups are saved (found at mount)."""
         self.notice = notice
@@ -179,16 +166,26 @@ class LiveScreen(Translated, RunScreen):
 
     def on_mount(self) -> None:
         self.sub_title = t("mentor.live.title")
-        if self.bank is not None:
-            entries = self.app.services.catalog.find(
-                f"{self.run.session.path_id}/{self.run.session.project_id}"
-            )  # type: ignore[attr-defined]
-            self.bank_file = entries[0].file if len(entries) == 1 else None
+        session = self.run.session
+        ref = f"{session.path_id}/{session.project_id}"
+        self.challenge.card = card_values(self.store, session.student, ref)
+        found = self.app.services.catalog.find(ref) if self.bank is not None else []  # type: ignore[attr-defined]
+        self.entry = found[0] if len(found) == 1 else None
+        self.bank_file = self.entry.file if self.entry is not None else None
         if self.notice:
             self.notify(self.notice, markup=False, timeout=10)
+        self._say_card()
         self.question_view.show_student()
         self.set_panel(False)
         self.show_question()
+
+    def _say_card(self) -> None:
+        """What is missing from the student's card, once, for the mentor to complete it."""
+        from soutenance.ui.screens.project_card import card_hint
+
+        hint = card_hint(self.store, self.run.session.student, self.entry) if self.entry else ""
+        if hint:
+            self.notify(hint, markup=False, timeout=8)
 
     # -- display ------------------------------------------------------------------------------
 
@@ -250,6 +247,8 @@ class LiveScreen(Translated, RunScreen):
             return self.panel.holds_focus()
         if action in ("draw", "choose"):
             return self.bank is not None and self.run.allows("ask")
+        if action == "project_card":
+            return self.entry is not None
         if action == "save_to_bank":
             return self.bank_file is not None and self.challenge.unsaved_ad_hoc() is not None
         return self.run.allows(action)
@@ -259,6 +258,17 @@ class LiveScreen(Translated, RunScreen):
                 self.challenge.unsaved_ad_hoc() is not None)  # fmt: skip
 
     # -- questions ----------------------------------------------------------------------------
+
+    def action_project_card(self) -> None:
+        """The student's card, to fill in between questions: the next ones drawn carry it."""
+        from soutenance.ui.screens.project_card import open_project_card
+
+        def saved(card: ProjectCard | None) -> None:
+            if card is not None:
+                self.challenge.card = dict(card.facts)
+
+        if self.entry is not None:
+            open_project_card(self, self.run.session.student, self.entry, saved)
 
     def action_draw(self) -> None:
         if not self.check_action("draw", ()):

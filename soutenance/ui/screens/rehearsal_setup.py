@@ -23,6 +23,7 @@ class RehearsalSetupScreen(Translated, Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "app.back", id="back"),
         Binding("ctrl+s", "start", "setup.start", id="start", priority=True),
+        Binding("ctrl+f", "project_card", "card.key", id="project-card", priority=True),
     ]
 
     def __init__(self, entry: ProjectEntry, *, mock: bool, request: RehearsalRequest | None = None) -> None:
@@ -41,6 +42,7 @@ class RehearsalSetupScreen(Translated, Screen[None]):
             yield Static(self.entry.summary.title, id="setup-project", markup=False)
             yield Label(t("setup.student"))
             yield Input(student, placeholder=t("setup.student_placeholder"), id="student")
+            yield Static(id="card-hint", markup=False)
             if not self.mock:
                 yield Label(t("setup.count"))
                 yield Input(str(request.count or services.config.default_count), type="integer", id="count")
@@ -85,6 +87,7 @@ class RehearsalSetupScreen(Translated, Screen[None]):
     def on_mount(self) -> None:
         student = self.query_one("#student", Input)
         self._show_defense(student.value)
+        self._show_card_hint()
         if self.request.problem:  # a start from the command line that could not go ahead
             self.query_one("#setup-error", Static).update(self.request.problem)
         if student.value:
@@ -102,6 +105,19 @@ class RehearsalSetupScreen(Translated, Screen[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "student":
             self._show_defense(event.value)
+            self._show_card_hint()
+
+    def _show_card_hint(self, _card: object = None) -> None:
+        from soutenance.ui.screens.project_card import card_hint
+
+        student = self.query_one("#student", Input).value
+        self.query_one("#card-hint", Static).update(card_hint(self.app.store, student, self.entry))
+
+    def action_project_card(self) -> None:
+        from soutenance.ui.screens.project_card import open_project_card
+
+        student = self.query_one("#student", Input).value
+        open_project_card(self, student, self.entry, self._show_card_hint)
 
     def _show_defense(self, student: str) -> None:
         """The student's defense date from the roster (or the one asked for), when known."""

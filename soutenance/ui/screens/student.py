@@ -25,6 +25,7 @@ from soutenance.session.model import Objective
 from soutenance.session.reasons import defense_text
 from soutenance.store import SessionSummary, Student
 from soutenance.ui.batches import fill_table
+from soutenance.ui.screens.project_card import card_summary
 from soutenance.ui.translated import Translated
 from soutenance.usecases.review import tick_objective
 
@@ -69,6 +70,10 @@ def describe_student(student: Student, catalog: Any, today: date) -> Text:
 
 
 class StudentScreen(Translated, Screen[None]):
+    # One line per project card, cut rather than wrapped: long values never push the page down.
+    DEFAULT_CSS = """
+    #student-card { height: auto; max-height: 3; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "app.back", id="back"),
         Binding("l", "live", "mentor.key.live", id="live"),
@@ -76,6 +81,7 @@ class StudentScreen(Translated, Screen[None]):
         Binding("o", "open", "mentor.key.open_session", id="open-session"),
         Binding("i", "import", "mentor.key.import", id="import"),
         Binding("e", "edit", "mentor.key.edit", id="edit-student"),
+        Binding("p", "project_card", "card.key", id="project-card"),
     ]
 
     def __init__(self, name: str) -> None:
@@ -91,6 +97,7 @@ class StudentScreen(Translated, Screen[None]):
         yield Header()
         with Vertical(id="student-page"):
             yield Static(id="student-info")
+            yield Static(id="student-card")
             yield Static(t("mentor.student.objectives"), id="objectives-label", classes="label")
             yield SelectionList[str](id="open-objectives")
             yield Static(id="no-objectives", classes="hint")
@@ -130,6 +137,7 @@ class StudentScreen(Translated, Screen[None]):
         services = self.app.services  # type: ignore[attr-defined]
         today = services.clock.now().date()
         self.query_one("#student-info", Static).update(describe_student(page.student, services.catalog, today))
+        self.query_one("#student-card", Static).update(card_summary(self.store, page.student.name))
         checklist = self.query_one("#open-objectives", SelectionList)
         with checklist.prevent(SelectionList.SelectedChanged):
             checklist.clear_options()
@@ -228,6 +236,14 @@ class StudentScreen(Translated, Screen[None]):
             self.open_session(outcome.result.session_id)
 
         self.app.push_screen(ImportModal(), imported)
+
+    def action_project_card(self) -> None:
+        from soutenance.ui.screens.project_card import ask_project, open_project_card
+
+        if (page := self.page) is not None:
+            name = page.student.name
+            title = t("card.pick_project", student=name)
+            ask_project(self, page.student, title, lambda entry: open_project_card(self, name, entry))
 
     def action_edit(self) -> None:
         from soutenance.ui.screens.student_form import StudentFormScreen
