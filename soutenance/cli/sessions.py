@@ -116,7 +116,7 @@ def export_command(session_id: str | None, last: bool, student: str | None, fmt:
         store.close()
     if session is None:
         raise click.ClickException(i18n.t("cli.history.none"))
-    language = lang or i18n.detect_language(None, None)
+    language = lang or i18n.current_language()
     text = session_to_markdown(session, lang=language) if fmt == "md" else session_to_json_text(session)
     try:
         data = text.encode("utf-8")
