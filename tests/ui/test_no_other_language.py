@@ -131,6 +131,13 @@ class Walk:
         await self.pilot.press(*keys)
         await self.settle()
 
+    async def through(self, *steps: tuple[tuple[str, ...], float, str]) -> None:
+        """For each step: press its keys, let its seconds pass, look at where it leads."""
+        for keys, seconds, where in steps:
+            await self.press(*keys)
+            self.app.services.clock.advance(seconds)
+            await self.look(where)
+
     async def visit(self, where: str, screen) -> None:
         self.app.push_screen(screen)
         await self.look(where)
@@ -152,18 +159,12 @@ def is_on(app, name: str) -> bool:
     return type(app.screen).__name__ == name
 
 
-def fake_bundled(tmp_path: Path, language: str) -> Path:
-    folder = tmp_path / f"bundled-{language}"
-    for path in BANKS[language]:
-        shutil.copytree(REPO / "question_banks" / path, folder / path)
-    return folder
-
-
 async def walk_every_screen(walk: Walk, language: str, clock: FakeClock, store) -> None:
     from soutenance.ui.screens.bank_browser import BankBrowserScreen
     from soutenance.ui.screens.mentor_import import ImportModal
     from soutenance.ui.screens.plan import PlanScreen
     from soutenance.ui.screens.problems import ProblemsScreen
+    from soutenance.ui.screens.question_form import QuestionFormScreen
     from soutenance.ui.screens.rehearsal_setup import RehearsalSetupScreen
     from soutenance.ui.screens.review import ReviewScreen
     from soutenance.ui.screens.roster import RosterScreen
@@ -183,32 +184,25 @@ async def walk_every_screen(walk: Walk, language: str, clock: FakeClock, store) 
     await walk.visit("plan", PlanScreen(entry, "Camille"))
 
     # A rehearsal, stage by stage.
-    request = RehearsalRequest(entry, student="Camille", count=2, seed=3)
+    request = RehearsalRequest(entry, student="Camille", count=3, seed=3)
     app.push_screen(build_screen(app, request))
     await walk.look("question")
     clock.advance(20)
     await walk.look("question (answering)")
     await walk.around("question")
-    await walk.press("p")
-    await walk.look("question (paused)")
-    await walk.press("p")
-    await walk.press("e", *NOTES[language].split()[0], "escape")
-    await walk.look("question (notes)")
-    clock.advance(400)
-    await walk.look("question (over time)")
-    await walk.press("space")
-    await walk.look("question (key points)")
-    await walk.press("3")
-    await walk.look("question (rated)")
-    await walk.press("n")
-    await walk.look("question 2")
-    await walk.press("s")
-    await walk.look("question 2 (skipped)")
-    await walk.press("t")
-    await walk.look("question (finish?)")
-    await walk.press("tab", "enter")
+    first_word = NOTES[language].split()[0]
+    await walk.through(
+        (("p",), 0, "question (paused)"),
+        (("p", "e", *first_word, "escape"), 0, "question (notes)"),
+        ((), 400, "question (over time)"),
+        (("space",), 0, "question (key points)"),
+        (("3",), 0, "question (rated)"),
+        (("n",), 0, "question 2"),
+        (("s",), 0, "question 3 (after a skip)"),
+        (("t",), 0, "question (finish?)"),
+        (("tab", "enter"), 0, "summary"),
+    )
     assert is_on(app, "SummaryScreen")
-    await walk.look("summary")
     await walk.around("summary")
 
     # A mock defense: presentation, questions, debrief.
@@ -225,11 +219,15 @@ async def walk_every_screen(walk: Walk, language: str, clock: FakeClock, store) 
     assert is_on(app, "QuestionScreen")
     await walk.look("mock question")
     clock.advance(50)
-    await walk.press("space", "3", "n")
+    await walk.through(
+        (("space", "3", "n"), 0, "mock question 2"),
+        (("t",), 0, "mock question (finish?)"),
+        (("tab", "enter"), 0, "debrief"),
+    )
     assert is_on(app, "DebriefScreen")
-    await walk.look("debrief")
     await walk.around("debrief")
     await walk.press("ctrl+s")
+    assert is_on(app, "SummaryScreen")
     await walk.look("mock summary")
     app.pop_screen()
     await walk.settle()
@@ -238,6 +236,9 @@ async def walk_every_screen(walk: Walk, language: str, clock: FakeClock, store) 
     await walk.visit("sessions", SessionsScreen(None))
     await walk.visit("stats", StatsScreen(entry, "Camille"))
     await walk.visit("bank browser", BankBrowserScreen(entry.ref))
+    question = app.services.catalog.load(entry).questions[0].id
+    await walk.visit("bank editor", QuestionFormScreen(entry.file, question))
+    await walk.visit("bank editor (new question)", QuestionFormScreen(entry.file))
 
     # The mentor: roster, a student's page, the import, a review, the live challenge.
     store.roster.add_student("Dominique", paths=[entry.summary.path_id],
@@ -255,29 +256,32 @@ async def walk_every_screen(walk: Walk, language: str, clock: FakeClock, store) 
     assert is_on(app, "LiveScreen")
     await walk.look("live")
     clock.advance(12)
+    assert not app.screen.panel_visible
     await walk.look("live (panel hidden)")
     await walk.press("h")
+    assert app.screen.panel_visible
     await walk.look("live (panel shown)")
     await walk.around("live")
 
 
-async def walk_the_editor(walk: Walk) -> None:
-    """The bank browser's question editor (its own screen, opened from the browser)."""
-    from soutenance.ui.screens.bank_browser import BankBrowserScreen
-
-    walk.app.push_screen(BankBrowserScreen(None))
-    await walk.settle()
-    await walk.press("a")
-    assert is_on(walk.app, "QuestionFormScreen")
-    await walk.look("bank editor (new question)")
+@pytest.fixture(params=["fr", "en"])
+def language(request: pytest.FixtureRequest) -> str:
+    return request.param
 
 
-@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.fixture
+def bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str) -> Path:
+    """The bundled banks of this language only: French paths in French, English in English."""
+    folder = tmp_path / f"bundled-{language}"
+    for path in BANKS[language]:
+        shutil.copytree(REPO / "question_banks" / path, folder / path)
+    monkeypatch.setattr("soutenance.paths.bundled_banks_dir", lambda: folder)
+    return folder
+
+
 async def test_every_screen_speaks_one_language(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str
+    tmp_path: Path, bundled: Path, language: str
 ) -> None:
-    bundled = fake_bundled(tmp_path, language)
-    monkeypatch.setattr("soutenance.paths.bundled_banks_dir", lambda: bundled)
     data = bank_words(bundled) | words([NOTES[language]])
     clock = FakeClock()
     store = open_store(tmp_path / "db.sqlite3", clock=clock)
@@ -292,18 +296,3 @@ async def test_every_screen_speaks_one_language(
         store.close()
     report = "\n".join(f"{where}: {', '.join(found)}" for where, found in walk.leaks.items())
     assert not walk.leaks, f"words of the other language ({language} interface):\n{report}"
-
-
-@pytest.mark.parametrize("language", ["fr", "en"])
-async def test_the_bank_editor_speaks_one_language(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str
-) -> None:
-    bundled = fake_bundled(tmp_path, language)
-    monkeypatch.setattr("soutenance.paths.bundled_banks_dir", lambda: bundled)
-    app = make_app(lang=language, clock=FakeClock(), seed=7)
-    async with app.run_test(size=SIZE) as pilot:
-        walk = Walk(app, pilot, language, bank_words(bundled))
-        await walk.settle()
-        await walk_the_editor(walk)
-        assert walk.seen == ["bank editor (new question)"]
-    assert not walk.leaks, walk.leaks
