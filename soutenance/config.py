@@ -15,8 +15,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from soutenance import paths
-from soutenance.files import atomic_write_text
+from soutenance.files import atomic_write_text, read_regular
 from soutenance.voice.settings import VoiceSettings
+
+MAX_BYTES = 1 << 20
+"""Far more than any settings file; a bigger one (or a FIFO) is reported, never read."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ class Config(BaseModel):
     def load(cls, path: Path | None = None) -> Config:
         path = path or paths.config_path()
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular(path, MAX_BYTES).decode("utf-8"))
         except FileNotFoundError:
             return cls()
         except json.JSONDecodeError as exc:

@@ -20,6 +20,9 @@ PROGRESS = "soutenance.cli.progress"
 SESSIONS = "soutenance.cli.sessions"
 VOICE = "soutenance.cli.voice"
 
+HELP_ASKED = "soutenance.help_asked"
+"""In the root context's meta: --help or -h is among the words, so no command will run."""
+
 # Where each command lives, and its help for `--help` (tests/unit/test_cli_lazy.py keeps both
 # true to the commands themselves).
 COMMANDS = {
@@ -180,6 +183,12 @@ class RootGroup(LazyGroup):
         with speaking(i18n.detect_language(given, configured_language())):
             return super().main(args, *rest, **kwargs)
 
+    def parse_args(self, context: click.Context, args: list[str]) -> list[str]:
+        rest = super().parse_args(context, args)
+        words = args[: args.index("--")] if "--" in args else args
+        context.meta[HELP_ASKED] = any(word in ("-h", "--help") for word in words)
+        return rest
+
     def root_option(self, args: list[str], name: str) -> str | None:
         """The value of the root's option `name` in `args`, read up to the command's name."""
         wanted = next(p for p in self.params if p.name == name)
@@ -224,10 +233,22 @@ def cli(context: click.Context, banks: tuple[Path, ...], lang: str | None) -> No
     With no command, the app opens on the bundled banks and yours.
     """
     context.obj = {"banks": banks, "lang": lang}
+    if context.invoked_subcommand is not None and not context.meta.get(HELP_ASKED):
+        say_config_problems()
     if context.invoked_subcommand is None:
         from soutenance.ui.launch import run_tui
 
         sys.exit(run_tui(banks=banks, lang=lang))
+
+
+def say_config_problems() -> None:
+    """Each bad value of config.json, once, on stderr in the command's language: its default is
+    used. (The app shows them itself; help pages read no settings, to stay quick.)"""
+    from soutenance.config import Config
+    from soutenance.text import visible
+
+    for problem in Config.load().problems:
+        click.echo(visible(str(problem)), err=True)
 
 
 def main(argv: list[str] | None = None) -> int:

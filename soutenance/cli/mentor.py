@@ -376,7 +376,8 @@ def import_command(files: tuple[Path, ...], as_name: str | None, banks: tuple[Pa
             except (InvalidExport, InvalidBundle) as error:
                 foreign = error.reason == "foreign_session" and not student
                 hint = f" {t('cli.import.use_as')}" if foreign else ""
-                echo_err(i18n.t("cli.import.invalid", file=shown, error=visible(str(error)) + hint))
+                said = visible(error.message(current_language()))
+                echo_err(i18n.t("cli.import.invalid", file=shown, error=said + hint))
                 continue
             except (StoreError, OSError) as error:
                 echo_err(i18n.t("cli.import.not_saved", file=shown, error=visible(str(error))))

@@ -131,7 +131,7 @@ def export_command(session_id: str | None, last: bool, student: str | None, fmt:
     if with_audio:
         _write_bundle(session, output)  # type: ignore[arg-type]
         return
-    language = lang or i18n.detect_language(None, None)
+    language = lang or i18n.current_language()
     text = session_to_markdown(session, lang=language) if fmt == "md" else session_to_json_text(session)
     try:
         data = text.encode("utf-8")

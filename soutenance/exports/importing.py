@@ -59,8 +59,10 @@ def import_session(
         if local is not None and name_key(local.student) != name_key(incoming.student):
             raise InvalidExport(
                 "foreign_session",
-                f"session.id: the session {incoming.id} here belongs to {local.student}, "
-                f"not to {incoming.student}; nothing was imported.",
+                "foreign_session",
+                id=incoming.id,
+                owner=local.student,
+                student=incoming.student,
             )
         _check_ownership(conn, incoming)
         private = "mentor_private" in carries
@@ -94,13 +96,12 @@ def _check_ownership(conn: sqlite3.Connection, session: Session) -> None:
     """Refuse an id that names a row of another session (or of another answer)."""
 
     def refuse(kind: str, item_id: str, where: str) -> None:
-        raise InvalidExport(
-            "foreign_id",
-            f"{where}: the {kind} id {item_id} belongs to another session here; nothing was imported.",
-        )
+        raise InvalidExport("foreign_id", f"foreign_{kind}", path=where, id=item_id)
 
     answers = _owners(
-        conn, "SELECT id, session_id FROM answers WHERE id IN ({marks})", [a.id for a in session.answers]
+        conn,
+        "SELECT id, session_id FROM answers WHERE id IN ({marks})",
+        [a.id for a in session.answers],
     )
     for i, answer in enumerate(session.answers):
         if answer.id in answers and answers[answer.id] != (session.id,):
@@ -114,7 +115,7 @@ def _check_ownership(conn: sqlite3.Connection, session: Session) -> None:
     for i, answer in enumerate(session.answers):
         for j, follow_up in enumerate(answer.follow_ups):
             if follow_up.id in follow_ups and follow_ups[follow_up.id] != (session.id, answer.id):
-                refuse("follow-up", follow_up.id, f"session.answers[{i}].follow_ups[{j}].id")
+                refuse("follow_up", follow_up.id, f"session.answers[{i}].follow_ups[{j}].id")
     objectives = _owners(
         conn,
         "SELECT id, session_id FROM objectives WHERE id IN ({marks})",
@@ -123,5 +124,3 @@ def _check_ownership(conn: sqlite3.Connection, session: Session) -> None:
     for i, objective in enumerate(session.objectives):
         if objective.id in objectives and objectives[objective.id] != (session.id,):
             refuse("objective", objective.id, f"session.objectives[{i}].id")
-
-

@@ -34,8 +34,10 @@ def catalog(language: str) -> dict[str, str]:
 
 
 def detect_language(explicit: str | None = None, configured: str | None = None) -> str:
-    """--lang, then the config, then $SOUTENANCE_LANG, then the system locale; French by default."""
-    for candidate in (explicit, configured, os.environ.get("SOUTENANCE_LANG")):
+    """--lang, then $SOUTENANCE_LANG, then the config, then the system locale; French by default.
+
+    The variable comes before the file: it is set for one shell or one command."""
+    for candidate in (explicit, os.environ.get("SOUTENANCE_LANG"), configured):
         if candidate in LANGUAGES:
             return candidate
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):

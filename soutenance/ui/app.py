@@ -132,15 +132,18 @@ class SoutenanceApp(Translated, App[None]):
             yield from palette_commands()
 
     def _binding_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every key of the screen is also a command of the palette, footer or not.
+        """Every key of the screen described in our catalogs is also a command of the palette.
 
         Keys that take an argument (tick the 3rd point) are left to the keyboard:
         one palette entry could only ever run one of them.
         """
         seen: set[str] = set()
-        for key, active in screen.active_bindings.items():
+        ours = set(i18n.catalog(self.services.language).values())
+        for active in screen.active_bindings.values():
             binding = active.binding
             if not (active.enabled and binding.description) or binding.description in seen:
+                continue
+            if binding.description not in ours:  # a text field's keys, in Textual's English
                 continue
             if not binding.show and "(" in binding.action:
                 continue
@@ -152,7 +155,13 @@ class SoutenanceApp(Translated, App[None]):
             async def run(node: Any = node, action: str = binding.action) -> None:
                 await self.run_action(action, node)
 
-            yield SystemCommand(binding.description, binding.key_display or key, run)
+            yield SystemCommand(binding.description, self.get_key_display(binding), run)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys named in the interface language ("espace", "échap"), as on the keyboard."""
+        shown = super().get_key_display(binding)
+        names = i18n.catalog(self.services.language)
+        return "+".join(names.get(f"keyname.{part}", part) for part in shown.split("+"))
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):

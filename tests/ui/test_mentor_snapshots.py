@@ -52,6 +52,10 @@ async def reach(pilot, where: str, session_id: str) -> None:
     await pilot.pause()
 
 
+KEY_NAMES = {"space": "space", "escape": "esc", "delete": "del", "enter": "enter"}
+"""Keys the footer names in the interface language ("espace", "échap"), by their English name."""
+
+
 def footer_keys(app) -> tuple[set[str], set[str]]:
     """The keys the footer shows whole, and those cut (past the edge, or under the palette key)."""
     keys = list(app.screen.query(FooterKey))
@@ -62,7 +66,7 @@ def footer_keys(app) -> tuple[set[str], set[str]]:
         if key in palette:
             continue
         visible = key.region.width > 0 and key.region.right <= edge
-        (shown if visible else cut).add(key.key_display)
+        (shown if visible else cut).add(KEY_NAMES.get(key.key, key.key_display))
     return shown, cut
 
 

@@ -220,14 +220,15 @@ def test_both_languages_alternate_in_one_process() -> None:
         assert os.environ.get("LANGUAGE") == before  # click's language is only set for a command
 
 
-def test_lang_then_config_then_environment(soutenance_home: Path) -> None:
+def test_lang_then_environment_then_config(soutenance_home: Path) -> None:
     def usage(*args: str, env: dict[str, str] | None = None) -> str:
         result = CliRunner().invoke(cli, [*args, "history", "--bogus"], env=env)
         return result.stderr.split()[0]
 
     assert usage(env={"SOUTENANCE_LANG": "en"}) == "Usage:"
     (soutenance_home / "config.json").write_text(json.dumps({"language": "fr"}))
-    assert usage(env={"SOUTENANCE_LANG": "en"}) == "Utilisation"
+    assert usage(env={"SOUTENANCE_LANG": "en"}) == "Usage:"  # set for one shell: it wins
+    assert usage(env={"SOUTENANCE_LANG": ""}) == "Utilisation"
     assert usage("--lang", "en", env={"SOUTENANCE_LANG": "fr"}) == "Usage:"
     assert usage("--lang=en") == "Usage:"
     # A --lang after the command's name is that command's own option, not the interface's.

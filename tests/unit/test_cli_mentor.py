@@ -169,7 +169,7 @@ def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     files = {
         "not an export": ({"hello": "world"}, "not a soutenance session export"),
         "unknown version": (future, "format version 3"),
-        "damaged": (damaged, "session.answers[2].confidence: Input should be a valid integer"),
+        "damaged": (damaged, "session.answers[2].confidence: should be a whole number"),
     }
     made = {}
     for name, (data, message) in files.items():

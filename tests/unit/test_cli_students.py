@@ -234,8 +234,9 @@ ENGLISH = re.compile(
 
 
 def english_words(output: str) -> list[str]:
-    """English words in our messages: command lines and options, names and bank text aside."""
-    text = re.sub(r"`[^`]*`|--[a-z-]+", "", output)
+    """English words in our messages: command lines and options, names, bank text and places in
+    an export (`session.answers[0].id`) aside."""
+    text = re.sub(r"`[^`]*`|--[a-z-]+|\bsession(\.\w+|\[\d+\])+", "", output)
     text = re.sub(r"« [^»]* »|“[^”]*”|/\S+\.json", "", text)
     return ENGLISH.findall(text)
 
@@ -299,9 +300,11 @@ def test_the_new_messages_speak_french(tmp_path: Path) -> None:
         "désignent la même personne",
     ):
         assert expected in output, expected
-    # The reason an export is refused comes from the core, in English for now.
-    ours = [line for line in output.splitlines() if not re.match(r"soutenance import\s*:", line)]
-    assert english_words("\n".join(ours)) == [], "\n".join(ours)
+    # The reason an import is refused is in French too, said once with "nothing was imported".
+    refused = [line for line in output.splitlines() if re.match(r"soutenance import\s*:", line)]
+    assert refused and all("est ici celle de" in line for line in refused), refused
+    assert english_words(output) == [], output
+    assert output.count("Rien n'a été importé") == len(refused)
 
 
 def test_a_french_report_of_updates_and_conflicts(tmp_path: Path) -> None:

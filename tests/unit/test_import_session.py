@@ -183,6 +183,46 @@ def test_a_bad_import_says_why_in_one_line_and_changes_nothing(
     assert dump(store) == before
 
 
+@pytest.mark.parametrize(
+    ("change", "french"),
+    [
+        ({"elapsed": "long"}, "session.answers[0].elapsed : doit être un nombre."),
+        ({"elapsed": -1.0}, "session.answers[0].elapsed : doit valoir au moins 0."),
+        ({"status": "zzz"}, "session.answers[0].status : doit être l'une des valeurs 'pending',"),
+        (
+            {"notes": "a\x01"},
+            "session.answers[0].notes : contient le caractère de contrôle U+0001.",
+        ),
+        ({"notes": "a\udfff"}, "session.answers[0].notes : contient un demi-caractère isolé"),
+        ({"id": "a/b"}, "session.answers[0].id : n'est pas un identifiant valide ici."),
+        ({"question_text": None}, "session.answers[0].question_text : doit être un texte."),
+    ],
+)
+def test_a_refused_field_is_said_in_the_readers_language(
+    store: Store, change: dict, french: str
+) -> None:
+    data = good_export()
+    data["session"]["answers"][0].update(change)
+    with pytest.raises(InvalidExport) as caught:
+        import_session(store, data)
+    assert caught.value.message("fr").startswith(french)
+    assert caught.value.message("en") == str(caught.value)
+    assert str(caught.value).startswith("session.answers[0].")
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["not_json", "truncated", "empty", "wrong_format", "unknown_version", "missing_field",
+     "bad_field", "missing_file"],
+)  # fmt: skip
+def test_every_refusal_has_its_own_french_words(store: Store, tmp_path: Path, kind: str) -> None:
+    with pytest.raises(InvalidExport) as caught:
+        import_session(store, break_export(kind, tmp_path))
+    french, english = caught.value.message("fr"), caught.value.message("en")
+    assert french != english and "import." not in french and "{" not in french
+    assert "importé" not in french  # the command and the app say it once, in their own words
+
+
 def test_nothing_is_half_imported_when_the_database_refuses(store: Store, monkeypatch) -> None:
     import soutenance.exports.importing as importer
 

@@ -27,7 +27,7 @@ from soutenance.session.model import Session
 from soutenance.store import StoreError
 from soutenance.ui.translated import Translated
 
-# InvalidExport.reason -> the message shown; unknown reasons get the store's own message.
+# InvalidExport.reason -> the message shown; unknown reasons get the import's own message.
 ERROR_KEYS = {
     "unreadable": "mentor.import.unreadable",
     "not_json": "mentor.import.not_json",
@@ -43,8 +43,8 @@ ERROR_KEYS = {
 
 def import_error_message(error: InvalidExport) -> str:
     """One line saying what is wrong and that nothing was imported."""
-    key = ERROR_KEYS.get(error.reason)
-    text = t(key, detail=str(error)) if key else str(error)
+    key, detail = ERROR_KEYS.get(error.reason), error.message(current_language())
+    text = t(key, detail=detail) if key else detail
     return f"{text} {t('mentor.import.nothing')}"
 
 

@@ -61,7 +61,8 @@ class StudentFormScreen(Translated, ModalScreen[Student | None]):
                 yield Select([("français", "fr"), ("English", "en")], value=language, allow_blank=False, id="form-language", compact=True)
                 yield Label(t("mentor.form.defense_date"))
                 day = student.defense_date.isoformat() if student and student.defense_date else ""
-                yield Input(day, id="form-defense-date", compact=True, placeholder="YYYY-MM-DD")
+                hint = t("mentor.form.date_placeholder")
+                yield Input(day, id="form-defense-date", compact=True, placeholder=hint)
             yield Static(id="form-error", classes="field-error")
             with Horizontal(classes="confirm-buttons"):
                 yield Button(t("be.save"), id="form-save", variant="primary", compact=True)
