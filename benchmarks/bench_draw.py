@@ -60,17 +60,27 @@ def draws(history, student: str, repeat: int, *, before: bool) -> bool:
         def stored(focus: str = focus) -> object:
             clear_card_caches()
             memory = student_memory(store, student, PATH_ID, PROJECT_ID)
-            return plan_draw(pool, memory, now=NOW, defense_date=DEFENSE, count=10, focus=focus, seed=1)
+            return plan_draw(
+                pool, memory, now=NOW, defense_date=DEFENSE, count=10, focus=focus, seed=1
+            )
 
         within &= report(f"draw 10, focus={focus}", cpu_and_wall(stored, repeat), DRAW_GOAL_MS)
         if before:
 
             def replayed(focus: str = focus) -> object:
                 clear_card_caches()
-                history_now = student_records(store, student, path_id=PATH_ID, project_id=PROJECT_ID)
-                return plan_draw(pool, history_now, now=NOW, defense_date=DEFENSE, count=10, focus=focus, seed=1)
+                history_now = student_records(
+                    store, student, path_id=PATH_ID, project_id=PROJECT_ID
+                )
+                return plan_draw(
+                    pool, history_now, now=NOW, defense_date=DEFENSE, count=10, focus=focus, seed=1
+                )
 
-            report(f"  before: replaying the answers, focus={focus}", cpu_and_wall(replayed, max(1, repeat // 3)), None)
+            report(
+                f"  before: replaying the answers, focus={focus}",
+                cpu_and_wall(replayed, max(1, repeat // 3)),
+                None,
+            )
     return within
 
 
@@ -81,8 +91,13 @@ def saves(history, student: str, repeat: int) -> bool:
     session = Session(student=student, path_id=PATH_ID, project_id=PROJECT_ID, project_title="Grand projet",
                       language="fr", evaluator_role="Jury", started_at=NOW)  # fmt: skip
     session.answers = [
-        Answer(question_id=questions[i % len(questions)].id, question_text="?", key_points=["a", "b", "c"],
-               time_limit=90, position=i)  # fmt: skip
+        Answer(
+            question_id=questions[i % len(questions)].id,
+            question_text="?",
+            key_points=["a", "b", "c"],
+            time_limit=90,
+            position=i,
+        )  # fmt: skip
         for i in range(repeat)
     ]
     store.start_session(session, holder="bench")
@@ -98,7 +113,9 @@ def saves(history, student: str, repeat: int) -> bool:
                    lambda a=answer: setattr(a, "confidence", 2), lambda a=answer: setattr(a, "covered", [0, 2])]  # fmt: skip
         for change, times in zip(changes, steps.values(), strict=True):
             change()
-            times.append(cpu_and_wall(lambda a=answer: store.write_run(session, "bench", answers=[a]), 1))
+            times.append(
+                cpu_and_wall(lambda a=answer: store.write_run(session, "bench", answers=[a]), 1)
+            )
     within = True
     floor = None
     for label, times in steps.items():
@@ -116,7 +133,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5,000 questions and 10,000 answers")
     parser.add_argument("--repeat", type=int, default=9, help="runs of each draw (median kept)")
-    parser.add_argument("--no-before", action="store_true", help="skip the replaying draws (slow on hostile data)")
+    parser.add_argument(
+        "--no-before", action="store_true", help="skip the replaying draws (slow on hostile data)"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     args = parser.parse_args()
     questions, answers = (5_000, 10_000) if args.quick else (50_000, 100_000)
@@ -141,8 +160,12 @@ def main() -> int:
         within &= draws(history, history.students[0], repeat, before=False)
         within &= saves(history, history.students[0], repeat)
         history.store.close()
-    print(f"goals: draw {DRAW_GOAL_MS:g} ms, save {SAVE_GOAL_MS:g} ms (CPU time); {'all within' if within else 'SOME OVER'}")
-    print(f"machine: a 10M-step Python loop takes {machine_speed():.0f} ms here (about 400 ms on a recent laptop)")
+    print(
+        f"goals: draw {DRAW_GOAL_MS:g} ms, save {SAVE_GOAL_MS:g} ms (CPU time); {'all within' if within else 'SOME OVER'}"
+    )
+    print(
+        f"machine: a 10M-step Python loop takes {machine_speed():.0f} ms here (about 400 ms on a recent laptop)"
+    )
     return 0 if within or not args.strict else 1
 
 

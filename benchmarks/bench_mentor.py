@@ -54,12 +54,23 @@ def in_process(history, repeat: int, before: bool) -> bool:
     shown = view()()
     print(f"  ({shown.question_count:,} questions answered, {len(shown.students)} student(s), "
           f"{shown.answers:,} answers; {len(shown.coverage.never_drawn):,} never drawn)")  # fmt: skip
-    within = report("mentor's project view (200 hardest questions)", cpu_and_wall(view(), repeat), GOAL_MS)
-    report("  every question (what `stats --project` reads)", cpu_and_wall(view(None), max(1, repeat // 3)), None)
+    within = report(
+        "mentor's project view (200 hardest questions)", cpu_and_wall(view(), repeat), GOAL_MS
+    )
+    report(
+        "  every question (what `stats --project` reads)",
+        cpu_and_wall(view(None), max(1, repeat // 3)),
+        None,
+    )
     if before:
         report(
             "  before: computed from every answer",
-            cpu_and_wall(lambda: project_view(project_records(store, PATH_ID, PROJECT_ID), questions, PROJECT_ID), 1),
+            cpu_and_wall(
+                lambda: project_view(
+                    project_records(store, PATH_ID, PROJECT_ID), questions, PROJECT_ID
+                ),
+                1,
+            ),
             None,
         )
     return within
@@ -86,20 +97,32 @@ def whole_process(folder: Path, history, repeat: int) -> None:
             assert len(json.loads(done.stdout)["questions"]) > 0
         return elapsed
 
-    versus_floor("`soutenance stats --project --format json`", lambda full: run(folder if full else empty), repeat)
+    versus_floor(
+        "`soutenance stats --project --format json`",
+        lambda full: run(folder if full else empty),
+        repeat,
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10,000 answers")
-    parser.add_argument("--repeat", type=int, default=9, help="fresh reads of each view (median kept)")
-    parser.add_argument("--no-before", action="store_true", help="skip the views computed from every answer")
+    parser.add_argument(
+        "--repeat", type=int, default=9, help="fresh reads of each view (median kept)"
+    )
+    parser.add_argument(
+        "--no-before", action="store_true", help="skip the views computed from every answer"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when the goal is missed")
     args = parser.parse_args()
     answers = 10_000 if args.quick else 100_000
     repeat = 3 if args.quick else args.repeat
     within = True
-    shapes = (("friendly", 500, 100), ("hostile, many questions", 50_000, 100), ("hostile, one student", 50_000, 1))
+    shapes = (
+        ("friendly", 500, 100),
+        ("hostile, many questions", 50_000, 100),
+        ("hostile, one student", 50_000, 1),
+    )
     with tempfile.TemporaryDirectory() as folder:
         for index, (name, questions, students) in enumerate(shapes):
             root = Path(folder) / f"data{index}"
@@ -113,7 +136,9 @@ def main() -> int:
                 whole_process(root, history, max(1, repeat // 3))
             history.store.close()
     print(f"goal: {GOAL_MS:g} ms (CPU time); {'within' if within else 'OVER'}")
-    print(f"machine: a 10M-step Python loop takes {machine_speed():.0f} ms here (about 400 ms on a recent laptop)")
+    print(
+        f"machine: a 10M-step Python loop takes {machine_speed():.0f} ms here (about 400 ms on a recent laptop)"
+    )
     return 0 if within or not args.strict else 1
 
 

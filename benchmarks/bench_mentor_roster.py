@@ -123,7 +123,11 @@ def main() -> int:
         within &= report("the stats screen's read (200 questions, 13 students)",
                          cpu_and_wall(read, args.repeat), STATS_GOAL_MS)  # fmt: skip
         stats = [exe, "stats", "--project", f"{PATH_ID}/{PROJECT_ID}", "--banks", str(banks)]
-        versus_floor("`soutenance stats --project`", lambda full: whole(stats, home if full else empty), args.repeat)
+        versus_floor(
+            "`soutenance stats --project`",
+            lambda full: whole(stats, home if full else empty),
+            args.repeat,
+        )
 
         print("an import of a 200-answer file:")
         seeds = iter(range(1000, 10_000))
@@ -143,7 +147,9 @@ def main() -> int:
         versus_floor("`soutenance import FILE`", import_file, args.repeat)
     print(f"goals: statistics {STATS_GOAL_MS:g} ms, import {IMPORT_GOAL_MS:g} ms (CPU time); "
           f"{'within' if within else 'OVER'}")  # fmt: skip
-    print(f"machine: a 10M-step Python loop takes {machine_speed():.0f} ms here (about 400 ms on a recent laptop)")
+    print(
+        f"machine: a 10M-step Python loop takes {machine_speed():.0f} ms here (about 400 ms on a recent laptop)"
+    )
     return 0 if within or not args.strict else 1
 
 

@@ -134,7 +134,7 @@ def bank_yaml(questions: list[Question]) -> str:
     for q in questions:
         lines += [
             f"  - id: {q.id}",
-            f"    text: \"{q.text}\"",
+            f'    text: "{q.text}"',
             f"    key_points: [{', '.join(q.key_points)}]",
             f"    difficulty: {q.difficulty}",
             f"    time_limit: {q.time_limit}",

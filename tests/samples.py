@@ -114,7 +114,9 @@ def sample_session(
             answer.mentor_notes = "Hesitated at the start."
             answer.marks = Marks(**{scale: rng.randint(1, 4) for scale in MARK_SCALES})
         session.answers.append(answer)
-        session.plan.append(QuestionSnapshot(id=question_id, text=text, key_points=list(key_points), time_limit=120))
+        session.plan.append(
+            QuestionSnapshot(id=question_id, text=text, key_points=list(key_points), time_limit=120)
+        )
     session.objectives = [
         Objective(text=f"Objective {n + 1} for {student}", id=_uid(rng)) for n in range(objectives)
     ]

@@ -65,8 +65,12 @@ Duration = Annotated[
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Identifier = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=80, pattern=r"^[a-z0-9][a-z0-9_-]*$"),
-    Field(description="Lowercase letters, digits, '-' and '_': stable, used to keep history attached."),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=80, pattern=r"^[a-z0-9][a-z0-9_-]*$"
+    ),
+    Field(
+        description="Lowercase letters, digits, '-' and '_': stable, used to keep history attached."
+    ),
 ]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
@@ -100,7 +104,8 @@ class KeyPoint(str):
 class _KeyPointSpec(_Strict):
     text: Text
     hints: Annotated[list[Tag], BeforeValidator(_none_to_empty)] = Field(
-        default_factory=list, description="Words or synonyms that show the point was covered in a spoken answer."
+        default_factory=list,
+        description="Words or synonyms that show the point was covered in a spoken answer.",
     )
 
 
@@ -234,12 +239,16 @@ class Project(_Strict):
     path: Text = Field(description="The learning path (parcours) the project belongs to.")
     language: Literal["fr", "en"]
     evaluator_role: Text = Field(description="The role the evaluator plays during the questions.")
-    format: Annotated[DefenseFormat, BeforeValidator(lambda v: {} if v is None else v)] = DefenseFormat()
+    format: Annotated[DefenseFormat, BeforeValidator(lambda v: {} if v is None else v)] = (
+        DefenseFormat()
+    )
     description: Text | None = None
-    facts: Annotated[dict[Identifier, Text], BeforeValidator(lambda v: {} if v is None else v)] = Field(
-        default={},
-        description="Named facts of the student's own project, asked once in the project card "
-        "and put into question texts as {name}: the label says what to fill in.",
+    facts: Annotated[dict[Identifier, Text], BeforeValidator(lambda v: {} if v is None else v)] = (
+        Field(
+            default={},
+            description="Named facts of the student's own project, asked once in the project card "
+            "and put into question texts as {name}: the label says what to fill in.",
+        )
     )
 
     @property

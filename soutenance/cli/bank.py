@@ -116,7 +116,11 @@ def list_command(output: str, banks: tuple[Path, ...]) -> None:
             )
             click.echo(
                 f"  {'':<45} {visible(s.file)}"
-                + ("  " + i18n.t("cli.bank.list.shadows", count=len(e.shadows)) if e.shadows else "")
+                + (
+                    "  " + i18n.t("cli.bank.list.shadows", count=len(e.shadows))
+                    if e.shadows
+                    else ""
+                )
             )
     for problem in catalog.problems:
         errors = sum(d.is_error for d in problem.diagnostics)

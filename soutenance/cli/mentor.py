@@ -33,7 +33,9 @@ def _not_saved(error: StoreError) -> click.ClickException:
     return click.ClickException(i18n.t("cli.not_changed", error=visible(str(error))))
 
 
-def _defense_date(_context: click.Context, _param: click.Parameter, value: str | None) -> date | None | str:
+def _defense_date(
+    _context: click.Context, _param: click.Parameter, value: str | None
+) -> date | None | str:
     """YYYY-MM-DD; "none" (for edit) clears the date."""
     if value is None:
         return None
@@ -86,7 +88,9 @@ def _warn(
     for other in similar:
         merge = f"soutenance student merge {_quoted(student.name)} {_quoted(other.name)}"
         other_name = _name(other.name, other.archived)
-        echo_err(t("cli.student.similar", name=_name(student.name), other=other_name, command=merge))
+        echo_err(
+            t("cli.student.similar", name=_name(student.name), other=other_name, command=merge)
+        )
     if paths:
         catalog = load_catalog(banks)
         if project and not catalog.find(project):
@@ -128,13 +132,20 @@ def student_group() -> None:
 
 @student_group.command("add")
 @click.argument("name")
-@click.option("--path", "path_ids", multiple=True, help="A path (parcours) id of the student (repeatable).")
+@click.option(
+    "--path", "path_ids", multiple=True, help="A path (parcours) id of the student (repeatable)."
+)
 @click.option("--project", callback=_project, help="The project in progress, PATH_ID/PROJECT_ID.")
 @click.option("--language", type=click.Choice(LANGUAGES), default="fr", show_default=True)
 @click.option("--defense-date", callback=_defense_date, help="Planned defense date, YYYY-MM-DD.")
 @banks_option
 def add_command(
-    name: str, path_ids: tuple[str, ...], project: str | None, language: str, defense_date, banks: tuple[Path, ...]
+    name: str,
+    path_ids: tuple[str, ...],
+    project: str | None,
+    language: str,
+    defense_date,
+    banks: tuple[Path, ...],
 ) -> None:
     """Add a student to the roster."""
     project = None if project == "none" else project
@@ -160,7 +171,9 @@ def add_command(
 
 @student_group.command("list")
 @click.option("--all", "include_archived", is_flag=True, help="Include archived students.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def list_command(include_archived: bool, fmt: str) -> None:
     """The roster: last session, defense date and open objectives of each student."""
     store = open_store_or_exit()
@@ -176,10 +189,23 @@ def list_command(include_archived: bool, fmt: str) -> None:
         return
     for entry in entries:
         student = entry.student
-        last = i18n.format_date(entry.last_session_at.date()) if entry.last_session_at else i18n.t("cli.student.never")
-        defense = i18n.format_date(student.defense_date) if student.defense_date else i18n.t("cli.student.no_date")
+        last = (
+            i18n.format_date(entry.last_session_at.date())
+            if entry.last_session_at
+            else i18n.t("cli.student.never")
+        )
+        defense = (
+            i18n.format_date(student.defense_date)
+            if student.defense_date
+            else i18n.t("cli.student.no_date")
+        )
         archived = "  " + i18n.t("cli.student.archived_mark") if student.archived else ""
-        line = i18n.t("cli.student.line", last=f"{last:<13}", defense=f"{defense:<13}", objectives=entry.open_objectives)
+        line = i18n.t(
+            "cli.student.line",
+            last=f"{last:<13}",
+            defense=f"{defense:<13}",
+            objectives=entry.open_objectives,
+        )
         click.echo(
             f"{visible(student.name):<20} {visible(student.project_ref or '-'):<36} {student.language}  "
             f"{line}{archived}"
@@ -383,7 +409,13 @@ def import_command(files: tuple[Path, ...], as_name: str | None, banks: tuple[Pa
                 echo_err(i18n.t("cli.import.not_saved", file=shown, error=visible(str(error))))
                 continue
             except Exception as error:  # noqa: BLE001 - one bad file never stops the next ones
-                echo_err(i18n.t("cli.import.unexpected", file=shown, error=f"{type(error).__name__}: {visible(str(error))}"))
+                echo_err(
+                    i18n.t(
+                        "cli.import.unexpected",
+                        file=shown,
+                        error=f"{type(error).__name__}: {visible(str(error))}",
+                    )
+                )
                 continue
             imported += 1
             try:
@@ -406,7 +438,9 @@ def _roster_name(store: Store, name: str) -> str:
     return student.name
 
 
-def _report(store: Store, file: Path, result: ImportResult, banks: tuple[Path, ...], catalog: list[Catalog]) -> None:
+def _report(
+    store: Store, file: Path, result: ImportResult, banks: tuple[Path, ...], catalog: list[Catalog]
+) -> None:
     session = store.load_session(result.session_id)
     if not catalog:
         catalog.append(load_catalog(banks))  # read once, and only when a file was imported

@@ -137,7 +137,9 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], fmt: str) -> l
         ]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()
-    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    body = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
     return [line, *body]
 
 
@@ -165,19 +167,34 @@ def _emit(lines: list[str]) -> None:
 
 def _student_page(page: StudentStats, project: Project, fmt: str) -> list[str]:
     points = page.progress.points
-    lines = _heading(t("stats.heading_student", student=page.student, project=project.title), fmt, 2)
+    lines = _heading(
+        t("stats.heading_student", student=page.student, project=project.title), fmt, 2
+    )
     if not points:
         return [*lines, t("stats.no_history", student=page.student), ""]
-    lines.append(t("stats.summary", sessions=len(points), answers=page.answers, last=format_date(points[-1].at)))
+    lines.append(
+        t(
+            "stats.summary",
+            sessions=len(points),
+            answers=page.answers,
+            last=format_date(points[-1].at),
+        )
+    )
     lines.append(calibration_text(page.calibration))
     lines.append("")
     lines += _trends(page.progress, fmt)
     lines.append("")
     if project.questions:
         share = page.drawn / page.bank_size if page.bank_size else None
-        lines.append(t("stats.bank", drawn=page.drawn, total=page.bank_size, percent=percent(share)))
+        lines.append(
+            t("stats.bank", drawn=page.drawn, total=page.bank_size, percent=percent(share))
+        )
         never = [q.id for q in page.never_drawn]
-        lines.append(t("stats.never_drawn", count=len(never), ids=_ids(never)) if never else t("stats.all_drawn"))
+        lines.append(
+            t("stats.never_drawn", count=len(never), ids=_ids(never))
+            if never
+            else t("stats.all_drawn")
+        )
         if page.no_longer_in_bank:
             gone = list(page.no_longer_in_bank)
             lines.append(t("stats.gone", count=len(gone), ids=_ids(gone)))
@@ -207,8 +224,15 @@ def _trends(progress: Progress, fmt: str) -> list[str]:
     for name, values, low, high, shown in series:
         if not values:
             continue
-        value = t("stats.trend.value", last=shown(values[-1]), mean=shown(sum(values) / len(values)))
-        line = t("stats.trend.line", label=t(f"stats.trend.{name}"), spark=spark(values, low, high), value=value)
+        value = t(
+            "stats.trend.value", last=shown(values[-1]), mean=shown(sum(values) / len(values))
+        )
+        line = t(
+            "stats.trend.line",
+            label=t(f"stats.trend.{name}"),
+            spark=spark(values, low, high),
+            value=value,
+        )
         lines.append(f"- {line}" if fmt == "md" else line)
     return lines
 
@@ -236,7 +260,9 @@ def _voice_lines(progress: VoiceProgress, fmt: str) -> list[str]:
         if not values:
             continue
         shown = _VOICE_SHOWN[name]
-        value = t("stats.trend.value", last=shown(values[-1]), mean=shown(sum(values) / len(values)))
+        value = t(
+            "stats.trend.value", last=shown(values[-1]), mean=shown(sum(values) / len(values))
+        )
         trend = spark(values, min(values), max(values))
         line = t("stats.trend.line", label=t(f"voice.stats.{name}"), spark=trend, value=value)
         lines.append(f"- {line}" if fmt == "md" else line)
@@ -305,7 +331,9 @@ def _questions_data(project: Project, view: ProjectView) -> list[dict]:
             "overtime_rate": _round(s.overtime_rate),
             "median_coverage": _round(s.median_coverage),
             "mean_marks": {scale: _round(mean) for scale, mean in s.figures.mean_marks.items()},
-            "most_missed": [{"text": m.text, "missed": m.missed, "asked": m.asked} for m in s.most_missed],
+            "most_missed": [
+                {"text": m.text, "missed": m.missed, "asked": m.asked} for m in s.most_missed
+            ],
         }
         for s in view.questions
     ]
@@ -345,10 +373,21 @@ def _project_report(project: Project, view: ProjectView, fmt: str) -> tuple[list
     if not view.question_count:
         return [*lines, t("stats.questions_none")], data
     if project.questions:
-        lines += [t("stats.project_bank", drawn=coverage.drawn, total=coverage.total, percent=percent(coverage.share)), ""]
+        lines += [
+            t(
+                "stats.project_bank",
+                drawn=coverage.drawn,
+                total=coverage.total,
+                percent=percent(coverage.share),
+            ),
+            "",
+        ]
     lines += _questions_table(project, view, fmt) + [""]
     lines += _heading(t("stats.students_title"), fmt, 2)
-    headers = [t(f"stats.col.{c}") for c in ("student", "answers", "drawn", "coverage", "overtime", "calibration")]
+    headers = [
+        t(f"stats.col.{c}")
+        for c in ("student", "answers", "drawn", "coverage", "overtime", "calibration")
+    ]
     rows = [
         [
             p.student,
@@ -394,7 +433,13 @@ def _overview(store: Any, fmt: str) -> tuple[list[str], list[dict]]:
     lines = _heading(t("stats.overview_title"), fmt)
     if not activity:
         return [*lines, t("stats.no_sessions")], data
-    headers = [t("stats.col.student"), t("stats.sessions_title"), t("stats.col.answers"), t("stats.last_session"), t("stats.defense")]
+    headers = [
+        t("stats.col.student"),
+        t("stats.sessions_title"),
+        t("stats.col.answers"),
+        t("stats.last_session"),
+        t("stats.defense"),
+    ]
     rows = [
         [
             item["student"],
@@ -409,18 +454,32 @@ def _overview(store: Any, fmt: str) -> tuple[list[str], list[dict]]:
 
 
 def _defense_of(student: Any) -> str | None:
-    return student.defense_date.isoformat() if student is not None and student.defense_date else None
+    return (
+        student.defense_date.isoformat() if student is not None and student.defense_date else None
+    )
 
 
 @click.command("stats")
 @click.option("--student", help="One student's page (all their projects, or --project's).")
-@click.option("--project", help="PATH_ID/PROJECT_ID or a project id: that project's questions across students.")
+@click.option(
+    "--project",
+    help="PATH_ID/PROJECT_ID or a project id: that project's questions across students.",
+)
 @click.option("--sort", "order", type=click.Choice(QUESTION_SORTS), default=QUESTION_SORTS[0], show_default=True,
               help="Order of a project's questions.")  # fmt: skip
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True
+)
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the report.")
 @banks_option
-def stats_command(student: str | None, project: str | None, order: str, fmt: str, lang: str | None, banks: tuple[Path, ...]) -> None:
+def stats_command(
+    student: str | None,
+    project: str | None,
+    order: str,
+    fmt: str,
+    lang: str | None,
+    banks: tuple[Path, ...],
+) -> None:
     """Progress: a student's sessions, trends and calibration, or each question across students."""
     _setup_language(lang)
     catalog = load_catalog(banks)
@@ -457,7 +516,9 @@ def _student_report(
     for item in chosen:
         records = student_records(store, student, path_id=item.path_id, project_id=item.project_id)
         page = student_stats(records, student, item.questions, project_id=item.project_id)
-        voiced = student_voice_records(store, student, path_id=item.path_id, project_id=item.project_id)
+        voiced = student_voice_records(
+            store, student, path_id=item.path_id, project_id=item.project_id
+        )
         voice = voice_progress(voiced)
         lines += _student_page(page, item, fmt) + _voice_lines(voice, fmt)
         pages.append(_student_json(page, item) | {"voice": _voice_json(voice)})
@@ -496,9 +557,20 @@ def _plan_json(result: CoveragePlan, defense: date | None, student: str, project
 @click.command("plan")
 @click.option("--project", required=True, help="PATH_ID/PROJECT_ID, a project id, or a bank file.")
 @click.option("--student", help="Whose plan (default: the profile name remembered).")
-@click.option("--defense-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD (default: the student's, from the roster).")
-@click.option("--per-session", type=click.IntRange(1, 200), default=None, help="Questions per session (default: from settings).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
+@click.option(
+    "--defense-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="YYYY-MM-DD (default: the student's, from the roster).",
+)
+@click.option(
+    "--per-session",
+    type=click.IntRange(1, 200),
+    default=None,
+    help="Questions per session (default: from settings).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True
+)
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the plan.")
 @banks_option
 def plan_command(
@@ -527,23 +599,38 @@ def plan_command(
         known = store.roster.get_student(student)
         defense = defense_date.date() if defense_date else (known.defense_date if known else None)
         today = SystemClock().now()
-        result = plan(chosen.questions, history, today, defense, per_session or config.default_count)
+        result = plan(
+            chosen.questions, history, today, defense, per_session or config.default_count
+        )
     finally:
         store.close()
     if fmt == "json":
-        click.echo(json.dumps(_plan_json(result, defense, student, chosen), ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(_plan_json(result, defense, student, chosen), ensure_ascii=False, indent=2)
+        )
         return
     lines = _heading(f"{t('plan.title')} — {chosen.title}", fmt)
     lines.append(t("plan.student", student=student))
     if not result.seen and not result.unknown_ids:
         lines.append(t("stats.no_history", student=student))
-    lines += ["", *(f"- {line}" if fmt == "md" else line for line in plan_lines(result, defense, today)), ""]
+    lines += [
+        "",
+        *(f"- {line}" if fmt == "md" else line for line in plan_lines(result, defense, today)),
+        "",
+    ]
     texts = {q.id: q.text for q in chosen.questions}
-    for name, ids in (("unseen", result.unseen_ids), ("weak", result.weak_ids), ("due", result.due_ids)):
+    for name, ids in (
+        ("unseen", result.unseen_ids),
+        ("weak", result.weak_ids),
+        ("due", result.due_ids),
+    ):
         if not ids:
             continue
         lines += _heading(f"{t(f'plan.{name}_list')} ({len(ids)})", fmt, 2)
-        lines += [f"- {qid} — {notes_preview(texts.get(qid, ''), 70)}".rstrip(" —") for qid in ids[:LISTED]]
+        lines += [
+            f"- {qid} — {notes_preview(texts.get(qid, ''), 70)}".rstrip(" —")
+            for qid in ids[:LISTED]
+        ]
         if len(ids) > LISTED:
             lines.append(t("plan.more", count=len(ids) - LISTED))
         lines.append("")

@@ -39,17 +39,44 @@ def _int_set(_context: click.Context, _param: click.Parameter, value: str | None
 
 
 @click.command("rehearse")
-@click.option("--project", "project", required=True, help="PATH_ID/PROJECT_ID, a project id, or a bank file.")
-@click.option("--count", type=click.IntRange(1, 200), default=None, help="How many questions (default: from settings).")
+@click.option(
+    "--project", "project", required=True, help="PATH_ID/PROJECT_ID, a project id, or a bank file."
+)
+@click.option(
+    "--count",
+    type=click.IntRange(1, 200),
+    default=None,
+    help="How many questions (default: from settings).",
+)
 @click.option("--difficulty", callback=_int_set, help="Only these difficulties, e.g. 1,2.")
 @click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
 @click.option("--seed", type=int, help="Make the draw reproducible.")
 @click.option("--student", help="Your profile name (remembered).")
 @click.option("--mock", is_flag=True, help="A full mock defense: presentation, questions, debrief.")
-@click.option("--prep", "prep_seconds", type=click.IntRange(0, 600), default=None, help="Preparation seconds before each answer.")
-@click.option("--focus", type=click.Choice(["mix", "weak", "new", "due", "all"]), default="mix", show_default=True, help="Which questions the draw favours: a balanced mix, the weak ones, never seen, due before the defense, or any.")
-@click.option("--defense-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Defense date YYYY-MM-DD (default: the student's, from the roster).")
-@click.option("--record/--no-record", default=None, help="Record your answers out loud (the choice is remembered; the audio stays on this computer).")
+@click.option(
+    "--prep",
+    "prep_seconds",
+    type=click.IntRange(0, 600),
+    default=None,
+    help="Preparation seconds before each answer.",
+)
+@click.option(
+    "--focus",
+    type=click.Choice(["mix", "weak", "new", "due", "all"]),
+    default="mix",
+    show_default=True,
+    help="Which questions the draw favours: a balanced mix, the weak ones, never seen, due before the defense, or any.",
+)
+@click.option(
+    "--defense-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Defense date YYYY-MM-DD (default: the student's, from the roster).",
+)
+@click.option(
+    "--record/--no-record",
+    default=None,
+    help="Record your answers out loud (the choice is remembered; the audio stays on this computer).",
+)
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the interface.")
 @banks_option
 def rehearse_command(
@@ -105,10 +132,27 @@ def rehearse_command(
 @click.option("--last", is_flag=True, help="The most recent session (of --student when given).")
 @click.option("--student", help="With --last: that student's most recent session.")
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file instead of the screen.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to a file instead of the screen.",
+)
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the Markdown labels.")
-@click.option("--with-audio", is_flag=True, help="A zip with the JSON and the recordings of the answers (needs -o FILE.zip).")
-def export_command(session_id: str | None, last: bool, student: str | None, fmt: str, output: Path | None, lang: str | None, with_audio: bool) -> None:
+@click.option(
+    "--with-audio",
+    is_flag=True,
+    help="A zip with the JSON and the recordings of the answers (needs -o FILE.zip).",
+)
+def export_command(
+    session_id: str | None,
+    last: bool,
+    student: str | None,
+    fmt: str,
+    output: Path | None,
+    lang: str | None,
+    with_audio: bool,
+) -> None:
     """Export a session as Markdown (for an email) or JSON (for your mentor to import).
 
     With --with-audio, a zip holding the JSON and the recorded answers, which `soutenance import`
@@ -132,7 +176,11 @@ def export_command(session_id: str | None, last: bool, student: str | None, fmt:
         _write_bundle(session, output)  # type: ignore[arg-type]
         return
     language = lang or i18n.current_language()
-    text = session_to_markdown(session, lang=language) if fmt == "md" else session_to_json_text(session)
+    text = (
+        session_to_markdown(session, lang=language)
+        if fmt == "md"
+        else session_to_json_text(session)
+    )
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as error:
@@ -148,7 +196,9 @@ def export_command(session_id: str | None, last: bool, student: str | None, fmt:
         atomic_write(output, data)
     except OSError as error:
         reason = error.strerror or str(error)
-        raise click.ClickException(i18n.t("cli.export.cannot_write", file=visible(str(output)), reason=reason)) from None
+        raise click.ClickException(
+            i18n.t("cli.export.cannot_write", file=visible(str(output)), reason=reason)
+        ) from None
     echo_err(i18n.t("cli.export.done", session=session.id, file=visible(str(output))))
 
 
@@ -178,9 +228,17 @@ def _write_bundle(session, output: Path) -> None:
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or error
         raise click.ClickException(
-            i18n.t("cli.export.audio_not_written", file=visible(str(output)), error=visible(str(reason)))
+            i18n.t(
+                "cli.export.audio_not_written",
+                file=visible(str(output)),
+                error=visible(str(reason)),
+            )
         ) from None
-    echo_err(i18n.t("cli.export.audio_written", session=session.id, count=count, file=visible(str(output))))
+    echo_err(
+        i18n.t(
+            "cli.export.audio_written", session=session.id, count=count, file=visible(str(output))
+        )
+    )
 
 
 def _find_session(store, session_id: str):
@@ -199,7 +257,9 @@ def _find_summary(store, session_id: str):
         return matches[0]
     shown = visible(session_id)
     if matches:
-        raise click.ClickException(i18n.t("cli.session.ambiguous", prefix=repr(shown), count=len(matches)))
+        raise click.ClickException(
+            i18n.t("cli.session.ambiguous", prefix=repr(shown), count=len(matches))
+        )
     raise click.ClickException(i18n.t("cli.session.unknown", prefix=repr(shown)))
 
 
@@ -211,7 +271,13 @@ def delete_command(session_id: str, yes: bool) -> None:
     store = open_store_or_exit(writing=True)
     try:
         session = _find_summary(store, session_id)
-        what = i18n.t("cli.delete.what", project=visible(session.project_title), when=i18n.format_date(session.started_at), student=visible(session.student), answered=session.answered)
+        what = i18n.t(
+            "cli.delete.what",
+            project=visible(session.project_title),
+            when=i18n.format_date(session.started_at),
+            student=visible(session.student),
+            answered=session.answered,
+        )
         if not yes:
             if not _can_ask():
                 raise click.ClickException(i18n.t("cli.delete.needs_yes", what=what))

@@ -21,7 +21,6 @@ def _use_language(context: click.Context) -> None:
     i18n.set_language(i18n.detect_language(root.get("lang"), Config.load().language))
 
 
-
 @click.group("recordings")
 @click.pass_context
 def recordings_group(context: click.Context) -> None:
@@ -100,15 +99,29 @@ def rm_command(session: str | None, older_than) -> None:
     if older_than is not None:
         written, age = older_than
         deleted = storage.delete_older_than(age)
-        click.echo(i18n.t("cli.recordings.rm.older", count=counted("cli.recordings.count", len(deleted)), age=written))
+        click.echo(
+            i18n.t(
+                "cli.recordings.rm.older",
+                count=counted("cli.recordings.count", len(deleted)),
+                age=written,
+            )
+        )
         return
     matches = storage.match_sessions(session or "")
     if not matches:
         raise click.ClickException(i18n.t("cli.recordings.rm.unknown", session=repr(session)))
     if len(matches) > 1:
-        raise click.ClickException(i18n.t("cli.session.ambiguous", prefix=repr(session), count=len(matches)))
+        raise click.ClickException(
+            i18n.t("cli.session.ambiguous", prefix=repr(session), count=len(matches))
+        )
     deleted = storage.delete_session_recordings(matches[0])
-    click.echo(i18n.t("cli.recordings.rm.done", count=counted("cli.recordings.count", len(deleted)), session=matches[0][:12]))
+    click.echo(
+        i18n.t(
+            "cli.recordings.rm.done",
+            count=counted("cli.recordings.count", len(deleted)),
+            session=matches[0][:12],
+        )
+    )
 
 
 @click.group("transcription")
@@ -132,9 +145,19 @@ def status_command() -> None:
     if settings.engine == "faster-whisper":
         status = whisper.model_status(settings)
         installed = whisper.extra_installed()
-        installed_text = i18n.t("cli.yes") if installed else i18n.t("cli.transcription.install", command=whisper.INSTALL_COMMAND)
-        click.echo(i18n.t("cli.transcription.installed", engine="faster-whisper", installed=installed_text))
-        where = i18n.t("cli.transcription.configured_folder" if status.configured_folder else "cli.transcription.cache")
+        installed_text = (
+            i18n.t("cli.yes")
+            if installed
+            else i18n.t("cli.transcription.install", command=whisper.INSTALL_COMMAND)
+        )
+        click.echo(
+            i18n.t("cli.transcription.installed", engine="faster-whisper", installed=installed_text)
+        )
+        where = i18n.t(
+            "cli.transcription.configured_folder"
+            if status.configured_folder
+            else "cli.transcription.cache"
+        )
         click.echo(i18n.t("cli.transcription.model", model=status.model, where=where))
         click.echo(i18n.t("cli.transcription.folder", folder=status.folder))
         if status.present:
@@ -145,7 +168,9 @@ def status_command() -> None:
         from importlib.util import find_spec
 
         installed_text = i18n.t("cli.yes" if find_spec("pocketsphinx") else "cli.no")
-        installed_line = i18n.t("cli.transcription.installed", engine="pocketsphinx", installed=installed_text)
+        installed_line = i18n.t(
+            "cli.transcription.installed", engine="pocketsphinx", installed=installed_text
+        )
         click.echo(f"{installed_line} {i18n.t('cli.transcription.english_only')}")
 
 
@@ -172,7 +197,9 @@ def download_command(model: str | None) -> None:
             return
         shown[0] = now
         share = f" {100 * done // total}%" if total else ""
-        progress = i18n.t("cli.transcription.downloading", model=settings.model, share=share, size=megabytes(done))
+        progress = i18n.t(
+            "cli.transcription.downloading", model=settings.model, share=share, size=megabytes(done)
+        )
         click.echo(f"\r{progress}", nl=False, err=True)
 
     try:

@@ -54,7 +54,9 @@ def feedback_markdown(session: Session, lang: str = "fr") -> str:
     if session.feedback.strip():
         parts.extend([f"## {tr('md.feedback')}", paragraphs(session.feedback)])
     if session.objectives:
-        listing = "\n".join(f"- [{'x' if o.done else ' '}] {escape_inline(o.text)}" for o in session.objectives)
+        listing = "\n".join(
+            f"- [{'x' if o.done else ' '}] {escape_inline(o.text)}" for o in session.objectives
+        )
         parts.extend([f"## {tr('md.next_objectives')}", listing])
     if any(answer.marks.given() for answer in session.answers):
         parts.append(f"_{tr('md.marks_legend')}_")
@@ -72,9 +74,13 @@ def _observe(answer: Answer, tr: Tr) -> _Observation:
     _observe_coverage(answer, tr, seen)
     limit = formats.duration(answer.limit)
     if answer.overtime > 0:
-        seen.improvements.append(f"{tr('md.over_time')} +{formats.duration(answer.overtime)} ({tr('md.limit')} {limit})")
+        seen.improvements.append(
+            f"{tr('md.over_time')} +{formats.duration(answer.overtime)} ({tr('md.limit')} {limit})"
+        )
     elif answer.coverage is None or answer.coverage >= 0.5:
-        seen.strengths.append(f"{tr('md.within_time')} ({formats.duration(answer.elapsed)} / {limit})")
+        seen.strengths.append(
+            f"{tr('md.within_time')} ({formats.duration(answer.elapsed)} / {limit})"
+        )
     for scale, value in answer.marks.given().items():
         words = f"{tr('md.' + scale)} {value}/4"
         (seen.strengths if value >= 3 else seen.improvements).append(words)
@@ -83,7 +89,9 @@ def _observe(answer: Answer, tr: Tr) -> _Observation:
         if missed and follow_up.elapsed is not None:
             asked = tr("md.quote").format(escape_inline(follow_up.text))
             points = ", ".join(escape_inline(kp) for kp in missed)
-            seen.improvements.append(f"{tr('md.follow_up').lower()} {asked}, {tr('md.missed').lower()}{tr('md.colon')} {points}")
+            seen.improvements.append(
+                f"{tr('md.follow_up').lower()} {asked}, {tr('md.missed').lower()}{tr('md.colon')} {points}"
+            )
     return seen
 
 

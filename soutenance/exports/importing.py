@@ -77,7 +77,9 @@ def import_session(
             from soutenance.store.derived import refresh_answers  # loads fsrs: only when needed
 
             refresh_answers(conn, merged)
-        return ImportResult(merged.id, merged.student, local is None, changed, student_created, report)
+        return ImportResult(
+            merged.id, merged.student, local is None, changed, student_created, report
+        )
 
     return store.db.write(work)
 

@@ -21,7 +21,9 @@ WORK_KEYS = {"overtime": "work.overtime", "key_points": "work.coverage", "low_co
              "skipped": "work.skipped"}  # fmt: skip
 
 
-def session_to_markdown(session: Session, lang: str = "fr", *, include_mentor_notes: bool = False) -> str:
+def session_to_markdown(
+    session: Session, lang: str = "fr", *, include_mentor_notes: bool = False
+) -> str:
     """The whole session: header, one section per question, then totals, what to work on,
     calibration, debrief, objectives and feedback. The mentor's private notes only when asked."""
     tr = translator(lang)
@@ -67,7 +69,9 @@ def _key_points(key_points: list[str], covered: list[int], tr: Tr) -> list[str]:
     return parts
 
 
-def _answer_section(answer: Answer, number: int, tr: Tr, lang: str, mentor_notes: bool) -> list[str]:
+def _answer_section(
+    answer: Answer, number: int, tr: Tr, lang: str, mentor_notes: bool
+) -> list[str]:
     facts = [_fact(tr, "md.time", _time_line(answer.elapsed, answer.limit, answer.status, tr))]
     if answer.reason is not None and (why := reason_label(answer.reason, lang)):
         facts.append(_fact(tr, "md.reason", escape_inline(why)))
@@ -84,9 +88,13 @@ def _answer_section(answer: Answer, number: int, tr: Tr, lang: str, mentor_notes
     for sub, follow_up in enumerate(answer.follow_ups, start=1):
         parts.extend(_follow_up_section(follow_up, f"{number}.{sub}", tr, lang))
     if answer.mentor_comment.strip():
-        parts.extend([f"**{tr('md.mentor_comment')}{tr('md.colon')}**", paragraphs(answer.mentor_comment)])
+        parts.extend(
+            [f"**{tr('md.mentor_comment')}{tr('md.colon')}**", paragraphs(answer.mentor_comment)]
+        )
     if mentor_notes and answer.mentor_notes.strip():
-        parts.extend([f"**{tr('md.mentor_notes')}{tr('md.colon')}**", paragraphs(answer.mentor_notes)])
+        parts.extend(
+            [f"**{tr('md.mentor_notes')}{tr('md.colon')}**", paragraphs(answer.mentor_notes)]
+        )
     return parts
 
 
@@ -144,14 +152,26 @@ def _totals(session: Session, tr: Tr, lang: str) -> list[str]:
         + (f" (+{formats.duration(sum(a.overtime for a in overtime))})" if overtime else ""),
     ]
     if points:
-        lines.append(_fact(tr, "md.key_points", f"{hit} / {points} ({formats.percent(hit / points, lang)})"))
+        lines.append(
+            _fact(tr, "md.key_points", f"{hit} / {points} ({formats.percent(hit / points, lang)})")
+        )
     if session.presentation_seconds is not None:
         lines.append(_fact(tr, "md.presentation", formats.duration(session.presentation_seconds)))
     parts = [f"## {tr('md.totals')}", "\n".join(lines)]
     if summary.to_work_on:
-        parts.extend([f"## {tr('md.to_work_on')}", "\n".join(_work_item(item, tr) for item in summary.to_work_on)])
+        parts.extend(
+            [
+                f"## {tr('md.to_work_on')}",
+                "\n".join(_work_item(item, tr) for item in summary.to_work_on),
+            ]
+        )
     if summary.calibration.verdict != "not_enough":
-        parts.extend([f"## {tr('md.calibration')}", escape_inline(calibration_text(summary.calibration, lang))])
+        parts.extend(
+            [
+                f"## {tr('md.calibration')}",
+                escape_inline(calibration_text(summary.calibration, lang)),
+            ]
+        )
     debrief = [(tr("md.debrief_strengths"), session.debrief_strengths),
                (tr("md.debrief_improvements"), session.debrief_improvements)]  # fmt: skip
     if any(text.strip() for _, text in debrief):
@@ -160,7 +180,9 @@ def _totals(session: Session, tr: Tr, lang: str) -> list[str]:
             if text.strip():
                 parts.extend([f"**{title}{tr('md.colon')}**", paragraphs(text)])
     if session.objectives:
-        listing = "\n".join(f"- [{'x' if o.done else ' '}] {escape_inline(o.text)}" for o in session.objectives)
+        listing = "\n".join(
+            f"- [{'x' if o.done else ' '}] {escape_inline(o.text)}" for o in session.objectives
+        )
         parts.extend([f"## {tr('md.objectives')}", listing])
     if session.feedback.strip():
         parts.extend([f"## {tr('md.feedback')}", paragraphs(session.feedback)])

@@ -40,7 +40,9 @@ from soutenance.session.model import (
 
 PRIVATE_FIELDS = frozenset({"mentor_notes", "marks"})
 """The mentor's own: left out of exports meant for the student unless asked for."""
-STUDENT_FIELDS = frozenset({"notes", "covered", "confidence", "debrief_strengths", "debrief_improvements"})
+STUDENT_FIELDS = frozenset(
+    {"notes", "covered", "confidence", "debrief_strengths", "debrief_improvements"}
+)
 ANSWER_FIELDS = ("notes", "covered", "confidence", "mentor_comment", "mentor_notes", "marks")
 FOLLOW_UP_FIELDS = ("notes", "covered")
 OBJECTIVE_FIELDS = ("text", "done")
@@ -85,7 +87,7 @@ class FieldChange:
 
     @property
     def where(self) -> str:
-        """"question 2", "question 2, follow-up 1", "session", "objective “…”"."""
+        """ "question 2", "question 2, follow-up 1", "session", "objective “…”"."""
         return str(self.place)
 
 
@@ -130,7 +132,9 @@ def merge_field(local: Any, incoming: Any, name: str, where: Place, report: Merg
     elif mine_edit.covers(their_edit):
         report.changes.append(FieldChange("kept", where, name, mine_edit.by, mine_edit.at))
     else:
-        winner, loser = (their_edit, mine_edit) if their_edit.at > mine_edit.at else (mine_edit, their_edit)
+        winner, loser = (
+            (their_edit, mine_edit) if their_edit.at > mine_edit.at else (mine_edit, their_edit)
+        )
         lost_value = mine if winner is their_edit else theirs
         setattr(local, name, theirs if winner is their_edit else mine)
         local.edits[name] = both.model_copy(update={"by": winner.by, "at": winner.at})

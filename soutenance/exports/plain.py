@@ -33,7 +33,9 @@ def without_empty_headings(text: str) -> str:
     section: list[str] = []
 
     def close() -> None:
-        if section and (section[0].strip() not in headings or any(line.strip() for line in section[1:])):
+        if section and (
+            section[0].strip() not in headings or any(line.strip() for line in section[1:])
+        ):
             kept.extend(section)
         section.clear()
 

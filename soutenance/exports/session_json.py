@@ -77,5 +77,7 @@ def export_schema_text() -> str:
     return json.dumps(export_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
-if __name__ == "__main__":  # python -m soutenance.exports.session_json > docs/session-export.schema.json
+if (
+    __name__ == "__main__"
+):  # python -m soutenance.exports.session_json > docs/session-export.schema.json
     print(export_schema_text(), end="")

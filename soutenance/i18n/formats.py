@@ -86,7 +86,7 @@ def number(value: int, lang: str) -> str:
 
 
 def plural(count: int, lang: str) -> str:
-    """"one" or "other", by the language's rule (French counts 0 and 1 as one)."""
+    """ "one" or "other", by the language's rule (French counts 0 and 1 as one)."""
     from babel import Locale
 
     return Locale.parse(lang).plural_form(count)

@@ -64,7 +64,9 @@ class LiveChallenge:
         """A seed for the next random pick (the same challenge seed gives the same picks)."""
         return self.rng.randrange(2**31)
 
-    def draw(self, history: QuestionHistory | None = None) -> tuple[Question, tuple[str, dict]] | None:
+    def draw(
+        self, history: QuestionHistory | None = None
+    ) -> tuple[Question, tuple[str, dict]] | None:
         """A question not asked yet in this challenge, preferring one never asked to the student,
         then one weak last time (None once all were asked); with why it was drawn."""
         if self.bank is None:
@@ -104,7 +106,11 @@ class LiveChallenge:
             return label
         answer = self.run.answer
         if answer is not None and answer.answered and answer.elapsed is not None:
-            return t("q.stopped", elapsed=format_duration(answer.elapsed), limit=format_duration(answer.limit))
+            return t(
+                "q.stopped",
+                elapsed=format_duration(answer.elapsed),
+                limit=format_duration(answer.limit),
+            )
         return ""
 
     def unsaved_ad_hoc(self) -> FollowUpAnswer | None:

@@ -31,7 +31,9 @@ def mock_state(defense_format: DefenseFormat) -> MockState:
 class MockDefense:
     """The clocks of one mock defense over its stored state; ``record()`` writes them back."""
 
-    def __init__(self, state: MockState, clock: Clock, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self, state: MockState, clock: Clock, thresholds: Thresholds | None = None
+    ) -> None:
         self.state = state
         self.thresholds = thresholds or Thresholds()
         self.presentation = PhaseTimer(

@@ -173,7 +173,9 @@ class Marks(_Model):
     posture: Mark | None = None
 
     def given(self) -> dict[str, int]:
-        return {scale: value for scale in MARK_SCALES if (value := getattr(self, scale)) is not None}
+        return {
+            scale: value for scale in MARK_SCALES if (value := getattr(self, scale)) is not None
+        }
 
     @model_serializer(mode="wrap")
     def _only_given(self, handler: Any) -> dict[str, Any]:
@@ -481,4 +483,3 @@ class Session(_Edited):
             or self.objectives
             or (self.mock is not None and self.mock.presentation_seconds >= 1.0)
         )  # fmt: skip
-

@@ -99,7 +99,9 @@ def days_text(defense: date | datetime, today: date | datetime, lang: str | None
     return t("days.left", lang, days=days)
 
 
-def defense_text(defense: date | datetime | None, today: date | datetime, lang: str | None = None) -> str:
+def defense_text(
+    defense: date | datetime | None, today: date | datetime, lang: str | None = None
+) -> str:
     """ "Soutenance le 16 nov. 2026 (dans 14 jours)", or that the date is unknown or past."""
     if defense is None:
         return t("defense.unknown", lang)
@@ -111,7 +113,9 @@ def defense_text(defense: date | datetime | None, today: date | datetime, lang: 
     return t("defense.on", lang, date=shown, days=days_text(day, today_day, lang))
 
 
-def plan_lines(result: CoveragePlan, defense: date | datetime | None, today: date | datetime) -> list[str]:
+def plan_lines(
+    result: CoveragePlan, defense: date | datetime | None, today: date | datetime
+) -> list[str]:
     """The plan in a few sentences: the date, what is seen, sessions needed, on track or not."""
     lines = [defense_text(defense, today) if defense is not None else t("plan.no_date")]
     if result.defense_passed:
@@ -119,12 +123,23 @@ def plan_lines(result: CoveragePlan, defense: date | datetime | None, today: dat
     if not result.total:
         lines.append(t("plan.empty_bank"))
         return lines
-    lines.append(t("plan.seen", seen=result.seen, total=result.total, percent=percent(result.seen / result.total)))
-    lines.append(t("plan.left", unseen=result.unseen, weak=len(result.weak_ids), due=len(result.due_ids)))
+    lines.append(
+        t(
+            "plan.seen",
+            seen=result.seen,
+            total=result.total,
+            percent=percent(result.seen / result.total),
+        )
+    )
+    lines.append(
+        t("plan.left", unseen=result.unseen, weak=len(result.weak_ids), due=len(result.due_ids))
+    )
     if not result.unseen_ids:
         lines.append(t("plan.all_seen"))
     else:
-        lines.append(t("plan.sessions", sessions=result.sessions_needed, per_session=result.per_session))
+        lines.append(
+            t("plan.sessions", sessions=result.sessions_needed, per_session=result.per_session)
+        )
         if result.sessions_per_day is not None:
             per_day = decimal(result.sessions_per_day)
             lines.append(t("plan.per_day", per_day=per_day, days=result.days_left))

@@ -61,7 +61,12 @@ class SessionRun:
     """The state machine of one session. Build it with `start()` (a new session) or `resumed()`."""
 
     def __init__(
-        self, session: Session, clock: Clock, store: RunStore | None = None, *, holder: str | None = None
+        self,
+        session: Session,
+        clock: Clock,
+        store: RunStore | None = None,
+        *,
+        holder: str | None = None,
     ) -> None:
         self.session = session
         self.clock = clock
@@ -266,7 +271,11 @@ class SessionRun:
 
     def sync_stage(self) -> None:
         """The preparation ends by itself: follow the timer from PREPARING to ANSWERING."""
-        if self.stage is Stage.PREPARING and self.timer is not None and self.timer.state.value == "running":
+        if (
+            self.stage is Stage.PREPARING
+            and self.timer is not None
+            and self.timer.state.value == "running"
+        ):
             self.session.stage = Stage.ANSWERING
             self._save()
 
@@ -307,7 +316,11 @@ class SessionRun:
         answer = self._answer_for(index)
         if answer.status is AnswerStatus.PENDING:
             started = (answer.elapsed or 0) > 0
-            session.stage = Stage.PREPARING if session.settings.prep_seconds and not started else Stage.ANSWERING
+            session.stage = (
+                Stage.PREPARING
+                if session.settings.prep_seconds and not started
+                else Stage.ANSWERING
+            )
             if answer.elapsed is None:
                 answer.elapsed = 0.0
         elif answer.status is AnswerStatus.SKIPPED:
@@ -366,7 +379,9 @@ class SessionRun:
         if answer is None or self.read_only:
             return
         target = self.follow_up if follow_up else answer
-        if target is not None and target.edit("covered", sorted(set(covered)), self.editor, self.clock.now()):
+        if target is not None and target.edit(
+            "covered", sorted(set(covered)), self.editor, self.clock.now()
+        ):
             self._save([answer], session_row=False)
 
     def set_notes(self, text: str, *, follow_up: bool = False) -> None:
@@ -383,14 +398,22 @@ class SessionRun:
         """What was recorded of an answer or a follow-up (by id: a transcript may come after the
         student moved on, or after the end, when it is saved without the lease)."""
         for answer in self.session.answers:
-            target = answer if answer.id == item_id else next((f for f in answer.follow_ups if f.id == item_id), None)
+            target = (
+                answer
+                if answer.id == item_id
+                else next((f for f in answer.follow_ups if f.id == item_id), None)
+            )
             if target is None:
                 continue
             target.voice = voice
             if self.stage is not Stage.ENDED:
                 self._save([answer], session_row=False)
             elif not self.discarded:
-                self._guard(lambda s, a=answer: s.write_run(self.session, None, answers=[a], session_row=False))
+                self._guard(
+                    lambda s, a=answer: s.write_run(
+                        self.session, None, answers=[a], session_row=False
+                    )
+                )
             return
 
     def write_notes(self) -> None:
@@ -461,7 +484,9 @@ class SessionRun:
             self._save(self._leave_current())
             self._show(index)
 
-    def start_follow_up(self, text: str, key_points: Sequence[str] = (), *, ad_hoc: bool = False) -> FollowUpAnswer | None:
+    def start_follow_up(
+        self, text: str, key_points: Sequence[str] = (), *, ad_hoc: bool = False
+    ) -> FollowUpAnswer | None:
         answer = self.answer
         if answer is None or self.read_only:
             return None
@@ -469,7 +494,9 @@ class SessionRun:
             self.stop()
         question_limit = self.question.time_limit if self.question else answer.time_limit
         limit = min(self.session.settings.follow_up_seconds, question_limit)
-        follow_up = FollowUpAnswer(text=text, key_points=list(key_points), time_limit=limit, ad_hoc=ad_hoc, elapsed=0.0)
+        follow_up = FollowUpAnswer(
+            text=text, key_points=list(key_points), time_limit=limit, ad_hoc=ad_hoc, elapsed=0.0
+        )
         answer.follow_ups.append(follow_up)
         self.session.follow_up_id = follow_up.id
         self.session.stage = Stage.FOLLOW_UP
@@ -496,12 +523,20 @@ class SessionRun:
     def set_mentor_notes(self, text: str) -> None:
         """Live: the mentor's private notes on the current answer."""
         answer = self.answer
-        if answer is not None and not self.read_only and answer.edit("mentor_notes", text, "mentor", self.clock.now()):
+        if (
+            answer is not None
+            and not self.read_only
+            and answer.edit("mentor_notes", text, "mentor", self.clock.now())
+        ):
             self._save([answer], session_row=False)
 
     def set_marks(self, marks: Marks) -> None:
         answer = self.answer
-        if answer is not None and not self.read_only and answer.edit("marks", marks, "mentor", self.clock.now()):
+        if (
+            answer is not None
+            and not self.read_only
+            and answer.edit("marks", marks, "mentor", self.clock.now())
+        ):
             self._save([answer], session_row=False)
 
     # -- mock defense -------------------------------------------------------------------------
@@ -536,8 +571,12 @@ class SessionRun:
         if self.read_only:
             return
         now, session = self.clock.now(), self.session
-        changed = strengths is not None and session.edit("debrief_strengths", strengths, "student", now)
-        changed |= improvements is not None and session.edit("debrief_improvements", improvements, "student", now)
+        changed = strengths is not None and session.edit(
+            "debrief_strengths", strengths, "student", now
+        )
+        changed |= improvements is not None and session.edit(
+            "debrief_improvements", improvements, "student", now
+        )
         if changed:
             self._save()
 
@@ -586,11 +625,18 @@ class SessionRun:
 
     # -- saving -------------------------------------------------------------------------------
 
-    def _save(self, answers: Sequence[Answer] = (), *, session_row: bool = True, objectives: bool = False) -> None:
+    def _save(
+        self, answers: Sequence[Answer] = (), *, session_row: bool = True, objectives: bool = False
+    ) -> None:
         unique = list({id(a): a for a in answers}.values())
         self._guard(
-            lambda s: s.write_run(self.session, self.holder, answers=unique,
-                                  session_row=session_row, objectives=objectives)  # fmt: skip
+            lambda s: s.write_run(
+                self.session,
+                self.holder,
+                answers=unique,
+                session_row=session_row,
+                objectives=objectives,
+            )  # fmt: skip
         )
 
     def _guard(self, write: Any) -> None:

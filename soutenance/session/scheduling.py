@@ -241,9 +241,7 @@ def plan_draw(
     count = min(max(0, count), len(pool) - len(draw.taken))
     if focus == "all":
         free = len(pool) - len(draw.taken)
-        return draw.reasons(
-            [q.id for q in sample_excluding(rng, pool, count, draw.taken, free)]
-        )
+        return draw.reasons([q.id for q in sample_excluding(rng, pool, count, draw.taken, free)])
     if focus == "new":
         return [(q, NEVER_SEEN) for q in draw.sample_unseen(rng, count)]
     if focus == "due":

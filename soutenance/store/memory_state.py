@@ -203,7 +203,9 @@ class StoredMemory(MemorySource):
     def seen_ids(self) -> Collection[str]:
         if self._seen is None:
             student, path_id, project_id = self.key
-            self._seen = set(self.db.read(lambda conn: read_ids(conn, path_id, project_id, student)))
+            self._seen = set(
+                self.db.read(lambda conn: read_ids(conn, path_id, project_id, student))
+            )
         return self._seen
 
     def get(self, question_ids: Iterable[str]) -> dict[str, QuestionMemory]:

@@ -167,7 +167,11 @@ class Roster:
     def similar_students(self, name: str) -> list[Student]:
         """Other students whose name differs only by accents (and case): maybe the same person."""
         key, folded = name_key(name), fold(name)
-        return [s for s in self.list_students(include_archived=True) if fold(s.name) == folded and name_key(s.name) != key]
+        return [
+            s
+            for s in self.list_students(include_archived=True)
+            if fold(s.name) == folded and name_key(s.name) != key
+        ]
 
     def merge_students(self, source: str, target: str) -> int:
         """File every session of `source` under `target` and take `source` out of the roster;
@@ -181,9 +185,12 @@ class Roster:
                 raise ValueError(f"{source!r} and {target!r} are the same student.")
             paths = list(dict.fromkeys(json.loads(staying["paths"]) + json.loads(moving["paths"])))
             moved = conn.execute(
-                "UPDATE sessions SET student = ? WHERE student = ?", (staying["name"], moving["name"])
+                "UPDATE sessions SET student = ? WHERE student = ?",
+                (staying["name"], moving["name"]),
             ).rowcount
-            conn.execute("UPDATE students SET paths = ? WHERE id = ?", (json.dumps(paths), staying["id"]))
+            conn.execute(
+                "UPDATE students SET paths = ? WHERE id = ?", (json.dumps(paths), staying["id"])
+            )
             conn.execute(
                 "UPDATE settings SET value = ? WHERE key = 'last_student' AND value = ?",
                 (staying["name"], moving["name"]),
@@ -263,7 +270,9 @@ class Roster:
         self.db.write(work)
 
     def archive_student(self, name: str, archived: bool = True) -> bool:
-        return self._update("UPDATE students SET archived = ? WHERE name_key = ?", (archived, name_key(name)))
+        return self._update(
+            "UPDATE students SET archived = ? WHERE name_key = ?", (archived, name_key(name))
+        )
 
     def summary(self, *, include_archived: bool = False) -> list[RosterEntry]:
         """Per student: last session, session count, open objectives; one query for all."""

@@ -126,7 +126,9 @@ def write_answer(conn: sqlite3.Connection, session_id: str, answer: Answer) -> N
         FOLLOW_UPS.write(conn, follow_up, answer.id, position)
 
 
-def write_objectives(conn: sqlite3.Connection, session_id: str, objectives: Iterable[Objective]) -> None:
+def write_objectives(
+    conn: sqlite3.Connection, session_id: str, objectives: Iterable[Objective]
+) -> None:
     for position, objective in enumerate(objectives):
         OBJECTIVES.write(conn, objective, session_id, position)
 
@@ -146,7 +148,9 @@ def write_session_tree(conn: sqlite3.Connection, session: Session) -> None:
     write_objectives(conn, session.id, session.objectives)
 
 
-def _children(conn: sqlite3.Connection, table: Table, parent_ids: list[str]) -> Iterator[sqlite3.Row]:
+def _children(
+    conn: sqlite3.Connection, table: Table, parent_ids: list[str]
+) -> Iterator[sqlite3.Row]:
     order = "position, rowid"
     for start in range(0, len(parent_ids), 500):
         chunk = parent_ids[start : start + 500]

@@ -228,7 +228,8 @@ class Store:
             answer.follow_ups = [
                 FollowUpAnswer.model_validate(FOLLOW_UPS.data(f))
                 for f in conn.execute(
-                    "SELECT * FROM follow_ups WHERE answer_id = ? ORDER BY position, rowid", (answer_id,)
+                    "SELECT * FROM follow_ups WHERE answer_id = ? ORDER BY position, rowid",
+                    (answer_id,),
                 )
             ]
             if change(answer) is not False:

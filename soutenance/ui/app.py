@@ -172,9 +172,7 @@ class SoutenanceApp(Translated, App[None]):
     def search_themes(self) -> None:
         from textual.theme import ThemeProvider
 
-        self.push_screen(
-            CommandPalette(providers=[ThemeProvider], placeholder=t("palette.themes"))
-        )
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=t("palette.themes")))
 
     def action_show_keys(self) -> None:
         from soutenance.ui.modals.keys import KeysModal

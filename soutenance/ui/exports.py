@@ -11,7 +11,14 @@ from soutenance.session.model import Session
 from soutenance.usecases.export_files import export_name, write_export
 
 
-def deliver_export(screen: Screen, session: Session, content: str, suffix: str, *, done_key: str = "summary.exported") -> None:
+def deliver_export(
+    screen: Screen,
+    session: Session,
+    content: str,
+    suffix: str,
+    *,
+    done_key: str = "summary.exported",
+) -> None:
     name = export_name(session, suffix)
     if screen.app.is_web:
         screen.app.deliver_text(io.StringIO(content), save_filename=name)
@@ -19,6 +26,10 @@ def deliver_export(screen: Screen, session: Session, content: str, suffix: str, 
     try:
         target = write_export(name, content)
     except OSError as error:
-        screen.notify(t("summary.export_failed", error=error.strerror or error), severity="error", markup=False)
+        screen.notify(
+            t("summary.export_failed", error=error.strerror or error),
+            severity="error",
+            markup=False,
+        )
         return
     screen.notify(t(done_key, file=str(target)), markup=False, timeout=10)

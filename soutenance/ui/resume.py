@@ -19,7 +19,11 @@ def resume_in_app(screen: Screen, session_id: str, *, take_over: bool = False) -
     services = app.services
     try:
         resumed = resume_session(
-            app.store, session_id, clock=services.clock, catalog=services.catalog, take_over=take_over
+            app.store,
+            session_id,
+            clock=services.clock,
+            catalog=services.catalog,
+            take_over=take_over,
         )
     except SessionOpenElsewhere as elsewhere:
         since = format_date(elsewhere.lease.acquired_at)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, cast
 
 from soutenance.banks.catalog import Catalog, build_catalog
 from soutenance.clock import Clock
 from soutenance.config import Config
 
 if TYPE_CHECKING:  # the store (sqlite and its migrations) is imported when first opened
+    from textual.message_pump import MessagePump
+
     from soutenance.store import Store
     from soutenance.usecases.session_recorder import OpenRecorder
 
@@ -43,3 +45,17 @@ class Services:
                 raise RuntimeError("the app was built without a store or a way to open one")
             self.store = self.store_opener()
         return self.store
+
+
+class ServicesApp(Protocol):
+    """What the screens use of the app: its services and its store (opened on first use)."""
+
+    services: Services
+
+    @property
+    def store(self) -> Store: ...
+
+
+def app_of(node: MessagePump) -> ServicesApp:
+    """The running app, typed: Textual types `node.app` as a plain App."""
+    return cast("ServicesApp", node.app)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.app import App
 from textual.screen import Screen
 
 from soutenance.session.model import SessionKind, Stage
 from soutenance.session.run import SessionRun
+from soutenance.ui.services import app_of
 from soutenance.usecases.start import RehearsalRequest, StartError, start_session
 
 __all__ = ["RehearsalRequest", "StartError", "build_screen", "screen_for"]
@@ -16,10 +15,10 @@ __all__ = ["RehearsalRequest", "StartError", "build_screen", "screen_for"]
 
 def build_screen(app: App, request: RehearsalRequest) -> Screen:
     """The first screen of the session asked for; raises StartError with a user message."""
-    services: Any = app.services  # type: ignore[attr-defined]
+    services = app_of(app).services
     started = start_session(
         request, catalog=services.catalog, config=services.config, clock=services.clock,
-        store=app.store,  # type: ignore[attr-defined]
+        store=app_of(app).store,
     )  # fmt: skip
     for notice in started.notices:
         app.notify(notice, severity="warning", markup=False)

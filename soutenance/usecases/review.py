@@ -21,7 +21,9 @@ class SessionEdits:
         self.clock = clock
 
     def answer(self, answer_id: str, field: str, value: Any) -> Answer:
-        return self.store.edit_answer(answer_id, lambda a: a.edit(field, value, self.by, self.clock.now()))
+        return self.store.edit_answer(
+            answer_id, lambda a: a.edit(field, value, self.by, self.clock.now())
+        )
 
     def comment(self, answer_id: str, text: str) -> Answer:
         return self.answer(answer_id, "mentor_comment", text)
@@ -44,8 +46,9 @@ class SessionEdits:
         return objective
 
 
-
-def tick_objective(store: Any, objective_id: str, done: bool, *, by: Editor, clock: Clock) -> Objective:
+def tick_objective(
+    store: Any, objective_id: str, done: bool, *, by: Editor, clock: Clock
+) -> Objective:
     """Tick (or untick) an objective, stamped; raises LookupError when there is none."""
     return store.edit_objective(objective_id, lambda o: o.edit("done", done, by, clock.now()))
 

@@ -66,14 +66,18 @@ def start_session(
     return started
 
 
-def _start(request: RehearsalRequest, catalog: Catalog, config: Config, clock: Clock, store: Any) -> Started:
+def _start(
+    request: RehearsalRequest, catalog: Catalog, config: Config, clock: Clock, store: Any
+) -> Started:
     student = request.student.strip()
     if not student:
         raise StartError(t("setup.need_student"))
     try:
         bank = catalog.load(request.entry)
     except BankUnavailable as exc:
-        raise StartError(t("setup.bank_error", error=exc.diagnostics[0] if exc.diagnostics else "?")) from None
+        raise StartError(
+            t("setup.bank_error", error=exc.diagnostics[0] if exc.diagnostics else "?")
+        ) from None
     notices: list[str] = []
     history, defense = student_context(store, student, bank, request.defense_date, clock, notices)
     card = card_values(store, student, f"{bank.project.path_id}/{bank.project.id}")

@@ -27,7 +27,9 @@ def stored(home: Path) -> tuple[dict, list[dict]]:
     connection = sqlite3.connect(home / "soutenance.sqlite3")
     connection.row_factory = sqlite3.Row
     try:
-        session = dict(connection.execute("SELECT * FROM sessions ORDER BY started_at DESC").fetchone())
+        session = dict(
+            connection.execute("SELECT * FROM sessions ORDER BY started_at DESC").fetchone()
+        )
         answers = [
             dict(row)
             for row in connection.execute(
@@ -78,7 +80,9 @@ MOMENTS = ["mid_answer", "after_stopping", "rating", "ticking", "mock_debrief"]
 
 @pytest.mark.slow
 @pytest.mark.parametrize("moment", MOMENTS)
-def test_a_kill_at_any_moment_loses_nothing_and_resumes_exactly(tmp_path: Path, moment: str) -> None:
+def test_a_kill_at_any_moment_loses_nothing_and_resumes_exactly(
+    tmp_path: Path, moment: str
+) -> None:
     home = tmp_path / "data"
     args = (*REHEARSE, "--mock") if moment == "mock_debrief" else REHEARSE
     app = PtyApp(*args, home=home)
@@ -103,7 +107,9 @@ def test_a_kill_at_any_moment_loses_nothing_and_resumes_exactly(tmp_path: Path, 
                 app.press("\x1b", " ")  # leave the notes, stop the answer
                 until_stored(home, stage_is("rating"))
             if moment == "rating":
-                sent += type_notes(app, 40)[:0]  # typing goes on while rating; the guarantee is on the first text
+                sent += type_notes(app, 40)[
+                    :0
+                ]  # typing goes on while rating; the guarantee is on the first text
             if moment == "ticking":
                 app.press("4")
                 until_stored(home, stage_is("key_points"))

@@ -22,7 +22,9 @@ SAVE_GUARANTEE = 1.0
 def notes_on_disk(home: Path, session_id: str) -> str:
     connection = sqlite3.connect(home / "soutenance.sqlite3")
     try:
-        row = connection.execute("SELECT notes FROM answers WHERE session_id = ?", (session_id,)).fetchone()
+        row = connection.execute(
+            "SELECT notes FROM answers WHERE session_id = ?", (session_id,)
+        ).fetchone()
     finally:
         connection.close()
     return row[0] if row else ""
@@ -34,7 +36,12 @@ def test_sigkill_while_typing_keeps_what_was_typed(tmp_path: Path, kill_after: i
     home = tmp_path / "data"
     env = os.environ | {"SOUTENANCE_HOME": str(home), "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(
-        [sys.executable, str(SCRIPT)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO
+        [sys.executable, str(SCRIPT)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO,
     )
     typed_at: list[tuple[int, float]] = []
     session_id = ""
@@ -58,7 +65,11 @@ def test_sigkill_while_typing_keeps_what_was_typed(tmp_path: Path, kill_after: i
     assert process.returncode == -signal.SIGKILL
     on_disk = notes_on_disk(home, session_id)
     assert TEXT.startswith(on_disk)
-    guaranteed = max((count for count, at in typed_at if at <= killed_at - SAVE_GUARANTEE), default=0)
+    guaranteed = max(
+        (count for count, at in typed_at if at <= killed_at - SAVE_GUARANTEE), default=0
+    )
     assert len(on_disk) >= guaranteed, (len(on_disk), guaranteed, len(typed_at))
     if kill_after >= 150:
-        assert guaranteed > 0 and on_disk, "the process typed for over a second: something must be on disk"
+        assert guaranteed > 0 and on_disk, (
+            "the process typed for over a second: something must be on disk"
+        )

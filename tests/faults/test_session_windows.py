@@ -69,7 +69,9 @@ def test_a_session_is_held_by_one_window_and_a_take_over_loses_nothing(tmp_path:
     with open_store(db) as store:
         session = store.load_session(SESSION)
     count, length = map(int, last_typed.split()[1:])
-    assert session.answers[0].notes == f"take-over:{count};" + "x" * count  # the live window's last text
+    assert (
+        session.answers[0].notes == f"take-over:{count};" + "x" * count
+    )  # the live window's last text
     assert len(session.answers[0].notes) == length
     assert session.stage is Stage.ENDED and session.answers[0].confidence == 3
     assert first_rest.startswith("kept")  # the stale window kept its text on screen

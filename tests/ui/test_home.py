@@ -18,9 +18,15 @@ async def test_home_lists_bundled_paths_and_projects() -> None:
         assert isinstance(app.screen, HomeScreen)
         tree = app.screen.query_one("#projects", Tree)
         paths = [str(node.label) for node in tree.root.children]
-        assert paths == ["Community Manager", "Digital Marketer", "Responsable marketing et communication"]
+        assert paths == [
+            "Community Manager",
+            "Digital Marketer",
+            "Responsable marketing et communication",
+        ]
         titles = [str(leaf.label) for node in tree.root.children for leaf in node.children]
-        assert any(title.startswith("Gérez une équipe créative et rédigez un brief") for title in titles)
+        assert any(
+            title.startswith("Gérez une équipe créative et rédigez un brief") for title in titles
+        )
         assert all("questions" in title for title in titles)
 
 

@@ -14,7 +14,15 @@ from soutenance.ui.modals.choice import ChoiceModal
 from soutenance.ui.screens.live import LiveScreen
 from tests.ui.test_mentor_live import BANK, SIZE, make, open_live, screen_text
 
-KEY_POINTS = ["Cible précise", "Budget", "Calendrier", "Liste", "Formats", "Indicateurs", "Priorités"]
+KEY_POINTS = [
+    "Cible précise",
+    "Budget",
+    "Calendrier",
+    "Liste",
+    "Formats",
+    "Indicateurs",
+    "Priorités",
+]
 NOTES = "Hésite beaucoup sur le calendrier"
 
 
@@ -27,7 +35,24 @@ def mentor_only(lang: str) -> list[str]:
             words["q.reason"].split("{")[0].strip()]  # fmt: skip
 
 
-KEYS = ["d", "c", "space", "p", "plus", "f", "a", "b", *"123456789", "alt+1", "alt+2", "e", "escape", "m", "t", "x"]
+KEYS = [
+    "d",
+    "c",
+    "space",
+    "p",
+    "plus",
+    "f",
+    "a",
+    "b",
+    *"123456789",
+    "alt+1",
+    "alt+2",
+    "e",
+    "escape",
+    "m",
+    "t",
+    "x",
+]
 
 
 async def walk(pilot, app, screen: LiveScreen, forbidden: list[str]) -> None:
@@ -45,7 +70,9 @@ async def walk(pilot, app, screen: LiveScreen, forbidden: list[str]) -> None:
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-async def test_no_key_shows_anything_mentor_only_while_the_panel_is_hidden(tmp_path: Path, lang: str) -> None:
+async def test_no_key_shows_anything_mentor_only_while_the_panel_is_hidden(
+    tmp_path: Path, lang: str
+) -> None:
     assert "Cible précise" in BANK
     clock = FakeClock()
     app, store = make(tmp_path, clock, lang=lang)

@@ -65,7 +65,9 @@ def filled(tmp_path: Path):
     store.close()
 
 
-async def test_roster_and_student_page_load_in_a_worker(filled, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_roster_and_student_page_load_in_a_worker(
+    filled, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import soutenance.ui.screens.student as student_module
     from soutenance.store.roster import Roster
 
@@ -86,7 +88,9 @@ async def test_roster_and_student_page_load_in_a_worker(filled, monkeypatch: pyt
         assert page.query_one("#student-sessions", DataTable).row_count == 3
 
 
-async def test_sessions_review_and_stats_load_in_a_worker(filled, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_sessions_review_and_stats_load_in_a_worker(
+    filled, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import soutenance.store.derived as derived
     from soutenance.store.sessions import Store
 
@@ -110,7 +114,9 @@ async def test_sessions_review_and_stats_load_in_a_worker(filled, monkeypatch: p
         summary = Gate(derived.project_summary)
         monkeypatch.setattr(derived, "project_summary", summary)
         entry = app.services.catalog.find("digital-marketer/seo-audit")
-        if not entry:  # the sample sessions' project is not a bundled bank here: any project will do
+        if (
+            not entry
+        ):  # the sample sessions' project is not a bundled bank here: any project will do
             entry = app.services.catalog.find("community-manager/essai")
         stats = StatsScreen(entry[0], "Alice Martin")
         app.push_screen(stats)
@@ -119,7 +125,9 @@ async def test_sessions_review_and_stats_load_in_a_worker(filled, monkeypatch: p
 
 async def test_the_question_picker_reads_its_history_in_a_worker(filled) -> None:
     app, store = filled
-    questions = list(app.services.catalog.load(app.services.catalog.find("community-manager/essai")[0]).questions)
+    questions = list(
+        app.services.catalog.load(app.services.catalog.find("community-manager/essai")[0]).questions
+    )
     gate = Gate(lambda: QuestionHistory(asked=frozenset({"q1"}), weak=frozenset({"q1"})))
     async with app.run_test(size=SIZE) as pilot:
         picker = QuestionPickerScreen(questions, gate)
@@ -129,7 +137,9 @@ async def test_the_question_picker_reads_its_history_in_a_worker(filled) -> None
         assert app.focused is picker.query_one("#picker-list", OptionList)
 
 
-async def test_an_import_runs_in_a_worker(filled, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_an_import_runs_in_a_worker(
+    filled, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import soutenance.ui.screens.mentor_import as mentor_import
     from soutenance.exports.session_json import session_to_json_text
 

@@ -75,7 +75,12 @@ def on_screen(app, selector: str) -> bool:
 
 def make(tmp_path: Path, clock: FakeClock, lang: str = "fr", banks: list[Path] | None = None):
     store = open_store(tmp_path / "db.sqlite3", clock=clock)
-    app = make_app(banks=banks if banks is not None else [bank_dir(tmp_path)], lang=lang, clock=clock, store=store)
+    app = make_app(
+        banks=banks if banks is not None else [bank_dir(tmp_path)],
+        lang=lang,
+        clock=clock,
+        store=store,
+    )
     return app, store
 
 
@@ -110,7 +115,9 @@ async def choose(pilot, search: str) -> None:
 async def test_live_challenge_end_to_end(tmp_path: Path) -> None:
     clock = FakeClock()
     app, store = make(tmp_path, clock)
-    store.roster.add_student("Camille", paths=["community-manager"], project_ref="community-manager/essai")
+    store.roster.add_student(
+        "Camille", paths=["community-manager"], project_ref="community-manager/essai"
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = await open_live(app, pilot)
@@ -127,7 +134,10 @@ async def test_live_challenge_end_to_end(tmp_path: Path) -> None:
         shown = screen_text(app)
         assert "canal" in shown and "Cible" not in shown and "Priorités" not in shown
         assert on_screen(app, "#live-question") and on_screen(app, "#live-timer")
-        assert str(screen.query_one("#live-question", Static).render()) == "Pourquoi [bold]ce[/bold] canal ?"
+        assert (
+            str(screen.query_one("#live-question", Static).render())
+            == "Pourquoi [bold]ce[/bold] canal ?"
+        )
 
         # One key shows it, the same key hides it again.
         await pilot.press("h")
@@ -147,7 +157,9 @@ async def test_live_challenge_end_to_end(tmp_path: Path) -> None:
         clock.advance(5)
 
         # Key points heard, and the mentor's own notes (not the student's).
-        assert "2. [link=https://x.invalid]Budget[/link]" in str(screen.query_one("#live-key-points").render())
+        assert "2. [link=https://x.invalid]Budget[/link]" in str(
+            screen.query_one("#live-key-points").render()
+        )
         await pilot.press("1", "2", "3", "2")
         assert screen.run.answer.covered == [0, 2]
         await pilot.press("e", *"Hésite sur")
@@ -175,11 +187,17 @@ async def test_live_challenge_end_to_end(tmp_path: Path) -> None:
         await pilot.press(*"Et sans budget du tout ?", "tab", *"Arbitrages", "ctrl+s")
         assert screen.stage is LiveStage.FOLLOW_UP
         clock.advance(15)
-        await pilot.click("#live-follow-up-points", offset=(4, 0))  # the mouse ticks a key point too
+        await pilot.click(
+            "#live-follow-up-points", offset=(4, 0)
+        )  # the mouse ticks a key point too
         await pilot.press("space")
         ad_hoc = answer.follow_ups[0]
         assert (ad_hoc.text, ad_hoc.ad_hoc, ad_hoc.elapsed, ad_hoc.key_points, ad_hoc.covered) == (
-            "Et sans budget du tout ?", True, 15, ["Arbitrages"], [0]
+            "Et sans budget du tout ?",
+            True,
+            15,
+            ["Arbitrages"],
+            [0],
         )
         await pilot.press("b")
         await pilot.pause()
@@ -187,7 +205,9 @@ async def test_live_challenge_end_to_end(tmp_path: Path) -> None:
         q1 = next(q for q in saved_bank["questions"] if q["id"] == "q1")
         follow_ups = [f if isinstance(f, str) else f["text"] for f in q1["follow_ups"]]
         assert follow_ups == ["Et si le budget baisse ?", "Et sans budget du tout ?"]
-        assert {"text": "Et sans budget du tout ?", "key_points": ["Arbitrages"]} in q1["follow_ups"]
+        assert {"text": "Et sans budget du tout ?", "key_points": ["Arbitrages"]} in q1[
+            "follow_ups"
+        ]
         assert not screen.check_action("save_to_bank", ())  # saved once: nothing left to save
 
         # A follow-up from the bank's list, then a drawn question.
@@ -210,14 +230,19 @@ async def test_live_challenge_end_to_end(tmp_path: Path) -> None:
         # End of session: objectives for next session, as a checklist.
         await pilot.press("t", "tab", "enter")
         assert isinstance(app.screen, ObjectivesScreen)
-        await pilot.press(*"Chiffrer le budget", "enter", *"Relire le brief", "enter", *"Oublier", "enter")
+        await pilot.press(
+            *"Chiffrer le budget", "enter", *"Relire le brief", "enter", *"Oublier", "enter"
+        )
         checklist = app.screen.query_one("#objective-list", SelectionList)
         checklist.focus()
         checklist.highlighted = 2
         await pilot.press("delete", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, StudentScreen)
-        assert [o.text for o in store.load_session(stored.id).objectives] == ["Chiffrer le budget", "Relire le brief"]
+        assert [o.text for o in store.load_session(stored.id).objectives] == [
+            "Chiffrer le budget",
+            "Relire le brief",
+        ]
 
         # Next time the student is opened: last session's objectives first, tickable.
         await pilot.press("escape")
@@ -231,7 +256,10 @@ async def test_live_challenge_end_to_end(tmp_path: Path) -> None:
         objectives = page.query_one("#open-objectives", SelectionList)
         assert on_screen(app, "#open-objectives")
         assert objectives.region.y < page.query_one("#student-sessions").region.y
-        assert [str(objectives.get_option_at_index(i).prompt) for i in range(2)] == ["Chiffrer le budget", "Relire le brief"]
+        assert [str(objectives.get_option_at_index(i).prompt) for i in range(2)] == [
+            "Chiffrer le budget",
+            "Relire le brief",
+        ]
         assert app.focused is objectives
         await pilot.press("space")
         await pilot.pause()
@@ -254,7 +282,9 @@ async def test_live_challenge_end_to_end(tmp_path: Path) -> None:
     store.close()
 
 
-async def test_saving_a_follow_up_to_a_bundled_bank_copies_it_to_the_user_folder(tmp_path: Path, soutenance_home: Path) -> None:
+async def test_saving_a_follow_up_to_a_bundled_bank_copies_it_to_the_user_folder(
+    tmp_path: Path, soutenance_home: Path
+) -> None:
     clock = FakeClock()
     app, store = make(tmp_path, clock, banks=[])
     store.roster.add_student("Sam", project_ref="community-manager/brief-creatif")
@@ -271,7 +301,11 @@ async def test_saving_a_follow_up_to_a_bundled_bank_copies_it_to_the_user_folder
         await pilot.pause()
         copy = soutenance_home / "banks" / "community-manager" / "brief-creatif.yaml"
         assert copy.exists()
-        question = next(q for q in yaml.safe_load(copy.read_text(encoding="utf-8"))["questions"] if q["id"] == question_id)
+        question = next(
+            q
+            for q in yaml.safe_load(copy.read_text(encoding="utf-8"))["questions"]
+            if q["id"] == question_id
+        )
         texts = [f if isinstance(f, str) else f["text"] for f in question["follow_ups"]]
         assert texts[-1] == "Et pour TikTok ?"
         assert screen.bank_file == copy
@@ -341,7 +375,11 @@ async def test_roster_add_edit_archive_from_the_ui(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.screen is roster
         zoe = store.roster.get_student("Zoé [red]M[/red]")
-        assert zoe is not None and zoe.project_ref == "community-manager/essai" and zoe.paths == ["community-manager"]
+        assert (
+            zoe is not None
+            and zoe.project_ref == "community-manager/essai"
+            and zoe.paths == ["community-manager"]
+        )
         assert str(zoe.defense_date) == "2026-12-01"
         assert "Zoé [red]M[/red]" in str(roster.query_one("#roster", DataTable).get_row_at(0)[0])
 
@@ -372,7 +410,9 @@ async def test_every_mentor_key_is_in_the_footer_and_the_palette(tmp_path: Path)
         await pilot.pause()
         screen = await open_live(app, pilot)
         await pilot.press("d")
-        descriptions = {b.binding.description for b in screen.active_bindings.values() if b.binding.show}
+        descriptions = {
+            b.binding.description for b in screen.active_bindings.values() if b.binding.show
+        }
         assert {"Stop", "Pause", "Panel", "Marks", "End"} <= descriptions
         # The rest is one palette search away: the footer keeps what fits 80 columns.
         commands = {c.title for c in app.get_system_commands(screen)}
@@ -380,7 +420,9 @@ async def test_every_mentor_key_is_in_the_footer_and_the_palette(tmp_path: Path)
     store.close()
 
 
-async def test_a_live_session_without_questions_is_kept_only_for_its_objectives(tmp_path: Path) -> None:
+async def test_a_live_session_without_questions_is_kept_only_for_its_objectives(
+    tmp_path: Path,
+) -> None:
     clock = FakeClock()
     app, store = make(tmp_path, clock)
     store.roster.add_student("Camille", project_ref="community-manager/essai")
@@ -397,5 +439,7 @@ async def test_a_live_session_without_questions_is_kept_only_for_its_objectives(
         await settled(pilot)
         assert [s.kind for s in store.list_sessions("Camille")] == [SessionKind.LIVE]
         assert [o.text for o in store.roster.open_objectives("Camille")] == ["Finir la maquette"]
-        assert "Finir la maquette" in str(app.screen.query_one("#open-objectives", SelectionList).get_option_at_index(0).prompt)
+        assert "Finir la maquette" in str(
+            app.screen.query_one("#open-objectives", SelectionList).get_option_at_index(0).prompt
+        )
     store.close()

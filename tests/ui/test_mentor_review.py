@@ -63,7 +63,9 @@ def dump(store) -> list[str]:
     return list(store.db.conn.iterdump())
 
 
-async def test_import_review_export_and_back_to_the_student(tmp_path: Path, soutenance_home: Path) -> None:
+async def test_import_review_export_and_back_to_the_student(
+    tmp_path: Path, soutenance_home: Path
+) -> None:
     clock = FakeClock()
     original = write_export(tmp_path / "mail", rehearsal())
 
@@ -79,14 +81,19 @@ async def test_import_review_export_and_back_to_the_student(tmp_path: Path, sout
         assert mentor_store.roster.get_student("Camille") is not None
         text = screen_text(app)
         assert "Pourquoi ce canal ?" in text and "1:15 / 1:00" in text and "confiance 4/5" in text
-        assert str(review.query_one("#review-notes", Static).render()) == "J'ai parlé de la [bold]cible[/bold]."
+        assert (
+            str(review.query_one("#review-notes", Static).render())
+            == "J'ai parlé de la [bold]cible[/bold]."
+        )
         assert on_screen(app, "#review-notes")
         assert not review.query_one("#review-missing").display
         await pilot.press("e", *"Bien, chiffre le budget.", "escape")
         await pilot.press("m", "2", "3", "enter")
 
         await pilot.press("n")
-        assert review.query_one("#review-missing").display  # no longer in the banks: the stored text
+        assert review.query_one(
+            "#review-missing"
+        ).display  # no longer in the banks: the stored text
         assert "Une question retirée des banques ?" in screen_text(app)
         await pilot.press("e", *"Relis ton cours.", "escape")
 
@@ -94,14 +101,19 @@ async def test_import_review_export_and_back_to_the_student(tmp_path: Path, sout
         exports = soutenance_home / "exports"
         reviewed_file = next(exports.glob("*camille*.json"))
         reviewed = json.loads(reviewed_file.read_text(encoding="utf-8"))["session"]
-        assert [a["mentor_comment"] for a in reviewed["answers"]] == ["Bien, chiffre le budget.", "Relis ton cours."]
+        assert [a["mentor_comment"] for a in reviewed["answers"]] == [
+            "Bien, chiffre le budget.",
+            "Relis ton cours.",
+        ]
         assert reviewed["answers"][0]["marks"] == {}  # marks are the mentor's own unless asked for
         await pilot.press("v", "j")  # asked for: the file carries them
         with_private = json.loads(reviewed_file.read_text(encoding="utf-8"))
         assert with_private["carries"][-1] == "mentor_private"
         assert with_private["session"]["answers"][0]["marks"] == {"justification": 2, "clarity": 3}
         await pilot.press("v")
-        markdown = next(p for p in exports.glob("*camille*.md") if not p.name.endswith("-feedback.md"))
+        markdown = next(
+            p for p in exports.glob("*camille*.md") if not p.name.endswith("-feedback.md")
+        )
         assert "Bien, chiffre le budget." in markdown.read_text(encoding="utf-8")
         feedback = next(exports.glob("*-feedback.md")).read_text(encoding="utf-8")
         assert feedback.index("## Points forts") < feedback.index("## Points à améliorer")
@@ -193,7 +205,9 @@ def missing(folder: Path) -> Path:
         (missing, "Fichier introuvable"),
     ],
 )
-async def test_each_bad_import_says_why_and_imports_nothing(tmp_path: Path, make_file, message: str) -> None:
+async def test_each_bad_import_says_why_and_imports_nothing(
+    tmp_path: Path, make_file, message: str
+) -> None:
     clock = FakeClock()
     store = open_store(tmp_path / "db.sqlite3", clock=clock)
     path = make_file(tmp_path)

@@ -63,7 +63,15 @@ def record_sessions(store, clock: FakeClock, student: str = "Camille") -> None:
     time, q2 two of three in time, and once a question the bank no longer has."""
     for day in range(3):
         at = clock.now() - timedelta(days=6 - 2 * day)
-        session = Session(student=student, path_id="community-manager", project_id="essai", project_title="Projet d'essai", language="fr", evaluator_role="DRH", started_at=at)
+        session = Session(
+            student=student,
+            path_id="community-manager",
+            project_id="essai",
+            project_title="Projet d'essai",
+            language="fr",
+            evaluator_role="DRH",
+            started_at=at,
+        )
         session.answers = [
             Answer(question_id="q1", question_text="Pourquoi ?", key_points=["Cible", "Budget", "Calendrier", "Mesure"], time_limit=60, position=0,
                    elapsed=75, confidence=5, covered=[0], answered_at=at),
@@ -72,8 +80,17 @@ def record_sessions(store, clock: FakeClock, student: str = "Camille") -> None:
         ]  # fmt: skip
         if day == 0:
             session.answers.append(
-                Answer(question_id="renamed", question_text="Ancienne", key_points=["a", "b"], time_limit=60, position=2, elapsed=30, confidence=5,
-                       covered=[], answered_at=at)  # fmt: skip
+                Answer(
+                    question_id="renamed",
+                    question_text="Ancienne",
+                    key_points=["a", "b"],
+                    time_limit=60,
+                    position=2,
+                    elapsed=30,
+                    confidence=5,
+                    covered=[],
+                    answered_at=at,
+                )  # fmt: skip
             )
         store.save_session(session)
 
@@ -97,7 +114,9 @@ async def test_stats_screen_shows_trends_calibration_bank_and_questions(tmp_path
         assert "3 séance(s) · 7 réponse(s)" in text_of(screen, "#student-summary")
         # the first session also answered a question no longer in the bank, covering nothing
         first, later = (1 / 4 + 2 / 3) / 3, (1 / 4 + 2 / 3) / 2
-        assert screen.query_one("#spark-coverage", Sparkline).data == pytest.approx([first, later, later])
+        assert screen.query_one("#spark-coverage", Sparkline).data == pytest.approx(
+            [first, later, later]
+        )
         assert len(screen.query_one("#spark-confidence", Sparkline).data) == 3
         assert "dernière séance 46\u00a0% · moyenne 41\u00a0%" in text_of(screen, "#trend-coverage")
         calibration = text_of(screen, "#calibration")
@@ -106,7 +125,10 @@ async def test_stats_screen_shows_trends_calibration_bank_and_questions(tmp_path
         bank = text_of(screen, "#bank-coverage")
         assert "2 question(s) tirée(s) sur 4 (50\u00a0%)" in bank
         assert "Jamais tirées (2) : q3, q4" in bank
-        assert "1 question(s) de l'historique ne sont plus dans la banque" in bank and "renamed" in bank
+        assert (
+            "1 question(s) de l'historique ne sont plus dans la banque" in bank
+            and "renamed" in bank
+        )
         assert screen.query_one("#sessions", DataTable).row_count == 3
 
         questions = screen.query_one("#questions", DataTable)
@@ -129,7 +151,9 @@ async def test_stats_screen_shows_trends_calibration_bank_and_questions(tmp_path
     store.close()
 
 
-async def test_stats_questions_show_marks_sort_by_a_key_and_filter_by_student(tmp_path: Path) -> None:
+async def test_stats_questions_show_marks_sort_by_a_key_and_filter_by_student(
+    tmp_path: Path,
+) -> None:
     clock = FakeClock()
     store = open_store(tmp_path / "db.sqlite3", clock=clock)
     record_sessions(store, clock)
@@ -149,7 +173,9 @@ async def test_stats_questions_show_marks_sort_by_a_key_and_filter_by_student(tm
         app.push_screen(StatsScreen(entry, "Camille"))
         await settled(pilot)
         screen = app.screen
-        footer = " ".join(b.binding.description for b in screen.active_bindings.values() if b.binding.show)
+        footer = " ".join(
+            b.binding.description for b in screen.active_bindings.values() if b.binding.show
+        )
         assert "Trier" in footer and "Un étudiant" in footer
         questions = screen.query_one("#questions", DataTable)
 
@@ -245,7 +271,9 @@ async def test_focused_rehearsal_shows_why_each_question_was_drawn(tmp_path: Pat
         assert [q.id for q in screen.run.session.plan] == ["q1"]  # the only weak one
         progress = text_of(screen, "#progress")
         assert "Pourquoi cette question : dépassement de temps la dernière fois (15 s)" in progress
-        assert reason_label(screen.run.answer.reason) == "dépassement de temps la dernière fois (15 s)"
+        assert (
+            reason_label(screen.run.answer.reason) == "dépassement de temps la dernière fois (15 s)"
+        )
 
         mixed = build_screen(app, RehearsalRequest(entry, student="Camille", count=4, seed=1))
         reasons = [reason_label(q.reason) for q in mixed.run.session.plan]
@@ -285,7 +313,11 @@ async def test_setup_offers_the_focus_and_shows_the_defense_date(tmp_path: Path)
     async with app.run_test(size=(100, 50)) as pilot:
         await pilot.pause()
         entry = app.services.catalog.find("community-manager/essai")[0]
-        app.push_screen(RehearsalSetupScreen(entry, mock=False, request=RehearsalRequest(entry, student="Camille")))
+        app.push_screen(
+            RehearsalSetupScreen(
+                entry, mock=False, request=RehearsalRequest(entry, student="Camille")
+            )
+        )
         await pilot.pause()
         setup = app.screen
         assert text_of(setup, "#defense") == "Soutenance le 16 nov. 2026 (dans 14 jours)"
@@ -310,7 +342,9 @@ async def test_past_defense_date_is_a_notice_not_a_failure(tmp_path: Path) -> No
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         entry = app.services.catalog.find("community-manager/essai")[0]
-        request = RehearsalRequest(entry, student="Camille", count=2, seed=1, defense_date=date(2026, 10, 1))
+        request = RehearsalRequest(
+            entry, student="Camille", count=2, seed=1, defense_date=date(2026, 10, 1)
+        )
         app.push_screen(build_screen(app, request))
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen)

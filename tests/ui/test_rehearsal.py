@@ -140,7 +140,10 @@ async def test_bank_markup_is_shown_literally_and_triggers_nothing(tmp_path: Pat
         screen = await start(app, pilot, count=2, seed=0)
         while screen.run.question.id != "q1":
             await pilot.press("s")
-        assert text_of(screen, "#question-text") == "Pourquoi [bold]ce[/bold] canal ? [@click=app.quit]clic[/]"
+        assert (
+            text_of(screen, "#question-text")
+            == "Pourquoi [bold]ce[/bold] canal ? [@click=app.quit]clic[/]"
+        )
         assert "[bold]marketing[/bold]" in text_of(screen, "#role")
         await pilot.click("#question-text")
         assert app.is_running
@@ -249,7 +252,11 @@ def test_both_catalogs_have_the_same_keys() -> None:
     def keys(language: str) -> set[str]:
         # The CLI's English help is its docstrings; tests/unit/test_cli_language.py checks the French.
         help_text = (".help", ".opt.", ".arg.")
-        return {k for k in catalog(language) if not (k.startswith("cli.") and any(h in k or k.endswith(h) for h in help_text))}
+        return {
+            k
+            for k in catalog(language)
+            if not (k.startswith("cli.") and any(h in k or k.endswith(h) for h in help_text))
+        }
 
     assert keys("fr") == keys("en")
 
@@ -298,7 +305,9 @@ async def test_unwritable_data_dir_keeps_the_session_in_memory_and_exports_elsew
         assert "kept" in screen.run.session.answers[0].notes
 
 
-async def test_a_session_started_from_the_command_line_is_not_offered_for_resuming(tmp_path: Path) -> None:
+async def test_a_session_started_from_the_command_line_is_not_offered_for_resuming(
+    tmp_path: Path,
+) -> None:
     clock = FakeClock()
     banks = bank_dir(tmp_path)
     store = open_store(tmp_path / "db.sqlite3", clock=clock)

@@ -36,7 +36,11 @@ def make(tmp_path: Path, clock: FakeClock, lang: str = "fr"):
 
 async def start(app, pilot, *, mock: bool = False, count: int = 2):
     entry = app.services.catalog.find("community-manager/essai")[0]
-    app.push_screen(build_screen(app, RehearsalRequest(entry, student="Camille", count=count, seed=3, mock=mock)))
+    app.push_screen(
+        build_screen(
+            app, RehearsalRequest(entry, student="Camille", count=count, seed=3, mock=mock)
+        )
+    )
     await pilot.pause()
     return app.screen
 
@@ -71,8 +75,12 @@ async def resume_at_home(tmp_path: Path, clock: FakeClock, pilot, app) -> Questi
     return app.screen
 
 
-@pytest.mark.parametrize("stage", ["answering", "rating", "key_points", "notes", "follow_up", "skipped"])
-async def test_resume_at_every_stage_shows_the_same_question_and_stage(tmp_path: Path, stage: str) -> None:
+@pytest.mark.parametrize(
+    "stage", ["answering", "rating", "key_points", "notes", "follow_up", "skipped"]
+)
+async def test_resume_at_every_stage_shows_the_same_question_and_stage(
+    tmp_path: Path, stage: str
+) -> None:
     clock = FakeClock()
     app, store = make(tmp_path, clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -140,7 +148,9 @@ async def test_a_mock_defense_resumes_as_a_mock_in_its_phase(tmp_path: Path, pha
             assert screen.defense.presentation.elapsed == 8 * 60
         elif phase == "discussion":
             assert isinstance(screen, QuestionScreen)
-            assert "il reste 3:00" in text_of(screen, "#progress") or "3:00" in text_of(screen, "#progress")
+            assert "il reste 3:00" in text_of(screen, "#progress") or "3:00" in text_of(
+                screen, "#progress"
+            )
             await pilot.press("p")
             clock.advance(30)  # the discussion's countdown moves while the question runs
             screen.query_one("#timer").refresh_reading()
@@ -160,7 +170,9 @@ async def test_ending_and_quitting_ask_first_and_the_default_goes_on(tmp_path: P
         clock.advance(2)
         await pilot.press("t")
         assert isinstance(app.screen, ChoiceModal)
-        assert "2 question(s) sans réponse" in str(app.screen.query_one("#choice-message", Static).render())
+        assert "2 question(s) sans réponse" in str(
+            app.screen.query_one("#choice-message", Static).render()
+        )
         await pilot.press("enter")  # the default: go on
         assert app.screen is screen and screen.stage is Stage.ANSWERING
         await pilot.press("ctrl+q")
@@ -204,14 +216,21 @@ async def test_a_skipped_question_is_offered_again_at_the_end(tmp_path: Path) ->
         assert isinstance(app.screen, ChoiceModal)
         await pilot.press("tab", "enter")  # answer the skipped ones
         await pilot.pause()
-        assert app.screen is screen and screen.run.question.id == first and screen.stage is Stage.SKIPPED
+        assert (
+            app.screen is screen
+            and screen.run.question.id == first
+            and screen.stage is Stage.SKIPPED
+        )
         await pilot.press("space")
         clock.advance(40)
         await pilot.press("space", "4", "n")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         answers = store.load_session(screen.run.session.id).answers
-        assert [(a.status, a.elapsed) for a in answers] == [(AnswerStatus.ANSWERED, 40), (AnswerStatus.ANSWERED, 20)]
+        assert [(a.status, a.elapsed) for a in answers] == [
+            (AnswerStatus.ANSWERED, 40),
+            (AnswerStatus.ANSWERED, 20),
+        ]
 
 
 async def test_a_session_open_in_another_window_asks_before_taking_it_over(tmp_path: Path) -> None:

@@ -63,11 +63,16 @@ def test_an_undeclared_placeholder_is_an_error_at_the_question_text(tmp_path: Pa
 
 
 def test_a_text_with_placeholders_needs_a_generic_wording(tmp_path: Path) -> None:
-    result = load(tmp_path, BANK.replace('    text_generic: "Avec votre budget, pourquoi ce canal ?"\n', ""))
+    result = load(
+        tmp_path, BANK.replace('    text_generic: "Avec votre budget, pourquoi ce canal ?"\n', "")
+    )
     assert result.bank is None
     assert "text_generic" in str(result.errors[0])
 
 
 def test_hints_are_dumped_only_when_present(tmp_path: Path) -> None:
     dumped = load(tmp_path, BANK).bank.model_dump()["questions"][0]["key_points"]
-    assert dumped == ["Un chiffre de coût par contact", {"text": "Une source nommée", "hints": ["source", "étude", "Médiamétrie"]}]
+    assert dumped == [
+        "Un chiffre de coût par contact",
+        {"text": "Une source nommée", "hints": ["source", "étude", "Médiamétrie"]},
+    ]

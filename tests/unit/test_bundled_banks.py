@@ -56,7 +56,9 @@ def test_every_project_maps_deliverables_and_drills_calibration(path: Path) -> N
 
 
 @pytest.mark.parametrize("path", BANKS, ids=lambda p: p.stem)
-def test_facts_are_declared_and_every_question_renders_with_and_without_the_card(path: Path) -> None:
+def test_facts_are_declared_and_every_question_renders_with_and_without_the_card(
+    path: Path,
+) -> None:
     bank = load(path)
     card = {name: f"<{name}>" for name in bank.project.facts}
     for question in bank.questions:

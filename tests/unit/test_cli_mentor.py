@@ -20,7 +20,9 @@ from tests.samples import sample_session
 
 def invoke(*args: str | Path) -> Result:
     args = ("--lang", "en", *args)  # the messages checked below are the English ones
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False, prog_name="soutenance")
+    return CliRunner().invoke(
+        cli, [str(a) for a in args], catch_exceptions=False, prog_name="soutenance"
+    )
 
 
 def read(work):
@@ -82,11 +84,23 @@ def test_an_unknown_project_is_kept_with_a_note() -> None:
 
 
 def test_edit_changes_only_what_is_given_and_renames() -> None:
-    invoke("student", "add", "Sam", "--project", "community-manager/brief-creatif", "--defense-date", "2026-05-01")
+    invoke(
+        "student",
+        "add",
+        "Sam",
+        "--project",
+        "community-manager/brief-creatif",
+        "--defense-date",
+        "2026-05-01",
+    )
     result = invoke("student", "edit", "Sam", "--name", "Sam Leroy", "--language", "en")
     assert result.exit_code == 0, result.output
     sam = read(lambda s: s.roster.get_student("Sam Leroy"))
-    assert (sam.language, sam.project_ref, sam.defense_date) == ("en", "community-manager/brief-creatif", date(2026, 5, 1))
+    assert (sam.language, sam.project_ref, sam.defense_date) == (
+        "en",
+        "community-manager/brief-creatif",
+        date(2026, 5, 1),
+    )
     assert invoke("student", "edit", "Sam Leroy", "--defense-date", "none").exit_code == 0
     assert read(lambda s: s.roster.get_student("Sam Leroy").defense_date) is None
     unknown = invoke("student", "edit", "Nobody", "--language", "fr")
@@ -97,7 +111,9 @@ def test_archive_hides_from_the_list_and_undo_brings_back() -> None:
     invoke("student", "add", "Sam")
     invoke("student", "add", "Lou")
     assert invoke("student", "archive", "Sam").stdout == "archived Sam\n"
-    assert [s["name"] for s in json.loads(invoke("student", "list", "--format", "json").stdout)] == ["Lou"]
+    assert [
+        s["name"] for s in json.loads(invoke("student", "list", "--format", "json").stdout)
+    ] == ["Lou"]
     everyone = invoke("student", "list", "--all").stdout
     assert "Sam" in everyone and "(archived)" in everyone
     assert invoke("student", "archive", "Sam", "--undo").stdout == "restored Sam\n"
@@ -145,7 +161,9 @@ def test_import_of_a_reviewed_file_merges_the_comments(tmp_path: Path) -> None:
     assert back.answers[0].mentor_comment == reviewed.answers[0].mentor_comment
     assert len(read(lambda s: s.list_sessions())) == 1
     exported = json.loads(invoke("export", session.id, "--format", "json").stdout)["session"]
-    assert [a["mentor_comment"] for a in exported["answers"]] == [a.mentor_comment for a in reviewed.answers]
+    assert [a["mentor_comment"] for a in exported["answers"]] == [
+        a.mentor_comment for a in reviewed.answers
+    ]
     assert [a["notes"] for a in exported["answers"]] == [a.notes for a in session.answers]
 
 
@@ -157,8 +175,14 @@ def test_import_keeps_questions_missing_from_the_banks(tmp_path: Path) -> None:
     )  # fmt: skip
     result = invoke("import", export_file(tmp_path, session))
     assert result.exit_code == 0
-    assert "1 question(s) no longer in your banks: kept with the text stored in the export" in result.stdout
-    assert read(lambda s: s.load_session(session.id).answers[0].question_text) == "Une question disparue ?"
+    assert (
+        "1 question(s) no longer in your banks: kept with the text stored in the export"
+        in result.stdout
+    )
+    assert (
+        read(lambda s: s.load_session(session.id).answers[0].question_text)
+        == "Une question disparue ?"
+    )
 
 
 def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
@@ -186,8 +210,13 @@ def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     return made
 
 
-@pytest.mark.parametrize("case", ["not an export", "unknown version", "damaged", "truncated", "not json", "missing", "folder"])
-def test_each_bad_import_is_one_clear_line_exit_1_and_nothing_imported(tmp_path: Path, case: str) -> None:
+@pytest.mark.parametrize(
+    "case",
+    ["not an export", "unknown version", "damaged", "truncated", "not json", "missing", "folder"],
+)
+def test_each_bad_import_is_one_clear_line_exit_1_and_nothing_imported(
+    tmp_path: Path, case: str
+) -> None:
     path, message = _bad_files(tmp_path)[case]
     before = dump()
     result = invoke("import", path)
@@ -198,7 +227,10 @@ def test_each_bad_import_is_one_clear_line_exit_1_and_nothing_imported(tmp_path:
     assert error_lines[0].startswith(f"soutenance import: {path}: ")
     assert message in error_lines[0] and error_lines[0].endswith("Nothing was imported.")
     assert dump() == before
-    assert read(lambda s: s.list_sessions()) == [] and read(lambda s: s.roster.list_students(include_archived=True)) == []
+    assert (
+        read(lambda s: s.list_sessions()) == []
+        and read(lambda s: s.roster.list_students(include_archived=True)) == []
+    )
 
 
 def test_a_bad_file_among_good_ones_fails_alone(tmp_path: Path) -> None:

@@ -13,7 +13,9 @@ from tests.samples import sample_session
 
 
 def invoke(*args: str, input: str | None = None) -> Result:
-    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False, prog_name="soutenance")
+    return CliRunner().invoke(
+        cli, list(args), input=input, catch_exceptions=False, prog_name="soutenance"
+    )
 
 
 def saved(*students: str) -> list[str]:

@@ -148,7 +148,6 @@ def apply(store: Store, op: dict, names: dict[str, str]) -> None:
         names["Bob"] = "Bea" if names["Bob"] == "Bob" else "Bob"
         store.roster.update_student(Student(**{**bob.__dict__, "name": names["Bob"]}))
 
-
     elif op["op"] == "merge_students" and all(store.roster.get_student(n) for n in names.values()):
         store.roster.merge_students(names["Bob"], names["Alice"])
     elif op["op"] == "reassign" and picked is not None:

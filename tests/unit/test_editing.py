@@ -449,7 +449,9 @@ def test_every_bundled_question_can_be_edited_alone(tmp_path: Path) -> None:
         edit = difflib.SequenceMatcher(
             a=before[span.start : span.end + 1], b=after[span.start : len(after) - tail]
         )
-        touched = (max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in edit.get_opcodes() if op != "equal")
+        touched = (
+            max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in edit.get_opcodes() if op != "equal"
+        )
         assert sum(touched) <= 2
         assert doc.bank.question(question.id).text.endswith("Soyez précis.")
 

@@ -84,7 +84,9 @@ def test_exports_leave_out_the_mentors_private_notes_and_marks_unless_asked() ->
 
 def test_the_published_schema_is_the_one_the_model_generates() -> None:
     published = (DOCS / "session-export.schema.json").read_text(encoding="utf-8")
-    assert published == export_schema_text(), "run: python -m soutenance.exports.session_json > docs/session-export.schema.json"
+    assert published == export_schema_text(), (
+        "run: python -m soutenance.exports.session_json > docs/session-export.schema.json"
+    )
 
 
 def test_the_export_is_plain_json_text_with_accents_kept() -> None:
@@ -106,12 +108,23 @@ def test_export_then_import_gives_back_the_identical_session(tmp_path: Path) -> 
 
 def test_a_version_1_export_of_a_mock_defense_still_imports() -> None:
     session = read_export(FIXTURES / "v1-mock.json")
-    assert (session.student, session.kind, session.stage) == ("Chloé Durand", SessionKind.MOCK, Stage.ENDED)
+    assert (session.student, session.kind, session.stage) == (
+        "Chloé Durand",
+        SessionKind.MOCK,
+        Stage.ENDED,
+    )
     assert session.mock is not None and session.mock.phase is MockPhase.DONE
     assert session.presentation_seconds == 694.0
     statuses = [a.status for a in session.answers]
-    assert statuses == [AnswerStatus.ANSWERED, AnswerStatus.SKIPPED, AnswerStatus.ANSWERED, AnswerStatus.ANSWERED]
-    assert session.answers[1].reason is not None and session.answers[1].reason.params == {"text": "Pas vue en cours"}
+    assert statuses == [
+        AnswerStatus.ANSWERED,
+        AnswerStatus.SKIPPED,
+        AnswerStatus.ANSWERED,
+        AnswerStatus.ANSWERED,
+    ]
+    assert session.answers[1].reason is not None and session.answers[1].reason.params == {
+        "text": "Pas vue en cours"
+    }
     assert session.answers[0].marks.given()  # reviewed: the mentor's marks came along
     assert [q.id for q in session.plan] == [a.question_id for a in session.answers]
     assert session.answers[2].follow_ups[-1].notes == "multi\nligne"

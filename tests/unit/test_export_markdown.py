@@ -46,12 +46,23 @@ def session(**changes) -> Session:
             answer(
                 3,
                 follow_ups=[
-                    FollowUpAnswer(text="And the risks?", key_points=["Legal"], time_limit=60, elapsed=75.0, covered=[], notes="fu *notes*", ad_hoc=True)
+                    FollowUpAnswer(
+                        text="And the risks?",
+                        key_points=["Legal"],
+                        time_limit=60,
+                        elapsed=75.0,
+                        covered=[],
+                        notes="fu *notes*",
+                        ad_hoc=True,
+                    )
                 ],
                 marks={"justification": 2},
             ),
         ],
-        objectives=[Objective(text="Chiffrer *chaque* réponse", done=True), Objective(text="Ralentir")],
+        objectives=[
+            Objective(text="Chiffrer *chaque* réponse", done=True),
+            Objective(text="Ralentir"),
+        ],
         mock=MockState(presentation_seconds=754.0, phase="done"),
         debrief_strengths="Bonne posture",
         debrief_improvements="Trop long\n# encore",
@@ -159,15 +170,26 @@ def test_durations_count_whole_seconds_like_every_screen() -> None:
     assert [formats.duration(s) for s in (0, 8.99, 9.4, 59.6, 102.4, 3600)] == [
         "0:00", "0:08", "0:09", "0:59", "1:42", "60:00",
     ]  # fmt: skip
-    assert [formats.countdown(s) for s in (60, 59.1, 0.2, 0, -3)] == ["1:00", "1:00", "0:01", "0:00", "0:00"]
+    assert [formats.countdown(s) for s in (60, 59.1, 0.2, 0, -3)] == [
+        "1:00",
+        "1:00",
+        "0:01",
+        "0:00",
+        "0:00",
+    ]
 
 
 def test_feedback_lists_strengths_before_points_to_improve_with_whole_questions() -> None:
-    long_question = "Why this channel, and not the one your competitor chose last year for the same audience?"
+    long_question = (
+        "Why this channel, and not the one your competitor chose last year for the same audience?"
+    )
     text = feedback_markdown(session(answers=[*session().answers[:3], answer(3, question_text=long_question,
                                                                            marks=Marks(justification=2), covered=[0])]), "en")  # fmt: skip
     strengths, improve = text.split("## Strengths")[1].split("## Points to improve")
-    assert "**Question 1** — “Question text 0?”" in strengths and "all key points covered (3/3)" in strengths
+    assert (
+        "**Question 1** — “Question text 0?”" in strengths
+        and "all key points covered (3/3)" in strengths
+    )
     assert "clarity 4/4" in strengths
     assert "“Précis. Cite la source.”" in strengths
     assert "Bonne posture" in strengths
@@ -191,11 +213,15 @@ def test_feedback_is_written_in_the_given_language_with_next_weeks_objectives() 
 
 
 def test_feedback_with_nothing_observed_says_so() -> None:
-    text = feedback_markdown(session(answers=[], debrief_strengths="", debrief_improvements="", objectives=[]))
+    text = feedback_markdown(
+        session(answers=[], debrief_strengths="", debrief_improvements="", objectives=[])
+    )
     assert text.count("Rien de net à relever") == 2
 
 
 def test_both_languages_have_the_same_export_labels() -> None:
     from soutenance.i18n import catalog
 
-    assert {k for k in catalog("fr") if k.startswith("md.")} == {k for k in catalog("en") if k.startswith("md.")}
+    assert {k for k in catalog("fr") if k.startswith("md.")} == {
+        k for k in catalog("en") if k.startswith("md.")
+    }

@@ -38,5 +38,10 @@ def test_numbers_and_percentages_follow_the_language() -> None:
 
 
 def test_one_duration_rule_for_every_screen_and_export() -> None:
-    assert [formats.duration(s) for s in (8.99, 59.6, 60, 3599.9)] == ["0:08", "0:59", "1:00", "59:59"]
+    assert [formats.duration(s) for s in (8.99, 59.6, 60, 3599.9)] == [
+        "0:08",
+        "0:59",
+        "1:00",
+        "59:59",
+    ]
     assert formats.duration(-12.4) == "-0:12"

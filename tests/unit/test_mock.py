@@ -13,7 +13,9 @@ from soutenance.session.timer import Level, Verdict
 
 @pytest.fixture
 def mock(clock: FakeClock) -> MockDefense:
-    defense = MockDefense(mock_state(DefenseFormat(presentation=15, discussion=10, debrief=5)), clock)
+    defense = MockDefense(
+        mock_state(DefenseFormat(presentation=15, discussion=10, debrief=5)), clock
+    )
     defense.run()
     return defense
 
@@ -41,7 +43,11 @@ def test_timeline_and_phases(clock: FakeClock, mock: MockDefense) -> None:
 
 def test_the_format_is_kept_in_the_state(clock: FakeClock) -> None:
     state = mock_state(DefenseFormat(presentation=12, discussion=8, debrief=0, presentation_min=10))
-    assert (state.presentation_minutes, state.presentation_min, state.presentation_max) == (12, 10, 16)
+    assert (state.presentation_minutes, state.presentation_min, state.presentation_max) == (
+        12,
+        10,
+        16,
+    )
     assert (state.discussion_minutes, state.debrief_minutes) == (8, 0)
 
 
@@ -88,7 +94,11 @@ def test_a_resumed_mock_goes_on_from_the_seconds_kept(clock: FakeClock, mock: Mo
     mock.advance()
     clock.advance(200)
     state = mock.record()
-    assert (state.phase, state.presentation_seconds, state.discussion_seconds) == (Phase.DISCUSSION, 840, 200)
+    assert (state.phase, state.presentation_seconds, state.discussion_seconds) == (
+        Phase.DISCUSSION,
+        840,
+        200,
+    )
     again = MockDefense(state.model_copy(), clock)
     again.run(paused=True)
     clock.advance(500)  # the window was closed: nothing counts until the student is back

@@ -27,11 +27,24 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.slow
 
 
-def run(*argv: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300) -> str:
+def run(
+    *argv: str | Path,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+) -> str:
     result = subprocess.run(
-        [str(arg) for arg in argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        [str(arg) for arg in argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
-    assert result.returncode == 0, f"{argv} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+    assert result.returncode == 0, (
+        f"{argv} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+    )
     return result.stdout
 
 
@@ -99,20 +112,38 @@ def test_installed_in_a_fresh_venv_it_finds_the_bundled_banks_from_anywhere(
     venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
     bin_dir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     python = bin_dir / ("python.exe" if os.name == "nt" else "python")
-    site = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").strip())
+    site = Path(
+        run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").strip()
+    )
     # Dependencies come from this environment, after the venv's own site-packages: the venv's
     # soutenance (the wheel's) wins, and .pth files of this environment (an editable install of
     # the checkout) are not processed, since these folders are added as plain paths.
     here = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     (site / "zz_test_dependencies.pth").write_text("\n".join(sorted(here)) + "\n", encoding="utf-8")
 
-    run(python, "-m", "pip", "install", "--no-index", "--no-deps", "--ignore-installed", "--quiet", wheel)
+    run(
+        python,
+        "-m",
+        "pip",
+        "install",
+        "--no-index",
+        "--no-deps",
+        "--ignore-installed",
+        "--quiet",
+        wheel,
+    )
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SOUTENANCE_BANKS", "VIRTUAL_ENV")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "SOUTENANCE_BANKS", "VIRTUAL_ENV")
+    }
     env["SOUTENANCE_HOME"] = str(tmp_path / "home")
-    location = run(python, "-c", "import soutenance; print(soutenance.__file__)", cwd=elsewhere, env=env)
+    location = run(
+        python, "-c", "import soutenance; print(soutenance.__file__)", cwd=elsewhere, env=env
+    )
     assert Path(location.strip()).is_relative_to(env_dir), location
 
     command = bin_dir / ("soutenance.exe" if os.name == "nt" else "soutenance")

@@ -112,7 +112,10 @@ def test_project_records_and_activity(store: Store) -> None:
     ]  # fmt: skip
     assert projects[0].last_session_at == T0 + timedelta(days=5)
     everyone = students_with_sessions(store)
-    assert [(s.student, s.sessions, s.answers) for s in everyone] == [("alice", 4, 6), ("bob", 1, 2)]
+    assert [(s.student, s.sessions, s.answers) for s in everyone] == [
+        ("alice", 4, 6),
+        ("bob", 1, 2),
+    ]
     assert [s.student for s in students_with_sessions(store, project_id="brief")] == ["alice"]
     assert students_with_sessions(open_store(":memory:")) == []
 
@@ -136,10 +139,14 @@ def _plans(store: Store, run) -> list[str]:
 
 def test_queries_go_through_the_indexes(store: Store) -> None:
     fill(store)
-    student_plan = " | ".join(_plans(store, lambda: student_records(store, "alice", path_id="cm", project_id="crise")))
+    student_plan = " | ".join(
+        _plans(store, lambda: student_records(store, "alice", path_id="cm", project_id="crise"))
+    )
     assert "sessions_by_student" in student_plan and "answers_by_session" in student_plan
     assert "SCAN a" not in student_plan and "SCAN answers" not in student_plan
-    question_plan = " | ".join(_plans(store, lambda: question_records(store, "q1", project_id="crise")))
+    question_plan = " | ".join(
+        _plans(store, lambda: question_records(store, "q1", project_id="crise"))
+    )
     assert "answers_by_question" in question_plan
     assert "SCAN s" not in question_plan and "SCAN sessions" not in question_plan
 

@@ -16,9 +16,19 @@ from soutenance.usecases.review import SessionEdits
 from tests.unit.test_run import new_session
 
 
-def send(session_id: str, sender: Store, receiver: Store, tmp_path: Path, name: str, *, private: bool = False):
+def send(
+    session_id: str,
+    sender: Store,
+    receiver: Store,
+    tmp_path: Path,
+    name: str,
+    *,
+    private: bool = False,
+):
     path = tmp_path / f"{name}.json"
-    path.write_text(session_to_json_text(sender.load_session(session_id), private=private), encoding="utf-8")
+    path.write_text(
+        session_to_json_text(sender.load_session(session_id), private=private), encoding="utf-8"
+    )
     return import_session(receiver, path)
 
 
@@ -56,7 +66,10 @@ def test_edits_on_both_sides_end_at_their_newest_versions(tmp_path: Path, clock:
     }  # fmt: skip
     on_student_side = student.load_session(session_id)
     assert on_student_side.answers[0].covered == [0, 2]
-    assert on_student_side.answers[0].mentor_notes == "" and not on_student_side.answers[0].marks.given()
+    assert (
+        on_student_side.answers[0].mentor_notes == ""
+        and not on_student_side.answers[0].marks.given()
+    )
 
     # Meanwhile both go on: the mentor rewrites the comment, the student corrects their notes
     # and, not having seen it, re-ticks the second answer which the mentor re-ticked too.
@@ -83,7 +96,9 @@ def test_edits_on_both_sides_end_at_their_newest_versions(tmp_path: Path, clock:
     assert first.notes == "Première version, corrigée"
     assert first.mentor_comment == "Chiffre le budget, et cite ta source."
     assert first.covered == [0, 2]
-    assert first.marks.given() == {"clarity": 3} and first.mentor_notes == "Hésite beaucoup."  # never erased
+    assert (
+        first.marks.given() == {"clarity": 3} and first.mentor_notes == "Hésite beaucoup."
+    )  # never erased
     assert final.feedback == "Bonne séance."
     assert second.covered == [1, 2]  # the student's change came last
     (conflict,) = second.conflicts

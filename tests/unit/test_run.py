@@ -27,14 +27,19 @@ from soutenance.store import Store, open_store
 def plan(count: int = 5) -> list[QuestionSnapshot]:
     return [
         QuestionSnapshot(
-            id=f"q{n}", text=f"Question {n} ?", key_points=["a", "b", "c"], time_limit=60,
+            id=f"q{n}",
+            text=f"Question {n} ?",
+            key_points=["a", "b", "c"],
+            time_limit=60,
             follow_ups=[FollowUpSnapshot(text=f"Relance {n}", key_points=["x"])],
         )  # fmt: skip
         for n in range(count)
     ]
 
 
-def new_session(kind: SessionKind = SessionKind.REHEARSAL, count: int = 5, prep: float = 0.0) -> Session:
+def new_session(
+    kind: SessionKind = SessionKind.REHEARSAL, count: int = 5, prep: float = 0.0
+) -> Session:
     return Session(
         student="Camille", path_id="community-manager", project_id="brief-creatif",
         project_title="Brief", language="fr", evaluator_role="La directrice",
@@ -54,7 +59,9 @@ def store(tmp_path: Path, clock: FakeClock) -> Store:
 
 def crash_and_resume(run: SessionRun, store: Store, clock: FakeClock) -> SessionRun:
     """What a new window sees after this one was killed: only what reached the disk."""
-    store.db.write(lambda conn: conn.execute("UPDATE leases SET heartbeat_at = 0"))  # it went silent
+    store.db.write(
+        lambda conn: conn.execute("UPDATE leases SET heartbeat_at = 0")
+    )  # it went silent
     session = store.open_session(run.session.id, "new-window")
     return SessionRun.resumed(session, clock, store, holder="new-window")
 
@@ -90,7 +97,9 @@ def test_a_rehearsal_goes_through_its_stages_in_order(store: Store, clock: FakeC
     assert (stored.cursor, stored.stage) == (1, Stage.ANSWERING)
 
 
-def test_pauses_are_left_out_and_the_preparation_comes_first(store: Store, clock: FakeClock) -> None:
+def test_pauses_are_left_out_and_the_preparation_comes_first(
+    store: Store, clock: FakeClock
+) -> None:
     run = SessionRun.start(new_session(prep=10), clock, store)
     assert run.stage is Stage.PREPARING
     clock.advance(10)
@@ -105,7 +114,9 @@ def test_pauses_are_left_out_and_the_preparation_comes_first(store: Store, clock
     assert run.answer.elapsed == 10
 
 
-def test_the_end_marks_unanswered_questions_as_skipped_or_not_reached(store: Store, clock: FakeClock) -> None:
+def test_the_end_marks_unanswered_questions_as_skipped_or_not_reached(
+    store: Store, clock: FakeClock
+) -> None:
     run = SessionRun.start(new_session(), clock, store)
     clock.advance(30)
     run.stop()
@@ -114,13 +125,17 @@ def test_the_end_marks_unanswered_questions_as_skipped_or_not_reached(store: Sto
     clock.advance(2)  # question 2 shown and started, then the student ends the session
     session = run.finish()
     statuses = [a.status for a in session.answers]
-    assert statuses == [AnswerStatus.ANSWERED, AnswerStatus.SKIPPED] + [AnswerStatus.NOT_REACHED] * 3
+    assert (
+        statuses == [AnswerStatus.ANSWERED, AnswerStatus.SKIPPED] + [AnswerStatus.NOT_REACHED] * 3
+    )
     assert session.stage is Stage.ENDED and session.ended_at == clock.now()
     assert [a.status for a in store.load_session(session.id).answers] == statuses
     assert store.lease(session.id) is None
 
 
-def test_a_session_with_nothing_in_it_is_discarded_when_it_ends(store: Store, clock: FakeClock) -> None:
+def test_a_session_with_nothing_in_it_is_discarded_when_it_ends(
+    store: Store, clock: FakeClock
+) -> None:
     run = SessionRun.start(new_session(kind=SessionKind.LIVE), clock, store)
     assert run.stage is Stage.WAITING
     run.finish()
@@ -146,11 +161,16 @@ def test_a_skipped_question_can_be_answered_later(store: Store, clock: FakeClock
     clock.advance(40)
     run.stop()
     answer = run.session.answers[0]
-    assert (answer.status, answer.elapsed) == (AnswerStatus.ANSWERED, 43)  # the 3 s before skipping count
+    assert (answer.status, answer.elapsed) == (
+        AnswerStatus.ANSWERED,
+        43,
+    )  # the 3 s before skipping count
 
 
 @pytest.mark.parametrize("stage", ["answering", "rating", "key_points", "notes", "follow_up"])
-def test_a_resume_puts_the_student_back_exactly_where_they_were(store: Store, clock: FakeClock, stage: str) -> None:
+def test_a_resume_puts_the_student_back_exactly_where_they_were(
+    store: Store, clock: FakeClock, stage: str
+) -> None:
     run = SessionRun.start(new_session(), clock, store)
     clock.advance(50)
     run.stop()
@@ -196,7 +216,9 @@ def test_a_resume_puts_the_student_back_exactly_where_they_were(store: Store, cl
     assert again.session.settings == run.session.settings
 
 
-def test_a_mock_defense_resumes_in_each_phase_with_its_clocks(store: Store, clock: FakeClock) -> None:
+def test_a_mock_defense_resumes_in_each_phase_with_its_clocks(
+    store: Store, clock: FakeClock
+) -> None:
     run = SessionRun.start(new_session(kind=SessionKind.MOCK), clock, store)
     assert run.stage is Stage.PRESENTING and run.total == 0
     clock.advance(300)
@@ -228,7 +250,9 @@ def test_a_mock_defense_resumes_in_each_phase_with_its_clocks(store: Store, cloc
     assert [a.status for a in session.answers] == [AnswerStatus.ANSWERED]  # only what was asked
 
 
-def test_a_second_window_takes_over_and_the_first_turns_read_only(store: Store, clock: FakeClock) -> None:
+def test_a_second_window_takes_over_and_the_first_turns_read_only(
+    store: Store, clock: FakeClock
+) -> None:
     first = SessionRun.start(new_session(), clock, store)
     first.set_notes("window A")
     session = store.open_session(first.session.id, "window-b", take_over=True)
@@ -247,7 +271,9 @@ def test_a_second_window_takes_over_and_the_first_turns_read_only(store: Store, 
     assert stored.stage is Stage.ENDED
 
 
-def test_a_live_challenge_records_the_questions_the_mentor_asks(store: Store, clock: FakeClock) -> None:
+def test_a_live_challenge_records_the_questions_the_mentor_asks(
+    store: Store, clock: FakeClock
+) -> None:
     run = SessionRun.start(new_session(kind=SessionKind.LIVE), clock, store)
     run.ask(plan(3)[2])
     assert (run.stage, run.index, run.question.id) == (Stage.ANSWERING, 0, "q2")

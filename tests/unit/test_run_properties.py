@@ -24,8 +24,21 @@ INTENTS = st.one_of(
     st.tuples(st.just("tick"), st.lists(st.integers(0, 2), max_size=3)),
     st.tuples(
         st.sampled_from(
-            ["stop", "pause", "skip", "next", "previous", "follow_up", "answer_now", "write_notes",
-             "leave_notes", "checkpoint", "kill", "kill", "skipped"]
+            [
+                "stop",
+                "pause",
+                "skip",
+                "next",
+                "previous",
+                "follow_up",
+                "answer_now",
+                "write_notes",
+                "leave_notes",
+                "checkpoint",
+                "kill",
+                "kill",
+                "skipped",
+            ]
         ),
         st.none(),
     ),
@@ -65,7 +78,11 @@ def apply(run: SessionRun, intent: str, value: object, typed: dict[str, str]) ->
         run.leave_notes()
     elif intent == "checkpoint":
         run.checkpoint()
-    elif intent == "skipped" and run.skipped_positions() and run.stage in (Stage.KEY_POINTS, Stage.SKIPPED):
+    elif (
+        intent == "skipped"
+        and run.skipped_positions()
+        and run.stage in (Stage.KEY_POINTS, Stage.SKIPPED)
+    ):
         run.go_to(run.skipped_positions()[0])
 
 
@@ -95,7 +112,11 @@ def test_no_sequence_of_intents_kills_and_resumes_breaks_a_session(steps: list) 
             if answer.id in typed:
                 assert answer.notes == typed[answer.id], "typed text was lost"
         current = stored.answer_at(stored.cursor)
-        if stored.stage.reveals_key_points and current is not None and current.status is AnswerStatus.ANSWERED:
+        if (
+            stored.stage.reveals_key_points
+            and current is not None
+            and current.status is AnswerStatus.ANSWERED
+        ):
             assert current.confidence is not None, "key points shown before the rating"
 
     run.finish()
@@ -105,7 +126,9 @@ def test_no_sequence_of_intents_kills_and_resumes_breaks_a_session(steps: list) 
         return
     final = store.load_session(session_id)
     assert sorted(a.position for a in final.answers) == list(range(len(final.plan)))
-    assert [a.question_id for a in sorted(final.answers, key=lambda a: a.position)] == [q.id for q in final.plan]
+    assert [a.question_id for a in sorted(final.answers, key=lambda a: a.position)] == [
+        q.id for q in final.plan
+    ]
     assert all(a.status is not AnswerStatus.PENDING for a in final.answers)
     for answer in final.answers:
         if answer.id in typed:

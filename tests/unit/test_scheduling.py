@@ -127,8 +127,24 @@ def test_replay_gives_lower_recall_to_weak_questions() -> None:
 
 
 def test_record_from_session_answer() -> None:
-    session = Session(student="alice", path_id="cm", project_id="crise", project_title="Crise", language="fr", evaluator_role="DRH", started_at=NOW)
-    answer = Answer(question_id="q01", question_text="Q", key_points=list(KP), time_limit=90, elapsed=30.0, covered=[2, 0, 2], confidence=3)
+    session = Session(
+        student="alice",
+        path_id="cm",
+        project_id="crise",
+        project_title="Crise",
+        language="fr",
+        evaluator_role="DRH",
+        started_at=NOW,
+    )
+    answer = Answer(
+        question_id="q01",
+        question_text="Q",
+        key_points=list(KP),
+        time_limit=90,
+        elapsed=30.0,
+        covered=[2, 0, 2],
+        confidence=3,
+    )
     record = AnswerRecord.from_answer(answer, session)
     assert (record.student, record.session_id, record.answered_at) == ("alice", session.id, NOW)
     assert record.covered == (0, 2) and record.coverage == 0.5
@@ -403,7 +419,9 @@ def test_memoised_recall_is_the_replay_through_fsrs(history, days) -> None:
         assert cache.retrievability(reached[::-1], target) == pytest.approx(expected, abs=0)
     # A warm cache serving another history with the same ratings and day gaps.
     shifted = [replace(r, answered_at=r.answered_at + timedelta(days=30)) for r in reached]
-    assert cache.retrievability(shifted, target + timedelta(days=30)) == pytest.approx(expected, abs=0)
+    assert cache.retrievability(shifted, target + timedelta(days=30)) == pytest.approx(
+        expected, abs=0
+    )
 
 
 def test_card_cache_is_shared_small_and_clearable() -> None:
@@ -443,9 +461,13 @@ def test_excluded_questions_are_never_drawn_whatever_the_focus() -> None:
     history = [rec(f"q{i:02d}", 2, covered=()) for i in range(6)]
     asked = {"q00", "q01", "q06", "q07"}
     for focus in ("mix", "weak", "new", "due", "all"):
-        picks = plan_draw(questions, history, now=NOW, count=12, focus=focus, seed=3, exclude_ids=asked)
+        picks = plan_draw(
+            questions, history, now=NOW, count=12, focus=focus, seed=3, exclude_ids=asked
+        )
         assert not set(ids(picks)) & asked
-    everything = plan_draw(questions, history, now=NOW, count=12, focus="all", seed=3, exclude_ids=asked)
+    everything = plan_draw(
+        questions, history, now=NOW, count=12, focus="all", seed=3, exclude_ids=asked
+    )
     assert len(everything) == 8
 
 
@@ -481,19 +503,40 @@ def french():
 
 def test_reasons_in_french_and_english(french) -> None:
     assert reason_text(Reason("never_seen", {})) == "jamais vue"
-    assert reason_text(Reason("overtime_last", {"seconds": 12})) == "dépassement de temps la dernière fois (12 s)"
-    assert reason_text(Reason("key_points", {"covered": 1, "total": 4})) == "1 point clé sur 4 la dernière fois"
-    assert reason_text(Reason("key_points", {"covered": 0, "total": 4})) == "0 point clé sur 4 la dernière fois"
-    assert reason_text(Reason("key_points", {"covered": 2, "total": 4})) == "2 points clés sur 4 la dernière fois"
-    assert reason_text(Reason("low_confidence", {"confidence": 2})) == "confiance faible la dernière fois (2/5)"
+    assert (
+        reason_text(Reason("overtime_last", {"seconds": 12}))
+        == "dépassement de temps la dernière fois (12 s)"
+    )
+    assert (
+        reason_text(Reason("key_points", {"covered": 1, "total": 4}))
+        == "1 point clé sur 4 la dernière fois"
+    )
+    assert (
+        reason_text(Reason("key_points", {"covered": 0, "total": 4}))
+        == "0 point clé sur 4 la dernière fois"
+    )
+    assert (
+        reason_text(Reason("key_points", {"covered": 2, "total": 4}))
+        == "2 points clés sur 4 la dernière fois"
+    )
+    assert (
+        reason_text(Reason("low_confidence", {"confidence": 2}))
+        == "confiance faible la dernière fois (2/5)"
+    )
     assert reason_text(Reason("skipped_last", {})) == "passée la dernière fois"
     assert "42\u00a0%" in reason_text(Reason("due", {"retrievability": 0.42}))
     assert "95\u00a0%" in reason_text(Reason("review", {"retrievability": 0.951}))
     assert reason_text(Reason("mystery", {})) == "mystery"  # an unknown code is shown as it is
     assert reason_text(Reason("overtime_last", {})) == "overtime_last"  # a missing value too
     set_language("en")
-    assert reason_text(Reason("key_points", {"covered": 0, "total": 4})) == "0 key points out of 4 last time"
-    assert reason_text(Reason("due", {"retrievability": 0.42})) == "due: estimated recall 42% by the defense"
+    assert (
+        reason_text(Reason("key_points", {"covered": 0, "total": 4}))
+        == "0 key points out of 4 last time"
+    )
+    assert (
+        reason_text(Reason("due", {"retrievability": 0.42}))
+        == "due: estimated recall 42% by the defense"
+    )
 
 
 def test_every_reason_the_draw_gives_has_words(french) -> None:
@@ -507,16 +550,24 @@ def test_every_reason_the_draw_gives_has_words(french) -> None:
 
 def test_calibration_and_dates_in_words(french) -> None:
     over = calibration_text(calibrate([(1.0, 0.25)] * 6))
-    assert over.startswith("Vous vous surestimez régulièrement : confiance moyenne 5,0/5 pour 25\u00a0%")
+    assert over.startswith(
+        "Vous vous surestimez régulièrement : confiance moyenne 5,0/5 pour 25\u00a0%"
+    )
     assert calibration_text(calibrate([])).startswith("Pas encore assez de réponses")
     today = date(2026, 11, 2)
     assert days_text(date(2026, 11, 16), today) == "dans 14 jours"
     assert days_text(date(2026, 11, 3), today) == "demain"
     assert days_text(today, today) == "aujourd'hui"
     assert defense_text(date(2026, 11, 16), today) == "Soutenance le 16 nov. 2026 (dans 14 jours)"
-    assert defense_text(date(2026, 10, 1), today) == "La date de soutenance (1 oct. 2026) est passée."
+    assert (
+        defense_text(date(2026, 10, 1), today) == "La date de soutenance (1 oct. 2026) est passée."
+    )
     assert defense_text(None, today).startswith("Date de soutenance inconnue")
-    lines = plan_lines(plan(bank(12), [rec("q00", 1, covered=())], NOW, date(2026, 11, 6), 3), date(2026, 11, 6), today)
+    lines = plan_lines(
+        plan(bank(12), [rec("q00", 1, covered=())], NOW, date(2026, 11, 6), 3),
+        date(2026, 11, 6),
+        today,
+    )
     assert lines[0] == "Soutenance le 6 nov. 2026 (dans 4 jours)"
     assert "1 question(s) vue(s) sur 12 (8\u00a0%)" in lines
     assert "soit 1,5 séance(s) par jour sur les 4 jour(s) restant(s)" in lines

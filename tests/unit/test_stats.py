@@ -150,7 +150,13 @@ def test_never_drawn_and_student_page() -> None:
 
 def test_bank_coverage_counts_removed_questions_apart() -> None:
     questions = [Question(id=f"q{i}", text="?") for i in range(1, 5)]
-    records = [rec("q1"), rec("q1", student="bob"), rec("gone"), rec("q3", skipped=True), AnswerRecord("q4", T0)]
+    records = [
+        rec("q1"),
+        rec("q1", student="bob"),
+        rec("gone"),
+        rec("q3", skipped=True),
+        AnswerRecord("q4", T0),
+    ]
     coverage = bank_coverage(questions, records)
     assert (coverage.total, coverage.drawn) == (4, 2)
     assert [q.id for q in coverage.never_drawn] == ["q2", "q4"]

@@ -17,7 +17,9 @@ FIXTURE = Path(__file__).parents[1] / "fixtures" / "store" / "v1-unfinished.sqli
 UNFINISHED = "162e89e598234b96a891cb945835f17d"
 
 
-def test_a_version_1_database_resumes_its_unfinished_session(tmp_path: Path, clock: FakeClock) -> None:
+def test_a_version_1_database_resumes_its_unfinished_session(
+    tmp_path: Path, clock: FakeClock
+) -> None:
     path = tmp_path / "soutenance.sqlite3"
     shutil.copy(FIXTURE, path)
     with open_store(path, clock=clock) as store:
@@ -54,10 +56,16 @@ def test_migrating_keeps_every_row_and_breaks_no_foreign_key(tmp_path: Path) -> 
     path = tmp_path / "soutenance.sqlite3"
     shutil.copy(FIXTURE, path)
     before = sqlite3.connect(path)
-    counts = [before.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("sessions", "answers", "students")]
+    counts = [
+        before.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("sessions", "answers", "students")
+    ]
     before.close()
     open_store(path).close()
     after = sqlite3.connect(path)
-    assert [after.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("sessions", "answers", "students")] == counts
+    assert [
+        after.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("sessions", "answers", "students")
+    ] == counts
     assert after.execute("PRAGMA foreign_key_check").fetchall() == []
     assert after.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

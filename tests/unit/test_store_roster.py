@@ -227,16 +227,22 @@ def test_a_session_is_reassigned_to_another_student(store: Store) -> None:
     assert store.load_session(session.id).student == "Zoé Martin"
 
 
-def test_rehearsals_waiting_for_review_are_counted_until_the_mentor_reviews_them(store: Store) -> None:
+def test_rehearsals_waiting_for_review_are_counted_until_the_mentor_reviews_them(
+    store: Store,
+) -> None:
     from soutenance.session.model import SessionKind
 
     store.roster.add_student("Alice")
     waiting = sample_session("Alice", seed=1)
     store.save_session(waiting)
     store.save_session(sample_session("Alice", seed=2, ended=False))  # not finished: not sent yet
-    store.save_session(sample_session("Alice", seed=3, kind=SessionKind.LIVE))  # done with the mentor
+    store.save_session(
+        sample_session("Alice", seed=3, kind=SessionKind.LIVE)
+    )  # done with the mentor
     entry = next(e for e in store.roster.summary() if e.student.name == "Alice")
     assert entry.to_review == 1
-    SessionEdits(store, waiting.id, by="mentor", clock=store.clock).heard(waiting.answers[0].id, [0])
+    SessionEdits(store, waiting.id, by="mentor", clock=store.clock).heard(
+        waiting.answers[0].id, [0]
+    )
     entry = next(e for e in store.roster.summary() if e.student.name == "Alice")
     assert entry.to_review == 0

@@ -63,7 +63,9 @@ def test_a_full_session_round_trips_field_for_field(store: Store) -> None:
     session.debrief_improvements = "Figures"
     session.feedback = "Well done"
     session.objectives[0].done = True
-    session.settings = RunSettings(count=4, difficulties=[1, 2], tags=["seo"], seed=7, prep_seconds=10.0)
+    session.settings = RunSettings(
+        count=4, difficulties=[1, 2], tags=["seo"], seed=7, prep_seconds=10.0
+    )
     session.cursor, session.stage, session.paused = 3, Stage.NOTES, True
     session.plan[1].hints = [["timeline", "date"], [], [], []]
     store.save_session(session)
@@ -83,12 +85,21 @@ def test_times_in_other_zones_and_naive_times_come_back_equal(store: Store) -> N
     paris = timezone(timedelta(hours=1))
     session = bare_session(started_at=datetime(2026, 11, 2, 19, 0, 0, 123456, tzinfo=paris))
     session.answers.append(
-        Answer(question_id="q", question_text="Q?", key_points=[], time_limit=60, answered_at=datetime(2026, 11, 2, 19, 5), elapsed=12.25)
+        Answer(
+            question_id="q",
+            question_text="Q?",
+            key_points=[],
+            time_limit=60,
+            answered_at=datetime(2026, 11, 2, 19, 5),
+            elapsed=12.25,
+        )
     )
     store.save_session(session)
     loaded = store.load_session(session.id)
     assert loaded.started_at == session.started_at
-    assert loaded.answers[0].answered_at == datetime(2026, 11, 2, 19, 5, tzinfo=UTC)  # naive: taken as UTC
+    assert loaded.answers[0].answered_at == datetime(
+        2026, 11, 2, 19, 5, tzinfo=UTC
+    )  # naive: taken as UTC
     assert loaded.answers[0].elapsed == 12.25
 
 
@@ -108,7 +119,9 @@ def test_saving_again_updates_and_never_duplicates(store: Store) -> None:
 def test_saving_a_session_without_some_answers_deletes_nothing(store: Store) -> None:
     session = sample_session(questions=3, objectives=2)
     store.save_session(session)
-    store.save_session(session.model_copy(update={"answers": session.answers[:1], "objectives": []}))
+    store.save_session(
+        session.model_copy(update={"answers": session.answers[:1], "objectives": []})
+    )
     loaded = store.load_session(session.id)
     assert [a.id for a in loaded.answers] == [a.id for a in session.answers]
     assert [o.id for o in loaded.objectives] == [o.id for o in session.objectives]
@@ -199,7 +212,10 @@ def test_deleting_a_session_takes_its_answers_and_lease_along(store: Store) -> N
     store.start_session(session, holder="w")
     assert store.delete_session(session.id)
     counts = store.db.read(
-        lambda c: [c.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("answers", "follow_ups", "objectives", "leases")]
+        lambda c: [
+            c.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("answers", "follow_ups", "objectives", "leases")
+        ]
     )
     assert counts == [0, 0, 0, 0]
     assert not store.delete_session(session.id)

@@ -14,13 +14,20 @@ def test_fold_ignores_case_accents_and_spaces() -> None:
 
 @pytest.mark.parametrize(
     ("text", "slug"),
-    [("Gérez l'équipe créative", "gerez-l-equipe-creative"), ("Cœur", "coeur"), ("Ørsted", "orsted"), ("!!!", "x")],
+    [
+        ("Gérez l'équipe créative", "gerez-l-equipe-creative"),
+        ("Cœur", "coeur"),
+        ("Ørsted", "orsted"),
+        ("!!!", "x"),
+    ],
 )
 def test_slugify_transliterates(text: str, slug: str) -> None:
     assert slugify(text) == slug
 
 
-@pytest.mark.parametrize("hostile", ["../../etc/passwd", "a/b\\c", "x\r\ny", "\x1b[2J", "..", "", "é" * 200])
+@pytest.mark.parametrize(
+    "hostile", ["../../etc/passwd", "a/b\\c", "x\r\ny", "\x1b[2J", "..", "", "é" * 200]
+)
 def test_safe_filename_has_no_separator_dots_or_controls(hostile: str) -> None:
     name = safe_filename(hostile, max_length=40)
     assert name and len(name) <= 40

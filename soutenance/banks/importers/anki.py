@@ -141,7 +141,9 @@ def parse_anki(text: str, name: str = "<anki>") -> Parsed:
     for key in ("tags", "notetype", "deck", "guid"):
         if (column := headers.get(f"{key} column", "")).isdigit():
             special[int(column) - 1] = key
-    names = [comparable(n) for n in headers["columns"].split(separator)] if "columns" in headers else []
+    names = (
+        [comparable(n) for n in headers["columns"].split(separator)] if "columns" in headers else []
+    )
     global_tags = headers.get("tags", "").split()
     parsed = Parsed("anki")
     for start, row in _csv_rows(body, separator, name, "Anki text file", offset=body_start):

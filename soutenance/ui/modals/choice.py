@@ -26,7 +26,9 @@ class ChoiceModal(Translated, ModalScreen[T], Generic[T]):
 
     BINDINGS = [Binding("escape", "default", "app.back", id="default")]
 
-    def __init__(self, message: str, choices: Sequence[tuple[str, T]], *, default: T, title: str = "") -> None:
+    def __init__(
+        self, message: str, choices: Sequence[tuple[str, T]], *, default: T, title: str = ""
+    ) -> None:
         super().__init__()
         self.message, self.heading = message, title
         self.choices = list(choices)

@@ -24,7 +24,10 @@ class FollowUpPicker(Translated, ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker", classes="modal"):
             yield Static(t("q.pick_follow_up"), classes="title")
-            yield OptionList(*[Option(Text(text), id=str(index)) for index, text in self.options], id="follow-ups")
+            yield OptionList(
+                *[Option(Text(text), id=str(index)) for index, text in self.options],
+                id="follow-ups",
+            )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0))

@@ -41,6 +41,7 @@ from soutenance.ui.screens.question_picker import (
     student_history,
 )
 from soutenance.ui.screens.run_screen import RunScreen
+from soutenance.ui.services import app_of
 from soutenance.ui.translated import Translated
 from soutenance.ui.widgets.key_point_checklist import KeyPointChecklist
 from soutenance.ui.widgets.live_question import LiveQuestion
@@ -155,7 +156,7 @@ class LiveScreen(Translated, RunScreen):
 
     @property
     def store(self) -> Any:
-        return self.app.store  # type: ignore[attr-defined]
+        return app_of(self).store
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -169,7 +170,7 @@ class LiveScreen(Translated, RunScreen):
         session = self.run.session
         ref = f"{session.path_id}/{session.project_id}"
         self.challenge.card = card_values(self.store, session.student, ref)
-        found = self.app.services.catalog.find(ref) if self.bank is not None else []  # type: ignore[attr-defined]
+        found = app_of(self).services.catalog.find(ref) if self.bank is not None else []
         self.entry = found[0] if len(found) == 1 else None
         self.bank_file = self.entry.file if self.entry is not None else None
         if self.notice:
@@ -307,7 +308,11 @@ class LiveScreen(Translated, RunScreen):
             return QuestionHistory(before.asked, before.weak, asked_now)
 
         before = self._history
-        history = read_history if before is None else QuestionHistory(before.asked, before.weak, asked_now)
+        history = (
+            read_history
+            if before is None
+            else QuestionHistory(before.asked, before.weak, asked_now)
+        )
 
         def chosen(question_id: str | None) -> None:
             question = bank.question(question_id) if question_id else None
@@ -405,7 +410,7 @@ class LiveScreen(Translated, RunScreen):
             self.notify(error.message, severity="error", markup=False)
             return
         self.challenge.saved_to_bank.add(follow_up.id)
-        self.app.services.reload_catalog()  # type: ignore[attr-defined]
+        app_of(self).services.reload_catalog()
         self.notify(t("mentor.live.saved_to_bank", file=str(self.bank_file)), markup=False)
         self._refresh_details()
 

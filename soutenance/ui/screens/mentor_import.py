@@ -25,6 +25,7 @@ from soutenance.exports.report import import_report
 from soutenance.i18n import current_language, t
 from soutenance.session.model import Session
 from soutenance.store import StoreError
+from soutenance.ui.services import app_of
 from soutenance.ui.translated import Translated
 
 # InvalidExport.reason -> the message shown; unknown reasons get the import's own message.
@@ -51,7 +52,11 @@ def import_error_message(error: InvalidExport) -> str:
 def missing_questions(catalog: Catalog | None, session: Session) -> set[str]:
     """Question ids of the session that its project's bank no longer has (all, without the bank)."""
     asked = {answer.question_id for answer in session.answers}
-    return asked if catalog is None else catalog.missing_questions(session.path_id, session.project_id, asked)
+    return (
+        asked
+        if catalog is None
+        else catalog.missing_questions(session.path_id, session.project_id, asked)
+    )
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,9 @@ class ImportOutcome:
         return "\n".join(report)
 
 
-def import_file(store: Any, catalog: Catalog | None, path: Path, max_megabytes: int = 20) -> ImportOutcome:
+def import_file(
+    store: Any, catalog: Catalog | None, path: Path, max_megabytes: int = 20
+) -> ImportOutcome:
     """Import one file; raises InvalidExport (nothing imported) or StoreError."""
     result = import_session(store, path, max_bytes=max_megabytes * 1024 * 1024)
     session = store.load_session(result.session_id)
@@ -136,10 +143,12 @@ class ImportModal(Translated, ModalScreen[ImportOutcome | None]):
     @work(thread=True, exclusive=True, group="import")
     def _import(self, path: Path) -> None:
         """Read, check and merge the file in a worker thread (it may hold thousands of answers)."""
-        services = self.app.services  # type: ignore[attr-defined]
+        services = app_of(self).services
         outcome: ImportOutcome | str
         try:
-            outcome = import_file(self.app.store, services.catalog, path, services.config.import_max_megabytes)  # type: ignore[attr-defined]
+            outcome = import_file(
+                app_of(self).store, services.catalog, path, services.config.import_max_megabytes
+            )
         except InvalidExport as error:
             outcome = import_error_message(error)
         except StoreError as error:

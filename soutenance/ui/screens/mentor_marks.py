@@ -28,7 +28,14 @@ class MarksModal(Translated, ModalScreen[Marks | None]):
 
     BINDINGS = [
         *[
-            Binding(str(n), f"mark({n})", "mentor.key.mark", key_display="1-4", show=n == 1, id=f"mark-{n}")
+            Binding(
+                str(n),
+                f"mark({n})",
+                "mentor.key.mark",
+                key_display="1-4",
+                show=n == 1,
+                id=f"mark-{n}",
+            )
             for n in MARK_VALUES
         ],
         Binding("0", "mark(0)", "mentor.key.clear_mark", id="clear-mark"),
@@ -54,7 +61,9 @@ class MarksModal(Translated, ModalScreen[Marks | None]):
                     yield Static(Text(t("mentor.scale." + scale)), classes="mark-scale")
                     for value in MARK_VALUES:
                         label = f"{value} {t('mentor.mark.' + str(value))}"
-                        button = Button(label, id=f"mark-{scale}-{value}", classes="mark", compact=True)
+                        button = Button(
+                            label, id=f"mark-{scale}-{value}", classes="mark", compact=True
+                        )
                         button.can_focus = False
                         yield button
             yield Static(Text(t("mentor.marks.hint")), classes="hint")

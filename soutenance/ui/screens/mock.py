@@ -18,7 +18,11 @@ from soutenance.ui.translated import Translated
 from soutenance.ui.widgets.notes_saver import NotesSaver
 from soutenance.ui.widgets.timer_display import TimerDisplay
 
-VERDICT_KEYS = {Verdict.TOO_SHORT: "mock.too_short", Verdict.IN_WINDOW: "mock.in_window", Verdict.TOO_LONG: "mock.too_long"}
+VERDICT_KEYS = {
+    Verdict.TOO_SHORT: "mock.too_short",
+    Verdict.IN_WINDOW: "mock.in_window",
+    Verdict.TOO_LONG: "mock.too_long",
+}
 
 
 def verdict_text(defense: MockDefense | None) -> str:
@@ -77,7 +81,9 @@ class PresentationScreen(Translated, RunScreen):
 
         self.run.end_presentation()
         presentation = format_duration(self.defense.state.presentation_seconds)
-        self.notify(t("mock.result", elapsed=presentation, verdict=verdict_text(self.defense)), markup=False)
+        self.notify(
+            t("mock.result", elapsed=presentation, verdict=verdict_text(self.defense)), markup=False
+        )
         if self.run.stage is Stage.DEBRIEFING:
             self.hand_over(DebriefScreen(self.run))
         else:

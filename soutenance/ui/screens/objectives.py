@@ -22,7 +22,9 @@ from soutenance.ui.translated import Translated
 
 class ObjectivesScreen(Translated, Screen[None]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "mentor.key.save_objectives", id="save-objectives", priority=True),
+        Binding(
+            "ctrl+s", "save", "mentor.key.save_objectives", id="save-objectives", priority=True
+        ),
         Binding("delete", "remove", "mentor.key.remove_objective", id="remove-objective"),
         Binding("escape", "skip", "mentor.key.skip_objectives", id="skip-objectives"),
     ]
@@ -37,7 +39,9 @@ class ObjectivesScreen(Translated, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="objectives"):
-            yield Static(Text(t("mentor.objectives.title", student=self.session.student)), classes="title")
+            yield Static(
+                Text(t("mentor.objectives.title", student=self.session.student)), classes="title"
+            )
             yield Input(placeholder=t("mentor.objectives.placeholder"), id="objective-text")
             yield Static(Text(t("mentor.objectives.hint")), classes="hint")
             yield SelectionList[int](id="objective-list")
@@ -92,7 +96,9 @@ class ObjectivesScreen(Translated, Screen[None]):
         pending = self.query_one("#objective-text", Input).value.strip()
         if pending:  # typed but not added yet: the mentor surely meant it
             self.texts.append(pending)
-            checked = set(self.query_one("#objective-list", SelectionList).selected) | {len(self.texts) - 1}
+            checked = set(self.query_one("#objective-list", SelectionList).selected) | {
+                len(self.texts) - 1
+            }
             self._fill(checked)
             self.query_one("#objective-text", Input).value = ""
         chosen = self.chosen()
@@ -106,7 +112,11 @@ class ObjectivesScreen(Translated, Screen[None]):
         if self.run.discarded:
             self.notify(t("run.discarded"), markup=False)
         else:
-            key = "mentor.objectives.saved" if getattr(self.run.store, "persistent", True) else "store.memory_objectives"
+            key = (
+                "mentor.objectives.saved"
+                if getattr(self.run.store, "persistent", True)
+                else "store.memory_objectives"
+            )
             self.notify(t(key, count=len(chosen), student=self.session.student), markup=False)
         self.dismiss(None)
 

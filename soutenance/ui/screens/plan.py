@@ -27,7 +27,9 @@ LISTED = 15
 class PlanScreen(Translated, Screen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", "app.back", id="back")]
 
-    def __init__(self, entry: ProjectEntry, student: str, *, per_session: int | None = None) -> None:
+    def __init__(
+        self, entry: ProjectEntry, student: str, *, per_session: int | None = None
+    ) -> None:
         super().__init__()
         self.entry = entry
         self.student = student
@@ -50,7 +52,9 @@ class PlanScreen(Translated, Screen[None]):
             return
         summary = self.entry.summary
         try:
-            self.history = student_records(store, self.student, path_id=summary.path_id, project_id=summary.project_id)
+            self.history = student_records(
+                store, self.student, path_id=summary.path_id, project_id=summary.project_id
+            )
             known = store.roster.get_student(self.student)
             self.roster_date = known.defense_date if known is not None else None
         except Exception as error:  # noqa: BLE001 - the plan still shows the bank
@@ -62,7 +66,10 @@ class PlanScreen(Translated, Screen[None]):
         yield Header()
         with VerticalScroll(id="plan"):
             yield Static(t("plan.title"), classes="title")
-            yield Static(t("plan.student", student=self.student) + " · " + self.entry.summary.title, markup=False)
+            yield Static(
+                t("plan.student", student=self.student) + " · " + self.entry.summary.title,
+                markup=False,
+            )
             if self.problem:
                 yield Static(self.problem, id="plan-problem", markup=False)
             with Horizontal(id="plan-inputs"):
@@ -71,7 +78,11 @@ class PlanScreen(Translated, Screen[None]):
                     yield Input(str(per_session), type="integer", id="per-session")
                 with Vertical():
                     yield Label(t("plan.defense_date"))
-                    yield Input(self.roster_date.isoformat() if self.roster_date else "", placeholder="2026-12-15", id="defense-date")
+                    yield Input(
+                        self.roster_date.isoformat() if self.roster_date else "",
+                        placeholder="2026-12-15",
+                        id="defense-date",
+                    )
             yield Static(id="plan-lines", markup=False)
             for name in ("unseen", "weak", "due"):
                 yield Static(id=f"plan-{name}", classes="plan-list", markup=False)
@@ -86,7 +97,11 @@ class PlanScreen(Translated, Screen[None]):
     def _inputs(self) -> tuple[int, date | None, bool]:
         """(questions per session, defense date, whether the date typed is unreadable)."""
         raw_count = self.query_one("#per-session", Input).value.strip()
-        per_session = int(raw_count) if raw_count.isdigit() and int(raw_count) > 0 else self.app.services.config.default_count
+        per_session = (
+            int(raw_count)
+            if raw_count.isdigit() and int(raw_count) > 0
+            else self.app.services.config.default_count
+        )
         raw_date = self.query_one("#defense-date", Input).value.strip()
         if not raw_date:
             return per_session, None, False

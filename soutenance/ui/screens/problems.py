@@ -26,7 +26,9 @@ class ProblemsScreen(Translated, Screen[None]):
             for summary in catalog.problems:
                 lines = Text(summary.file + "\n", style="bold")
                 for diagnostic in summary.diagnostics:
-                    lines.append(str(diagnostic) + "\n", style="red" if diagnostic.is_error else "yellow")
+                    lines.append(
+                        str(diagnostic) + "\n", style="red" if diagnostic.is_error else "yellow"
+                    )
                 yield Static(lines, classes="problem")
             yield Static(t("problems.hint"), classes="hint")
         yield Footer()

@@ -31,6 +31,7 @@ from soutenance.store.cards import (
     update_card,
 )
 from soutenance.ui.modals.choice import confirm
+from soutenance.ui.services import app_of
 from soutenance.ui.translated import Translated
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class ProjectCardScreen(Translated, Screen[ProjectCard | None]):
 
     @property
     def store(self) -> Any:
-        return self.app.store  # type: ignore[attr-defined]
+        return app_of(self).store
 
     def compose(self) -> ComposeResult:
         try:
@@ -159,7 +160,7 @@ def open_project_card(
         screen.notify(t("card.need_student"), severity="warning", markup=False)
         return
     try:
-        bank = screen.app.services.catalog.load(entry)  # type: ignore[attr-defined]
+        bank = app_of(screen).services.catalog.load(entry)
     except BankUnavailable as error:
         first = error.diagnostics[0] if error.diagnostics else "?"
         screen.notify(t("setup.bank_error", error=str(first)), severity="error", markup=False)
@@ -174,7 +175,7 @@ def ask_project(
     one the user picks (the projects of the student's paths first)."""
     from soutenance.ui.screens.bank_browser import ProjectPicker
 
-    catalog = screen.app.services.catalog  # type: ignore[attr-defined]
+    catalog = app_of(screen).services.catalog
     found = catalog.find(student.project_ref) if student.project_ref else []
     if len(found) == 1:
         then(found[0])

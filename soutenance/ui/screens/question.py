@@ -32,7 +32,14 @@ class QuestionScreen(Translated, RunScreen):
         Binding("p", "pause", "key.pause", id="pause"),
         Binding("s", "skip", "key.skip", id="skip"),
         *[
-            Binding(str(n), f"rate({n})", "key.confidence", key_display="1-5", show=n == 1, id=f"confidence-{n}")
+            Binding(
+                str(n),
+                f"rate({n})",
+                "key.confidence",
+                key_display="1-5",
+                show=n == 1,
+                id=f"confidence-{n}",
+            )
             for n in range(1, 6)
         ],
         Binding("r", "follow_up", "key.follow_up", id="follow-up"),
@@ -119,17 +126,28 @@ class QuestionScreen(Translated, RunScreen):
         follow_up = run.follow_up
         self.set_class(follow_up is not None, "-follow-up")
         self.set_class(
-            stage.reveals_key_points and follow_up is not None and bool(follow_up.key_points), "-follow-up-review"
+            stage.reveals_key_points and follow_up is not None and bool(follow_up.key_points),
+            "-follow-up-review",
         )
         self.query_one("#progress", Static).update(self._progress_line())
         self._show_voice()
         self._show_notice()
         self._update_status()
         self.after_intent()
-        if stage in (Stage.ANSWERING, Stage.PREPARING, Stage.RATING, Stage.FOLLOW_UP, Stage.SKIPPED):
+        if stage in (
+            Stage.ANSWERING,
+            Stage.PREPARING,
+            Stage.RATING,
+            Stage.FOLLOW_UP,
+            Stage.SKIPPED,
+        ):
             if not isinstance(self.focused, TextArea):
                 self.set_focus(None)
-        elif stage is Stage.KEY_POINTS and question.key_points and not isinstance(self.focused, TextArea):
+        elif (
+            stage is Stage.KEY_POINTS
+            and question.key_points
+            and not isinstance(self.focused, TextArea)
+        ):
             points = self.query_one("#key-points", SelectionList)
             if points.highlighted is None:
                 points.highlighted = 0  # space ticks the first point at once
@@ -155,7 +173,9 @@ class QuestionScreen(Translated, RunScreen):
         answer, follow_up = run.answer, run.follow_up
         shown = follow_up or answer
         self.query_one("#voice-figures", VoiceFigures).show(shown.voice, voice.status(shown.id))
-        self.query_one("#voice-transcript", TranscriptView).show(shown.voice, voice.status(shown.id))
+        self.query_one("#voice-transcript", TranscriptView).show(
+            shown.voice, voice.status(shown.id)
+        )
         if run.stage.reveals_key_points:  # suggestions name key points: not before the rating
             points = [(answer.voice, answer.key_points, "voice.keypoints.suggested")]
             if follow_up is not None:
@@ -184,18 +204,22 @@ class QuestionScreen(Translated, RunScreen):
         with points.prevent(SelectionList.SelectedChanged):
             points.clear_options()
             points.add_options(
-                Selection(Text(kp), i, i in answer.covered) for i, kp in enumerate(question.key_points)
+                Selection(Text(kp), i, i in answer.covered)
+                for i, kp in enumerate(question.key_points)
             )
 
     def _load_follow_up(self) -> None:
         follow_up = self.run.follow_up
-        self.query_one("#follow-up-text", Static).update(t("q.follow_up", text=follow_up.text) if follow_up else "")
+        self.query_one("#follow-up-text", Static).update(
+            t("q.follow_up", text=follow_up.text) if follow_up else ""
+        )
         points = self.query_one("#follow-up-points", SelectionList)
         with points.prevent(SelectionList.SelectedChanged):
             points.clear_options()
             if follow_up is not None:
                 points.add_options(
-                    Selection(Text(kp), i, i in follow_up.covered) for i, kp in enumerate(follow_up.key_points)
+                    Selection(Text(kp), i, i in follow_up.covered)
+                    for i, kp in enumerate(follow_up.key_points)
                 )
 
     def _progress_line(self) -> str:
@@ -207,7 +231,13 @@ class QuestionScreen(Translated, RunScreen):
             left = max(0.0, run.defense.remaining())
             return t("q.progress_mock", number=run.index + 1, difficulty=question.difficulty, limit=limit,
                      left=format_duration(left))  # fmt: skip
-        line = t("q.progress", number=run.index + 1, total=run.total, difficulty=question.difficulty, limit=limit)
+        line = t(
+            "q.progress",
+            number=run.index + 1,
+            total=run.total,
+            difficulty=question.difficulty,
+            limit=limit,
+        )
         if question.reason is not None:
             line += "\n" + t("q.reason", reason=reason_label(question.reason))
         return line
@@ -226,7 +256,9 @@ class QuestionScreen(Translated, RunScreen):
             if answer is None or answer.status is not AnswerStatus.ANSWERED:
                 return format_duration(0), Level.NEUTRAL
             over = (answer.elapsed or 0.0) - answer.limit
-            text = f"+{format_duration(over)}" if over > 0 else format_duration(answer.elapsed or 0.0)
+            text = (
+                f"+{format_duration(over)}" if over > 0 else format_duration(answer.elapsed or 0.0)
+            )
             return text, Level.RED if over > 0 else Level.GREEN
         reading = timer.reading()
         self._update_status(reading.state, reading.paused)
@@ -243,11 +275,21 @@ class QuestionScreen(Translated, RunScreen):
             label = ""
         elif timer is not None and timer.state is not TimerState.STOPPED:
             state = state or timer.state
-            label = t("q.paused") if paused or run.paused else t("q.prep") if state is TimerState.PREP else t("q.running")
+            label = (
+                t("q.paused")
+                if paused or run.paused
+                else t("q.prep")
+                if state is TimerState.PREP
+                else t("q.running")
+            )
         elif answer.status is AnswerStatus.SKIPPED:
             label = t("q.skipped_answer_now")
         elif answer.status is AnswerStatus.ANSWERED and answer.elapsed is not None:
-            label = t("q.stopped", elapsed=format_duration(answer.elapsed), limit=format_duration(answer.limit))
+            label = t(
+                "q.stopped",
+                elapsed=format_duration(answer.elapsed),
+                limit=format_duration(answer.limit),
+            )
             if answer.overtime > 0:
                 label += " · " + t("q.overtime", overtime="+" + format_duration(answer.overtime))
         else:
@@ -324,7 +366,9 @@ class QuestionScreen(Translated, RunScreen):
         if len(choices) == 1:
             picked(choices[0])
         else:
-            self.app.push_screen(FollowUpPicker([(i, question.follow_ups[i].text) for i in choices]), picked)
+            self.app.push_screen(
+                FollowUpPicker([(i, question.follow_ups[i].text) for i in choices]), picked
+            )
 
     def action_next(self) -> None:
         self.flush_notes()
@@ -376,7 +420,11 @@ class QuestionScreen(Translated, RunScreen):
                 self._finish()
 
         message = t("run.skipped_left", count=len(skipped))
-        choices = [(t("run.stay"), "stay"), (t("run.answer_skipped"), "skipped"), (t("run.end_yes"), "end")]
+        choices = [
+            (t("run.stay"), "stay"),
+            (t("run.answer_skipped"), "skipped"),
+            (t("run.end_yes"), "end"),
+        ]
         self.app.push_screen(ChoiceModal(message, choices, default="stay"), chosen)
 
     def action_end(self) -> None:

@@ -100,7 +100,14 @@ class QuestionPickerScreen(Translated, Screen[str | None]):
         Binding("n", "toggle('not_asked')", "mentor.key.not_asked", id="not-asked"),
         Binding("w", "toggle('weak')", "mentor.key.weak", id="weak"),
         *[
-            Binding(str(n), f"difficulty({n})", "mentor.key.difficulty", key_display="1-3", show=n == 1, id=f"difficulty-{n}")
+            Binding(
+                str(n),
+                f"difficulty({n})",
+                "mentor.key.difficulty",
+                key_display="1-3",
+                show=n == 1,
+                id=f"difficulty-{n}",
+            )
             for n in (1, 2, 3)
         ],
         Binding("g", "tag", "mentor.key.tag", id="tag"),
@@ -130,9 +137,21 @@ class QuestionPickerScreen(Translated, Screen[str | None]):
         yield Header()
         with Vertical(id="picker-screen"):
             with Horizontal(id="picker-search-row"):
-                yield Input(filters.text, placeholder=t("mentor.picker.search"), id="picker-search", compact=True)
-                yield Checkbox(t("mentor.picker.not_asked"), filters.not_asked, id="picker-not-asked", compact=True)
-                yield Checkbox(t("mentor.picker.weak"), filters.weak, id="picker-weak", compact=True)
+                yield Input(
+                    filters.text,
+                    placeholder=t("mentor.picker.search"),
+                    id="picker-search",
+                    compact=True,
+                )
+                yield Checkbox(
+                    t("mentor.picker.not_asked"),
+                    filters.not_asked,
+                    id="picker-not-asked",
+                    compact=True,
+                )
+                yield Checkbox(
+                    t("mentor.picker.weak"), filters.weak, id="picker-weak", compact=True
+                )
             with Horizontal(id="picker-filters"):
                 yield Select(
                     [(Text(tag), tag) for tag in tags], prompt=t("mentor.picker.all_tags"),
@@ -140,7 +159,12 @@ class QuestionPickerScreen(Translated, Screen[str | None]):
                 )  # fmt: skip
                 yield Static(t("mentor.picker.difficulties"), id="picker-difficulty-label")
                 for level in (1, 2, 3):
-                    yield Checkbox(str(level), level in filters.difficulties, id=f"picker-difficulty-{level}", compact=True)
+                    yield Checkbox(
+                        str(level),
+                        level in filters.difficulties,
+                        id=f"picker-difficulty-{level}",
+                        compact=True,
+                    )
             yield OptionList(id="picker-list")
             yield Static(id="picker-detail")
             yield Static(id="picker-count")
@@ -178,13 +202,18 @@ class QuestionPickerScreen(Translated, Screen[str | None]):
         label = Text(no_wrap=True, overflow="ellipsis")
         label.append("✓ " if asked else "  ", style="green")
         label.append("⚠ " if question.id in history.weak else "  ", style="bold yellow")
-        label.append(f"{question.difficulty} · {format_duration(question.time_limit):>5}  ", style="dim")
+        label.append(
+            f"{question.difficulty} · {format_duration(question.time_limit):>5}  ", style="dim"
+        )
         label.append(" ".join(question.text.split()))
         return label
 
     def _detail(self, question: Question) -> Text:
         text = Text(" ".join(question.text.split()))
-        details = [t("mentor.picker.difficulty", level=question.difficulty), format_duration(question.time_limit)]
+        details = [
+            t("mentor.picker.difficulty", level=question.difficulty),
+            format_duration(question.time_limit),
+        ]
         if question.tags:
             details.append(", ".join(question.tags))
         text.append("\n" + " · ".join(details), style="dim")
@@ -200,7 +229,9 @@ class QuestionPickerScreen(Translated, Screen[str | None]):
         else:
             self.query_one("#picker-detail", Static).update(Text(t("mentor.picker.none")))
         count = t("mentor.picker.count", shown=len(self.shown), total=len(self.questions))
-        self.query_one("#picker-count", Static).update(Text(count + "  " + t("mentor.picker.legend")))
+        self.query_one("#picker-count", Static).update(
+            Text(count + "  " + t("mentor.picker.legend"))
+        )
 
     # Filters, from the widgets (mouse) and from the keys
 
@@ -234,7 +265,9 @@ class QuestionPickerScreen(Translated, Screen[str | None]):
         self.refresh_list()
 
     def action_toggle(self, name: str) -> None:
-        checkbox = self.query_one("#picker-not-asked" if name == "not_asked" else "#picker-weak", Checkbox)
+        checkbox = self.query_one(
+            "#picker-not-asked" if name == "not_asked" else "#picker-weak", Checkbox
+        )
         checkbox.value = not checkbox.value
 
     def action_difficulty(self, level: int) -> None:

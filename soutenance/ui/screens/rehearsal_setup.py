@@ -26,7 +26,9 @@ class RehearsalSetupScreen(Translated, Screen[None]):
         Binding("ctrl+f", "project_card", "card.key", id="project-card", priority=True),
     ]
 
-    def __init__(self, entry: ProjectEntry, *, mock: bool, request: RehearsalRequest | None = None) -> None:
+    def __init__(
+        self, entry: ProjectEntry, *, mock: bool, request: RehearsalRequest | None = None
+    ) -> None:
         super().__init__()
         self.entry = entry
         self.mock = mock
@@ -45,11 +47,17 @@ class RehearsalSetupScreen(Translated, Screen[None]):
             yield Static(id="card-hint", markup=False)
             if not self.mock:
                 yield Label(t("setup.count"))
-                yield Input(str(request.count or services.config.default_count), type="integer", id="count")
+                yield Input(
+                    str(request.count or services.config.default_count), type="integer", id="count"
+                )
                 yield Label(t("setup.difficulty"))
                 with Horizontal(id="difficulties"):
                     for level in (1, 2, 3):
-                        yield Checkbox(str(level), not request.difficulties or level in request.difficulties, id=f"difficulty-{level}")
+                        yield Checkbox(
+                            str(level),
+                            not request.difficulties or level in request.difficulties,
+                            id=f"difficulty-{level}",
+                        )
                 yield Label(t("setup.tags"))
                 yield Input(", ".join(sorted(request.tags)), id="tags")
                 yield Label(t("focus.label"))
@@ -61,9 +69,13 @@ class RehearsalSetupScreen(Translated, Screen[None]):
                 )
                 yield Static(id="defense", markup=False)
             yield Label(t("setup.seed"))
-            yield Input("" if request.seed is None else str(request.seed), type="integer", id="seed")
+            yield Input(
+                "" if request.seed is None else str(request.seed), type="integer", id="seed"
+            )
             yield Label(t("setup.prep"))
-            yield Input(str(request.prep_seconds or services.config.prep_seconds), type="integer", id="prep")
+            yield Input(
+                str(request.prep_seconds or services.config.prep_seconds), type="integer", id="prep"
+            )
             yield from self._recording_choice()
             yield Static(id="setup-error", markup=False)
             yield Button(t("setup.start"), id="start", variant="primary")
@@ -150,7 +162,9 @@ class RehearsalSetupScreen(Translated, Screen[None]):
         request.prep_seconds = max(0, self._number("prep", 0) or 0)
         if not self.mock:
             request.difficulties = {
-                level for level in (1, 2, 3) if self.query_one(f"#difficulty-{level}", Checkbox).value
+                level
+                for level in (1, 2, 3)
+                if self.query_one(f"#difficulty-{level}", Checkbox).value
             }
             tags = self.query_one("#tags", Input).value
             request.tags = {tag.strip() for tag in tags.split(",") if tag.strip()}

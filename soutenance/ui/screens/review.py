@@ -28,6 +28,7 @@ from soutenance.ui.audio_export import deliver_bundle
 from soutenance.ui.exports import deliver_export
 from soutenance.ui.screens.mentor_import import missing_questions
 from soutenance.ui.screens.mentor_marks import MarksModal, marks_line
+from soutenance.ui.services import app_of
 from soutenance.ui.translated import Translated
 from soutenance.ui.widgets.key_point_checklist import KeyPointChecklist
 from soutenance.ui.widgets.voice_view import SuggestedPoints, TranscriptView, VoiceFigures
@@ -141,12 +142,14 @@ class ReviewScreen(Translated, Screen[None]):
 
     @property
     def store(self):  # noqa: ANN201 - the app's Store
-        return self.app.store  # type: ignore[attr-defined]
+        return app_of(self).store
 
     @property
     def edits(self) -> SessionEdits:
         """The mentor's edits of this session, stamped so that imports merge them field by field."""
-        return SessionEdits(self.store, self.session_id, by="mentor", clock=self.app.services.clock)  # type: ignore[attr-defined]
+        return SessionEdits(
+            self.store, self.session_id, by="mentor", clock=app_of(self).services.clock
+        )
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -183,7 +186,7 @@ class ReviewScreen(Translated, Screen[None]):
     @work(thread=True, exclusive=True, group="review")
     def _read_session(self) -> None:
         session = self.store.load_session(self.session_id)
-        missing = missing_questions(self.app.services.catalog, session)  # type: ignore[attr-defined]
+        missing = missing_questions(app_of(self).services.catalog, session)
         self.app.call_from_thread(self._show_session, session, missing)
 
     def _show_session(self, session: Session, missing: set[str]) -> None:

@@ -17,6 +17,7 @@ from soutenance.i18n import format_date, t
 from soutenance.session.reasons import days_text
 from soutenance.store import RosterEntry, Student
 from soutenance.ui.batches import fill_table
+from soutenance.ui.services import app_of
 from soutenance.ui.translated import Translated
 
 
@@ -65,7 +66,7 @@ class RosterScreen(Translated, Screen[None]):
 
     @property
     def store(self) -> Any:
-        return self.app.store  # type: ignore[attr-defined]
+        return app_of(self).store
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,7 +108,7 @@ class RosterScreen(Translated, Screen[None]):
         if self.by_defense:
             entries.sort(key=lambda e: (e.defense_date is None, e.defense_date or date.max))
         self.entries = entries
-        today = self.app.services.clock.now().date()  # type: ignore[attr-defined]
+        today = app_of(self).services.clock.now().date()
         rows = ((roster_row(entry, today), entry.student.name) for entry in entries)
         if not await fill_table(table, rows):
             return

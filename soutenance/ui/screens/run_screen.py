@@ -55,7 +55,12 @@ class RunScreen(Screen[None]):
             self.became_read_only()
         elif run.save_error and not self._save_failure_said:
             self._save_failure_said = True
-            self.notify(t("q.save_failed", error=run.save_error), severity="warning", timeout=20, markup=False)
+            self.notify(
+                t("q.save_failed", error=run.save_error),
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
         self.keys = self.key_state()
 
     def key_state(self) -> tuple:

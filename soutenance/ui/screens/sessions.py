@@ -19,6 +19,7 @@ from soutenance.store.rows import DamagedRow
 from soutenance.ui.batches import fill_table
 from soutenance.ui.exports import deliver_export
 from soutenance.ui.modals.choice import confirm
+from soutenance.ui.services import app_of
 from soutenance.ui.translated import Translated
 
 
@@ -38,7 +39,9 @@ class SessionsScreen(Translated, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        title = t("sessions.title_of", student=self.student) if self.student else t("sessions.title")
+        title = (
+            t("sessions.title_of", student=self.student) if self.student else t("sessions.title")
+        )
         yield Static(title, classes="title", markup=False)
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Static(id="sessions-empty", markup=False)
@@ -63,10 +66,13 @@ class SessionsScreen(Translated, Screen[None]):
     @work(thread=True, exclusive=True, group="sessions")
     def _read_sessions(self) -> None:
         try:
-            found = self.app.store.list_sessions(self.student, limit=500)  # type: ignore[attr-defined]
+            found = app_of(self).store.list_sessions(self.student, limit=500)
         except Exception as error:  # noqa: BLE001 - say it; the screen stays usable
             self.app.call_from_thread(
-                self.notify, t("run.cannot_resume", error=str(error)), severity="error", markup=False
+                self.notify,
+                t("run.cannot_resume", error=str(error)),
+                severity="error",
+                markup=False,
             )
             found = []
         self.app.call_from_thread(self._show_sessions, found)
@@ -79,7 +85,9 @@ class SessionsScreen(Translated, Screen[None]):
         self.sessions = found
         if not await fill_table(table, (self._row(s) for s in found)):
             return
-        self.query_one("#sessions-empty", Static).update("" if self.sessions else t("sessions.none"))
+        self.query_one("#sessions-empty", Static).update(
+            "" if self.sessions else t("sessions.none")
+        )
         self.refresh_bindings()
 
     @staticmethod
@@ -126,7 +134,7 @@ class SessionsScreen(Translated, Screen[None]):
     def load_chosen(self, chosen: SessionSummary) -> Session | None:
         """The whole session, or None after saying it is damaged (a row edited by hand)."""
         try:
-            return self.app.store.load_session(chosen.id)  # type: ignore[attr-defined]
+            return app_of(self).store.load_session(chosen.id)
         except DamagedRow as error:
             self.notify(t("run.cannot_resume", error=str(error)), severity="error", markup=False)
             return None
@@ -136,7 +144,9 @@ class SessionsScreen(Translated, Screen[None]):
         if chosen is None or (session := self.load_chosen(chosen)) is None:
             return
         if fmt == "md":
-            deliver_export(self, session, session_to_markdown(session, lang=current_language()), ".md")
+            deliver_export(
+                self, session, session_to_markdown(session, lang=current_language()), ".md"
+            )
         else:
             deliver_export(self, session, session_to_json_text(session), ".json")
 
@@ -149,7 +159,7 @@ class SessionsScreen(Translated, Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.store.delete_session(chosen.id)  # type: ignore[attr-defined]
+                app_of(self).store.delete_session(chosen.id)
                 self.notify(t("sessions.deleted"), markup=False)
                 self.load()
 

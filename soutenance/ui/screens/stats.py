@@ -133,7 +133,9 @@ class StatsScreen(Translated, Screen[None]):
 
         summary = self.entry.summary
         try:
-            mine = student_records(store, student, path_id=summary.path_id, project_id=summary.project_id)
+            mine = student_records(
+                store, student, path_id=summary.path_id, project_id=summary.project_id
+            )
         except Exception:  # noqa: BLE001 - the project's problem line says the store failed
             mine = []
         return student_stats(mine, student, self.questions, project_id=summary.project_id)
@@ -165,7 +167,9 @@ class StatsScreen(Translated, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="stats"):
-            yield Static(t("stats.title", project=self.entry.summary.title), classes="title", markup=False)
+            yield Static(
+                t("stats.title", project=self.entry.summary.title), classes="title", markup=False
+            )
             yield Static(id="stats-problem", markup=False)
             with Horizontal(id="stats-student-row"):
                 yield Label(t("stats.pick_student"))
@@ -191,10 +195,15 @@ class StatsScreen(Translated, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#stats-problem").display = False
         sessions = self.query_one("#sessions", DataTable)
-        sessions.add_columns(*(t(f"stats.col.{c}") for c in ("date", "asked", "coverage", "overtime", "confidence")))
+        sessions.add_columns(
+            *(t(f"stats.col.{c}") for c in ("date", "asked", "coverage", "overtime", "confidence"))
+        )
         self.query_one("#questions", DataTable).add_columns(*question_headers())
         self.query_one("#students", DataTable).add_columns(
-            *(t(f"stats.col.{c}") for c in ("student", "answers", "drawn", "coverage", "overtime", "calibration"))
+            *(
+                t(f"stats.col.{c}")
+                for c in ("student", "answers", "drawn", "coverage", "overtime", "calibration")
+            )
         )
         self.query_one("#stats-tabs").loading = True
         self.load()
@@ -238,7 +247,11 @@ class StatsScreen(Translated, Screen[None]):
         await self._show_student()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "stats-student" and isinstance(event.value, str) and event.value != self.student:
+        if (
+            event.select.id == "stats-student"
+            and isinstance(event.value, str)
+            and event.value != self.student
+        ):
             self.student = event.value
             self.query_one("#stats-tabs").loading = True
             self.load_student(self.student)
@@ -268,7 +281,9 @@ class StatsScreen(Translated, Screen[None]):
             )
         calibration = self.query_one("#calibration", Static)
         calibration.update(calibration_text(page.calibration) if points else "")
-        calibration.set_class(page.calibration.verdict in ("overconfident", "underconfident"), "-warning")
+        calibration.set_class(
+            page.calibration.verdict in ("overconfident", "underconfident"), "-warning"
+        )
         self._show_trends(page.progress)
         self.query_one("#bank-coverage", Static).update(self._bank_lines(page))
         table = self.query_one("#sessions", DataTable)
@@ -293,7 +308,11 @@ class StatsScreen(Translated, Screen[None]):
             spark.styles.width = max(2, min(SPARK_WIDTH, 2 * len(values)))
             text = ""
             if values:
-                text = t("stats.trend.value", last=shown(values[-1]), mean=shown(sum(values) / len(values)))
+                text = t(
+                    "stats.trend.value",
+                    last=shown(values[-1]),
+                    mean=shown(sum(values) / len(values)),
+                )
             self.query_one(f"#trend-{name}", Static).update(text)
 
     def _bank_lines(self, page: StudentStats) -> str:
@@ -308,7 +327,11 @@ class StatsScreen(Translated, Screen[None]):
             )
         ]
         never = [q.id for q in page.never_drawn]
-        lines.append(t("stats.never_drawn", count=len(never), ids=id_list(never)) if never else t("stats.all_drawn"))
+        lines.append(
+            t("stats.never_drawn", count=len(never), ids=id_list(never))
+            if never
+            else t("stats.all_drawn")
+        )
         if page.no_longer_in_bank:
             gone = list(page.no_longer_in_bank)
             lines.append(t("stats.gone", count=len(gone), ids=id_list(gone)))
@@ -326,7 +349,14 @@ class StatsScreen(Translated, Screen[None]):
             lines.append(t("stats.questions_none"))
         elif self.questions:
             coverage = view.coverage
-            lines.append(t("stats.project_bank", drawn=coverage.drawn, total=coverage.total, percent=percent(coverage.share)))
+            lines.append(
+                t(
+                    "stats.project_bank",
+                    drawn=coverage.drawn,
+                    total=coverage.total,
+                    percent=percent(coverage.share),
+                )
+            )
         if view.question_count > len(view.questions):
             lines.append(t("plan.more", count=view.question_count - len(view.questions)))
         whose = self.questions_of
@@ -340,7 +370,10 @@ class StatsScreen(Translated, Screen[None]):
         texts = {q.id: q.text for q in self.questions}
         rows = ((question_row(item, known, texts), item.question_id) for item in view.questions)
         if await fill_table(questions, rows):
-            await fill_table(self.query_one("#students", DataTable), (self._student_row(r) for r in view.students))
+            await fill_table(
+                self.query_one("#students", DataTable),
+                (self._student_row(r) for r in view.students),
+            )
 
     @staticmethod
     def _student_row(row: StudentRow) -> tuple[list[str], str]:

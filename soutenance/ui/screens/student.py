@@ -26,6 +26,7 @@ from soutenance.session.reasons import defense_text
 from soutenance.store import SessionSummary, Student
 from soutenance.ui.batches import fill_table
 from soutenance.ui.screens.project_card import card_summary
+from soutenance.ui.services import app_of
 from soutenance.ui.translated import Translated
 from soutenance.usecases.review import tick_objective
 
@@ -45,7 +46,9 @@ def load_student_page(store: Any, name: str, limit: int = SESSIONS_SHOWN) -> Stu
     student = store.roster.get_student(name)
     if student is None:
         return None
-    return StudentPage(student, store.roster.open_objectives(name), store.list_sessions(name, limit=limit))
+    return StudentPage(
+        student, store.roster.open_objectives(name), store.list_sessions(name, limit=limit)
+    )
 
 
 def describe_student(student: Student, catalog: Any, today: date) -> Text:
@@ -91,7 +94,7 @@ class StudentScreen(Translated, Screen[None]):
 
     @property
     def store(self) -> Any:
-        return self.app.store  # type: ignore[attr-defined]
+        return app_of(self).store
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -134,9 +137,11 @@ class StudentScreen(Translated, Screen[None]):
         if page is None:
             return
         self.page = page
-        services = self.app.services  # type: ignore[attr-defined]
+        services = app_of(self).services
         today = services.clock.now().date()
-        self.query_one("#student-info", Static).update(describe_student(page.student, services.catalog, today))
+        self.query_one("#student-info", Static).update(
+            describe_student(page.student, services.catalog, today)
+        )
         self.query_one("#student-card", Static).update(card_summary(self.store, page.student.name))
         checklist = self.query_one("#open-objectives", SelectionList)
         with checklist.prevent(SelectionList.SelectedChanged):
@@ -172,10 +177,12 @@ class StudentScreen(Translated, Screen[None]):
             done = objective.id in ticked
             if done != objective.done:
                 try:
-                    clock = self.app.services.clock  # type: ignore[attr-defined]
+                    clock = app_of(self).services.clock
                     tick_objective(self.store, objective.id, done, by="mentor", clock=clock)
                 except Exception as error:  # noqa: BLE001 - say it, keep the page
-                    self.notify(t("mentor.save_failed", error=str(error)), severity="error", markup=False)
+                    self.notify(
+                        t("mentor.save_failed", error=str(error)), severity="error", markup=False
+                    )
                     continue
                 objective.done = done
 
@@ -243,7 +250,9 @@ class StudentScreen(Translated, Screen[None]):
         if (page := self.page) is not None:
             name = page.student.name
             title = t("card.pick_project", student=name)
-            ask_project(self, page.student, title, lambda entry: open_project_card(self, name, entry))
+            ask_project(
+                self, page.student, title, lambda entry: open_project_card(self, name, entry)
+            )
 
     def action_edit(self) -> None:
         from soutenance.ui.screens.student_form import StudentFormScreen

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from soutenance.i18n import t
 from soutenance.store import Student, StudentExists
+from soutenance.ui.services import app_of
 from soutenance.ui.translated import Translated
 
 
@@ -41,8 +42,11 @@ class StudentFormScreen(Translated, ModalScreen[Student | None]):
 
     def compose(self) -> ComposeResult:
         student = self.student
-        projects = self.app.services.catalog.projects  # type: ignore[attr-defined]
-        options = [(Text(f"{e.summary.title} ({e.ref})"), e.ref) for e in sorted(projects, key=lambda e: e.ref)]
+        projects = app_of(self).services.catalog.projects
+        options = [
+            (Text(f"{e.summary.title} ({e.ref})"), e.ref)
+            for e in sorted(projects, key=lambda e: e.ref)
+        ]
         current = student.project_ref if student else None
         if current and current not in {ref for _, ref in options}:
             options.insert(0, (Text(t("mentor.form.unknown_project", ref=current)), current))
@@ -53,12 +57,29 @@ class StudentFormScreen(Translated, ModalScreen[Student | None]):
                 yield Label(t("mentor.form.name"))
                 yield Input(student.name if student else "", id="form-name", compact=True)
                 yield Label(t("mentor.form.project"))
-                yield Select(options, value=current or Select.NULL, id="form-project", compact=True, prompt=t("mentor.form.no_project"))
+                yield Select(
+                    options,
+                    value=current or Select.NULL,
+                    id="form-project",
+                    compact=True,
+                    prompt=t("mentor.form.no_project"),
+                )
                 yield Label(t("mentor.form.paths"))
-                yield Input(", ".join(student.paths) if student else "", id="form-paths", compact=True, placeholder=t("mentor.form.paths_hint"))
+                yield Input(
+                    ", ".join(student.paths) if student else "",
+                    id="form-paths",
+                    compact=True,
+                    placeholder=t("mentor.form.paths_hint"),
+                )
                 yield Label(t("mentor.form.language"))
-                language = student.language if student else self.app.services.language  # type: ignore[attr-defined]
-                yield Select([("français", "fr"), ("English", "en")], value=language, allow_blank=False, id="form-language", compact=True)
+                language = student.language if student else app_of(self).services.language
+                yield Select(
+                    [("français", "fr"), ("English", "en")],
+                    value=language,
+                    allow_blank=False,
+                    id="form-language",
+                    compact=True,
+                )
                 yield Label(t("mentor.form.defense_date"))
                 day = student.defense_date.isoformat() if student and student.defense_date else ""
                 hint = t("mentor.form.date_placeholder")
@@ -100,11 +121,15 @@ class StudentFormScreen(Translated, ModalScreen[Student | None]):
         if project_ref and "/" in project_ref and project_ref.split("/")[0] not in paths:
             paths.insert(0, project_ref.split("/")[0])
         language = str(self.query_one("#form-language", Select).value)
-        roster = self.app.store.roster  # type: ignore[attr-defined]
+        roster = app_of(self).store.roster
         try:
             if self.student is None:
                 saved = roster.add_student(
-                    name, paths=paths, project_ref=project_ref, language=language, defense_date=defense_date
+                    name,
+                    paths=paths,
+                    project_ref=project_ref,
+                    language=language,
+                    defense_date=defense_date,
                 )
             else:
                 saved = replace(

@@ -23,7 +23,12 @@ from soutenance.ui.translated import Translated
 from soutenance.ui.widgets.voice_view import VoiceFigures
 from soutenance.voice.labels import number
 
-WORK_KEYS = {"overtime": "work.overtime", "key_points": "work.coverage", "low_confidence": "work.confidence", "skipped": "work.skipped"}
+WORK_KEYS = {
+    "overtime": "work.overtime",
+    "key_points": "work.coverage",
+    "low_confidence": "work.confidence",
+    "skipped": "work.skipped",
+}
 
 
 class SummaryScreen(Translated, Screen[None]):
@@ -50,7 +55,11 @@ class SummaryScreen(Translated, Screen[None]):
         with VerticalScroll(id="summary"):
             yield Static(t("summary.title"), classes="title")
             when = format_date(self.session.started_at)
-            yield Static(f"{self.session.project_title} · {self.session.student} · {when}", id="summary-heading", markup=False)
+            yield Static(
+                f"{self.session.project_title} · {self.session.student} · {when}",
+                id="summary-heading",
+                markup=False,
+            )
             if self.session.mock is not None:
                 yield Static(self._presentation_line(), id="presentation-result", markup=False)
             yield DataTable(id="answers", cursor_type="row", zebra_stripes=True)
@@ -72,33 +81,55 @@ class SummaryScreen(Translated, Screen[None]):
             )
             verdict = self.summary.calibration.verdict
             if verdict in ("overconfident", "underconfident"):
-                key = "summary.calibration_over" if verdict == "overconfident" else "summary.calibration_under"
+                key = (
+                    "summary.calibration_over"
+                    if verdict == "overconfident"
+                    else "summary.calibration_under"
+                )
                 yield Static(t(key), id="calibration", markup=False)
             yield Static(t("summary.work_on"), classes="title")
             yield Static(self._work_on(), id="work-on")
         yield Footer()
 
     def _presentation_line(self) -> str:
-        line = t("summary.presentation", elapsed=format_duration(self.session.presentation_seconds or 0), verdict=self.presentation_verdict)
+        line = t(
+            "summary.presentation",
+            elapsed=format_duration(self.session.presentation_seconds or 0),
+            verdict=self.presentation_verdict,
+        )
         return line.replace(" ()", "")
 
     def on_mount(self) -> None:
         table = self.query_one("#answers", DataTable)
         table.add_columns(
-            t("summary.question"), t("summary.time"), t("summary.overtime"),
-            t("summary.coverage"), t("summary.confidence"), t("summary.notes"),
+            t("summary.question"),
+            t("summary.time"),
+            t("summary.overtime"),
+            t("summary.coverage"),
+            t("summary.confidence"),
+            t("summary.notes"),
         )
         if self._recorded():
             for column in self.VOICE_COLUMNS:
                 table.add_column(t(f"voice.col.{column}"), key=column)
         for line in self.summary.lines:
             skipped = line.elapsed is None
-            time = t(f"summary.{line.status}") if skipped else f"{format_duration(line.elapsed or 0)} / {format_duration(line.time_limit)}"
+            time = (
+                t(f"summary.{line.status}")
+                if skipped
+                else f"{format_duration(line.elapsed or 0)} / {format_duration(line.time_limit)}"
+            )
             table.add_row(
                 Text(line.question_text[:36] + ("…" if len(line.question_text) > 36 else "")),
                 Text(time),
-                Text(f"+{format_duration(line.overtime)}" if line.overtime > 0 else "", style="red"),
-                Text(f"{line.covered}/{line.total_key_points}" if line.total_key_points and not skipped else "—"),
+                Text(
+                    f"+{format_duration(line.overtime)}" if line.overtime > 0 else "", style="red"
+                ),
+                Text(
+                    f"{line.covered}/{line.total_key_points}"
+                    if line.total_key_points and not skipped
+                    else "—"
+                ),
                 Text(f"{line.confidence}/5" if line.confidence else "—"),
                 Text(line.notes_preview),
                 *self._voice_cells(self.session.answer_at(line.position)),
@@ -183,7 +214,9 @@ class SummaryScreen(Translated, Screen[None]):
         self.app.pop_screen()
 
 
-def show_summary(screen: Screen, session: Session, verdict: str = "", *, discarded: bool = False) -> None:
+def show_summary(
+    screen: Screen, session: Session, verdict: str = "", *, discarded: bool = False
+) -> None:
     """After a session ends: its summary, or back home when there was nothing in it."""
     if discarded:
         screen.notify(t("run.discarded"), markup=False)

@@ -51,7 +51,9 @@ class KeyPointChecklist(Static):
         for index, point in enumerate(self.points):
             heard = index in self.covered
             click = Style(meta={"@click": f"toggle({index})"})
-            text.append("☑ " if heard else "☐ ", style=Style(color="green" if heard else None) + click)
+            text.append(
+                "☑ " if heard else "☐ ", style=Style(color="green" if heard else None) + click
+            )
             text.append(f"{index + 1}. ", style=Style(dim=True) + click)
             text.append(point, style=click)
             text.append("\n")

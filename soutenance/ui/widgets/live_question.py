@@ -60,7 +60,14 @@ class LiveQuestion(VerticalScroll):
             question_box.update(t("mentor.live.first_question"))
             return
         limit = format_duration(question.time_limit)
-        progress.update(t("mentor.live.progress", number=run.index + 1, difficulty=question.difficulty, limit=limit))
+        progress.update(
+            t(
+                "mentor.live.progress",
+                number=run.index + 1,
+                difficulty=question.difficulty,
+                limit=limit,
+            )
+        )
         question_box.update(question.text)
 
     def show_follow_up(self) -> None:

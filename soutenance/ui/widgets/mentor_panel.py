@@ -37,7 +37,9 @@ class MentorPanel(VerticalScroll):
         yield Static(id="live-reason", markup=False)
         yield Static(t("mentor.live.key_points"), classes="label")
         yield KeyPointChecklist(id="live-key-points")
-        yield Static(t("mentor.live.follow_up_points"), id="live-follow-up-points-label", classes="label")
+        yield Static(
+            t("mentor.live.follow_up_points"), id="live-follow-up-points-label", classes="label"
+        )
         yield KeyPointChecklist(id="live-follow-up-points")
         yield Static(id="live-bank-follow-ups")
         yield Static(t("mentor.live.notes"), classes="label")
@@ -79,7 +81,9 @@ class MentorPanel(VerticalScroll):
         shown_reason.display = reason is not None
         follow_up = run.follow_up
         fu_points = self.follow_up_points
-        fu_points.load(follow_up.key_points if follow_up else [], follow_up.covered if follow_up else [])
+        fu_points.load(
+            follow_up.key_points if follow_up else [], follow_up.covered if follow_up else []
+        )
         shown = follow_up is not None and bool(follow_up.key_points)
         fu_points.display = shown
         self.query_one("#live-follow-up-points-label").display = shown
@@ -139,7 +143,9 @@ class MentorPanel(VerticalScroll):
 
     def on_key_point_checklist_changed(self, event: KeyPointChecklist.Changed) -> None:
         """A key point ticked (by key or click): recorded on the answer, or the follow-up."""
-        self.challenge.run.tick(event.checklist.selected, follow_up=event.checklist.id != "live-key-points")
+        self.challenge.run.tick(
+            event.checklist.selected, follow_up=event.checklist.id != "live-key-points"
+        )
         self.check_saved()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:

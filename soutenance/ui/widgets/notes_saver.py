@@ -21,7 +21,9 @@ NOTES_SAVE_DELAY = 0.3
 class NotesSaver:
     """Debounces the saving of typed notes for `owner` (a screen), and warns once on failure."""
 
-    def __init__(self, owner: Widget, save: Callable[[str], None], *, delay: float = NOTES_SAVE_DELAY) -> None:
+    def __init__(
+        self, owner: Widget, save: Callable[[str], None], *, delay: float = NOTES_SAVE_DELAY
+    ) -> None:
         self.owner = owner
         self.save = save
         self.delay = delay
@@ -54,4 +56,6 @@ class NotesSaver:
         """A save failed: say it once per screen, the work stays in memory."""
         if not self._warned:
             self._warned = True
-            self.owner.notify(t("q.save_failed", error=error), severity="warning", timeout=20, markup=False)
+            self.owner.notify(
+                t("q.save_failed", error=error), severity="warning", timeout=20, markup=False
+            )

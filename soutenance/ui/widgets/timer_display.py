@@ -15,7 +15,9 @@ LEVEL_CLASSES = {level: f"-{level.value}" for level in Level}
 class TimerDisplay(Digits):
     """Shows `source()` every tick: text such as "1:05" or "+0:12", and a level colour."""
 
-    def __init__(self, source: Reading | None = None, *, tick: float = 0.1, id: str | None = None) -> None:
+    def __init__(
+        self, source: Reading | None = None, *, tick: float = 0.1, id: str | None = None
+    ) -> None:
         super().__init__("0:00", id=id)
         self._source = source
         self._tick = tick
