@@ -151,6 +151,7 @@ class Database:
         self.path = path
         self.read_only = read_only
         self._lock = threading.RLock()
+        self._private_copy = False
 
     @property
     def persistent(self) -> bool:
@@ -187,6 +188,16 @@ class Database:
             if reason := unwritable_reason(exc, self.path):
                 raise StoreUnavailable(self.path, reason) from exc
             raise
+
+    def write_derived(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """`write` for rows derived from the others (the draw's memory, the summaries): a
+        read-only opening brings them up to date in a private in-memory copy of the file, taken
+        at the first such write, so that reading never needs the right to write."""
+        if self.read_only and not self._private_copy:
+            with self._lock:
+                self.conn = _migrated_copy(self.conn)
+                self._private_copy = True
+        return self.write(work)
 
     def read(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work` in one read transaction, so several SELECTs see the same snapshot."""

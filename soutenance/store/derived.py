@@ -182,7 +182,7 @@ def refresh_answers(
 def ensure_current(db: Any, path_id: str, project_id: str, student: str | None = None) -> None:
     """Refresh the scope first when something in it is noted (``db`` is a ``Database``)."""
     if not db.read(lambda conn: is_current(conn, path_id, project_id, student)):
-        db.write(lambda conn: refresh(conn, path_id, project_id, student))
+        db.write_derived(lambda conn: refresh(conn, path_id, project_id, student))
 
 
 def student_memory(store: Any, student: str, path_id: str, project_id: str) -> StoredMemory:

@@ -248,6 +248,19 @@ def test_stats_of_a_project_sorted_and_of_one_student(banks: Path) -> None:
     assert [(q["id"], q["times_asked"]) for q in data["questions"]] == [("q2", 4)]
 
 
+def test_stats_of_a_project_nobody_answered_yet(banks: Path) -> None:
+    # The roster exists (so does the database) but no answer built the project's figures yet:
+    # `stats` reads the store read-only and must build them without writing the file.
+    assert invoke("student", "add", "Léa", "--project", "community-manager/crise").exit_code == 0
+    before = paths.database_path().read_bytes()
+    result = invoke(
+        "--lang", "en", "stats", "--project", "community-manager/crise", "--banks", banks
+    )
+    assert result.exit_code == 0, result.output
+    assert "No answer recorded on this project." in result.stdout
+    assert paths.database_path().read_bytes() == before
+
+
 def test_stats_bad_input(banks: Path) -> None:
     seed()
     unknown = invoke("stats", "--student", "Personne", "--banks", banks)

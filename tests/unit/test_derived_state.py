@@ -393,3 +393,26 @@ def test_a_student_merge_and_a_reassigned_session_move_the_stored_rows() -> None
     names["Chloé"] = "Chloé"
     assert student_memory(store, "Chloé", PATH, "seo-audit").seen_ids()
     assert_matches_replay(store, names)
+
+
+def test_a_read_only_opening_reads_current_figures_and_leaves_the_file_alone(tmp_path) -> None:
+    import hashlib
+
+    from soutenance.store import open_store
+    from tests.samples import sample_session
+
+    path = tmp_path / "soutenance.sqlite3"
+    with open_store(path) as store:
+        session = sample_session("Ann")
+        store.save_session(session)
+    # Derived rows noted but not built (as a newer derived version or a hand edit leaves them).
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM settings")
+    conn.commit()
+    conn.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+
+    with open_store(path, mode="read") as store:
+        view = project_summary(store, session.path_id, session.project_id, None)
+    assert view.answers == len([a for a in session.answers if a.status != "pending"])
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
