@@ -191,7 +191,7 @@ class Reason(_Model):
     A bare text (what version 1 stored, already in one language) is kept as the code "legacy"."""
 
     code: Annotated[str, Strict(), StringConstraints(pattern=r"^[a-z_]{1,40}$")]
-    params: dict[Annotated[str, StringConstraints(max_length=40)], str | int | float | None] = {}
+    params: dict[_text(40), Line | int | float | None] = {}
 
     @model_validator(mode="before")
     @classmethod

@@ -183,6 +183,19 @@ def test_a_bad_import_says_why_in_one_line_and_changes_nothing(
     assert dump(store) == before
 
 
+@pytest.mark.parametrize("reason", ["kp\udfff", {"code": "due", "params": {"days": "\x1b[2J"}}])
+def test_a_hostile_reason_for_a_draw_is_refused_before_anything_is_written(
+    store: Store, reason: object
+) -> None:
+    # A lone surrogate in a drawn question's reason once passed validation and broke the write.
+    data = good_export()
+    data["session"]["plan"][0]["reason"] = reason
+    with pytest.raises(InvalidExport) as caught:
+        import_session(store, data)
+    assert caught.value.reason == "bad_field" and "session.plan[0].reason" in str(caught.value)
+    assert store.list_sessions() == []
+
+
 @pytest.mark.parametrize(
     ("change", "french"),
     [
