@@ -238,6 +238,8 @@ def _first_error(exc: ValidationError) -> InvalidExport:
         detail = Phrase("field.one_of", expected=", ".join(expected))
     elif kind == "string_pattern_mismatch":
         detail = Phrase("field.pattern")
+    elif kind == "foreign_recording":
+        detail = Phrase("field.foreign_recording", answer=ctx["answer"], recording=ctx["recording"])
     elif kind == "value_error" and (
         code := re.search(r"U\+([0-9A-F]{4,6})", str(ctx.get("error")))
     ):

@@ -29,6 +29,7 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from soutenance.voice.answer import AnswerVoice
 from soutenance.voice.storage import reference_for
@@ -446,8 +447,10 @@ class Session(_Edited):
             for item in (answer, *answer.follow_ups):
                 recording = item.voice.recording if item.voice is not None else None
                 if recording is not None and recording != reference_for(self.id, item.id):
-                    raise ValueError(
-                        f"answer {item.id}: voice.recording {recording!r} is not its recording"
+                    raise PydanticCustomError(
+                        "foreign_recording",
+                        "answer {answer}: voice.recording {recording} is not its recording",
+                        {"answer": item.id, "recording": repr(recording)},
                     )
         return self
 
