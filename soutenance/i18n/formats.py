@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from functools import lru_cache
 
 DATE = "medium"
 DATE_TIME = {"fr": "d MMM y, HH:mm", "en": "MMM d, y, h:mm a"}
@@ -62,27 +63,41 @@ def when(value: date | datetime | None, lang: str) -> str:
     return moment(value, lang) if isinstance(value, datetime) else day(value, lang)
 
 
+@lru_cache(maxsize=64)
+def _number_format(lang: str, kind: str, pattern: str | None) -> tuple:
+    """(the locale, the parsed pattern): what Babel's ``format_*`` parse again at every call,
+    parsed once per language and pattern (a table of hundreds of figures pays it once)."""
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    locale = Locale.parse(lang)
+    if pattern is None:
+        pattern = (
+            locale.percent_formats[None] if kind == "percent" else locale.decimal_formats[None]
+        )
+    return locale, parse_pattern(pattern)
+
+
+def _formatted(value: float, lang: str, kind: str, pattern: str | None = None) -> str:
+    locale, parsed = _number_format(lang, kind, pattern)
+    return parsed.apply(value, locale)
+
+
 def percent(share: float | None, lang: str) -> str:
     """0.425 -> "42 %" in French, "42%" in English; "—" when unknown."""
-    from babel.numbers import format_percent
-
-    return "—" if share is None else format_percent(share, locale=lang)
+    return "—" if share is None else _formatted(share, lang, "percent")
 
 
 def decimal(value: float | None, lang: str, digits: int = 1) -> str:
     """3.25 -> "3,2" / "3.2"; "—" when unknown."""
-    from babel.numbers import format_decimal
-
     if value is None:
         return "—"
-    return format_decimal(value, format="#,##0." + "0" * digits, locale=lang)
+    return _formatted(value, lang, "decimal", "#,##0." + "0" * digits)
 
 
 def number(value: int, lang: str) -> str:
     """12345 -> "12 345" / "12,345"."""
-    from babel.numbers import format_decimal
-
-    return format_decimal(value, locale=lang)
+    return _formatted(value, lang, "decimal")
 
 
 def plural(count: int, lang: str) -> str:

@@ -146,13 +146,17 @@ def rebuild_facts(
 def facts_of(
     conn: sqlite3.Connection, path_id: str, project_id: str, *, question_id: str | None = None,
     student: str | None = None, latest: int | None = None,
+    question_ids: Collection[str] | None = None,
 ) -> list[Fact]:  # fmt: skip
-    """The facts of a project, of one question, of one student's question (``latest``: only
-    that many, the latest first)."""
+    """The facts of a project, of one question or some, of one student's question (``latest``:
+    only that many, the latest first)."""
     clause, params = "path_id = ? AND project_id = ?", [path_id, project_id]
     if question_id is not None:
         clause += " AND question_id = ?"
         params.append(question_id)
+    if question_ids is not None:
+        clause += " AND question_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(sorted(question_ids)))
     if student is not None:
         clause += " AND student = ?"
         params.append(student)
@@ -164,10 +168,26 @@ def facts_of(
     )
 
 
-def count_of(conn: sqlite3.Connection, key: Key) -> int:
-    path_id, project_id, student, question_id = key
-    return plain(conn, f"SELECT count(*) FROM answer_facts WHERE {KEY_CLAUSE}",
-                 (path_id, project_id, question_id, student))[0][0]  # fmt: skip
+def latest_of(
+    conn: sqlite3.Connection, path_id: str, project_id: str, student: str,
+    question_ids: Collection[str], latest: int,
+) -> dict[str, tuple[int, list[Fact]]]:  # fmt: skip
+    """For each of a student's questions: its count of facts and its ``latest`` facts, the
+    latest first; in one read through the key index."""
+    rows = plain(
+        conn,
+        f"""SELECT {FACT_COLUMNS}, n FROM (SELECT {FACT_COLUMNS},
+            row_number() OVER (PARTITION BY question_id ORDER BY answered_at DESC, answer_id DESC) r,
+            count(*) OVER (PARTITION BY question_id) n FROM answer_facts
+            WHERE path_id = ? AND project_id = ? AND student = ?
+            AND question_id IN (SELECT value FROM json_each(?))) WHERE r <= ?
+        ORDER BY question_id, r""",
+        (path_id, project_id, student, json.dumps(sorted(question_ids)), latest),
+    )
+    found: dict[str, tuple[int, list[Fact]]] = {}
+    for fact, row in zip(to_facts([row[:14] for row in rows]), rows, strict=True):
+        found.setdefault(fact.record.question_id, (row[14], []))[1].append(fact)
+    return found
 
 
 def middle(conn: sqlite3.Connection, column: str, count: int, path_id: str, project_id: str,

@@ -128,7 +128,8 @@ def refresh(
         full = {k for k in keys if "" in marked[(path, project, *k)]}
         moved = {k: changes.get((path, project, *k), ([], [])) for k in keys if k not in full}
         rebuild_facts(conn, path, project, full)
-        refresh_memory(conn, path, project, {k: marked[(path, project, *k)] for k in keys}, full)
+        marks = {k: marked[(path, project, *k)] for k in keys}
+        refresh_memory(conn, path, project, marks, full, moved)
         refresh_summaries(conn, path, project, moved, full)
         if len({qid for _, qid in full}) > BULK:
             rebuild_students(conn, path, project)  # as cheap as the bulk read, and exact

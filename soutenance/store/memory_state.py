@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from fsrs import Card
 
@@ -29,7 +28,7 @@ from soutenance.session.memory import (
     question_memory,
     reviewed,
 )
-from soutenance.store.answer_facts import Key, count_of, facts_of
+from soutenance.store.answer_facts import Fact, facts_of, latest_of
 from soutenance.store.scope_ids import read_ids, update_ids
 
 BULK = 64
@@ -109,10 +108,12 @@ def read_states(
 
 def refresh_memory(
     conn: sqlite3.Connection, path_id: str, project_id: str, changes: dict[tuple[str, str], set[str]],
-    full: set[tuple[str, str]],
+    full: set[tuple[str, str]], moved: Mapping[tuple[str, str], tuple[list[Fact], list[Fact]]] = {},
 ) -> None:  # fmt: skip
     """Bring the states of the changed (student, question) keys up to date from their facts;
-    ``changes`` gives the answers each key saw change, ``full`` the keys replayed whatever."""
+    ``changes`` gives the answers each key saw change, ``full`` the keys replayed whatever,
+    ``moved`` each key's changed facts before and after (a new latest answer is reviewed from
+    them with no read). Each student costs a few reads whatever the number of questions."""
     by_student: dict[str, dict[str, set[str]]] = {}
     for (student, question_id), answers in changes.items():
         by_student.setdefault(student, {})[question_id] = answers
@@ -120,30 +121,32 @@ def refresh_memory(
         key = (student, path_id, project_id)
         stored = read_states(conn, *key, questions)
         states: dict[str, QuestionMemory | None] = {}
-        replay: list[str] = []
-        for question_id, answers in questions.items():
-            previous = None if (student, question_id) in full else stored.get(question_id)
-            if previous is not None and len(answers) == 1 and "" not in answers:
-                # a new or changed last answer (a session's usual save): one review, two reads
-                states[question_id] = _next_state(
-                    conn, (path_id, project_id, student, question_id), answers, previous
-                )
-            else:
-                replay.append(question_id)
-        if len(replay) > BULK:  # one read of the student's facts rather than one per question
-            grouped: dict[str, list[AnswerRecord]] = defaultdict(list)
-            wanted = set(replay)
-            for fact in facts_of(conn, path_id, project_id, student=student):
-                if fact.record.question_id in wanted:
-                    grouped[fact.record.question_id].append(fact.record)
+        stepped = {
+            question_id: stored[question_id]
+            for question_id, answers in questions.items()
+            if (student, question_id) not in full and question_id in stored and "" not in answers
+        }
+        # a new or changed last answer (a session's usual save): one review from the stored card
+        for question_id, previous in list(stepped.items()):
+            added = _appended(moved.get((student, question_id)), previous)
+            if added is not None:
+                states[question_id] = _reviewed(previous, added)
+                del stepped[question_id]
+        stepped = {q: state for q, state in stepped.items() if len(questions[q]) == 1}
+        latest = latest_of(conn, path_id, project_id, student, stepped, 2) if stepped else {}
+        for question_id, previous in stepped.items():
+            count, last_two = latest.get(question_id, (0, []))
+            state = _next_state(questions[question_id], previous, count, last_two)
+            if state is not False:
+                states[question_id] = state
+        replay = [question_id for question_id in questions if question_id not in states]
+        if replay:
+            wanted = None if len(replay) > BULK else replay  # then the student's facts in one read
+            read = facts_of(conn, path_id, project_id, student=student, question_ids=wanted)
+            grouped = group_reached(fact.record for fact in read)
             for question_id in replay:
-                group = sorted(grouped.get(question_id, ()), key=answer_order)
+                group = grouped.get(question_id)
                 states[question_id] = question_memory(group) if group else None
-        else:
-            for question_id in replay:
-                states[question_id] = _next_state(
-                    conn, (path_id, project_id, student, question_id), questions[question_id], None
-                )
         _write_states(conn, key, states, set(stored))
 
 
@@ -158,33 +161,54 @@ def _write_states(conn: sqlite3.Connection, key: tuple[str, str, str], states: d
     update_ids(conn, path_id, project_id, student, added=added, removed=gone)
 
 
+def _scheduler() -> Any:
+    return card_cache(DEFAULT_CRITERIA).scheduler
+
+
+def _appended(
+    change: tuple[list[Fact], list[Fact]] | None, stored: QuestionMemory
+) -> list[AnswerRecord] | None:
+    """The answers a change added after the stored last one, in order (an import's and a new
+    answer's usual case), or None when the change is anything else."""
+    if change is None or change[0] or not change[1]:
+        return None
+    records = sorted((fact.record for fact in change[1]), key=answer_order)
+    if answer_order(records[0]) <= answer_order(stored.last):
+        return None
+    if not all(r.skipped or r.elapsed is not None for r in records):
+        return None  # not replayed (``group_reached``): the replay decides
+    return records
+
+
+def _reviewed(stored: QuestionMemory, added: list[AnswerRecord]) -> QuestionMemory:
+    card, prior = stored.card, stored.prior
+    for record in added:
+        card, prior = reviewed(card, record, _scheduler(), DEFAULT_CRITERIA), card
+    return next_memory(added[-1], stored.answers + len(added), card, prior, DEFAULT_CRITERIA)
+
+
 def _next_state(
-    conn: sqlite3.Connection, key: Key, changed: set[str], stored: QuestionMemory | None
-) -> QuestionMemory | None:
-    """The key's state now: one review from a stored card when only the last answer moved on."""
-    path_id, project_id, student, question_id = key
-    if stored is not None and len(changed) == 1 and "" not in changed:
-        latest = [f.record for f in facts_of(conn, path_id, project_id, question_id=question_id,
-                                             student=student, latest=2)]  # fmt: skip
-        if not latest:
-            return None
-        count, last = count_of(conn, key), latest[0]
-        base: Card | None | bool = False  # False: replay every answer
-        if last.answer_id in changed:
-            if count == stored.answers and stored.last.answer_id == last.answer_id:
-                base = stored.prior  # the last answer changed
-            elif (
-                count == stored.answers + 1
-                and latest[1:]
-                and latest[1].answer_id == stored.last.answer_id
-            ):
-                base = stored.card  # a new last answer
-        if base is not False:
-            card = reviewed(base, last, card_cache(DEFAULT_CRITERIA).scheduler, DEFAULT_CRITERIA)
-            return next_memory(last, count, card, base, DEFAULT_CRITERIA)
-    facts = facts_of(conn, path_id, project_id, question_id=question_id, student=student)
-    group = group_reached(f.record for f in facts).get(question_id)
-    return question_memory(group) if group else None
+    changed: set[str], stored: QuestionMemory, count: int, latest: list[Fact]
+) -> QuestionMemory | None | Literal[False]:
+    """The key's state after one review from its stored card, when only its last answer moved
+    on (``count`` facts, the ``latest`` two); False when its answers must be replayed."""
+    if not latest:
+        return None
+    last = latest[0].record
+    base: Card | None | bool = False  # False: replay every answer
+    if last.answer_id in changed:
+        if count == stored.answers and stored.last.answer_id == last.answer_id:
+            base = stored.prior  # the last answer changed
+        elif (
+            count == stored.answers + 1
+            and latest[1:]
+            and latest[1].record.answer_id == stored.last.answer_id
+        ):
+            base = stored.card  # a new last answer
+    if base is False:
+        return False
+    card = reviewed(base, last, _scheduler(), DEFAULT_CRITERIA)
+    return next_memory(last, count, card, base, DEFAULT_CRITERIA)
 
 
 class StoredMemory(MemorySource):

@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
+from statistics import median
 from typing import Any
 
 from soutenance.banks.model import Question
@@ -99,7 +100,7 @@ def figures_from(values: Sequence[Any]) -> Figures:
 
 def _summary_values(summary: QuestionSummary) -> tuple:
     points = [[p.text, p.missed, p.asked] for p in summary.key_points]
-    last_at = summary.last_at.isoformat(timespec="microseconds") if summary.last_at else None
+    last_at = _text(summary.last_at)
     return (summary.students, summary.median_time, summary.median_coverage,
             json.dumps(points, ensure_ascii=False), last_at, *figure_values(summary.figures),
             *hardness(summary.stats()))  # fmt: skip
@@ -128,31 +129,52 @@ def _delta(change: Change) -> tuple[Figures, Counter[tuple[str, bool]]]:
     return after - before, points
 
 
-def _moved(
-    conn: sqlite3.Connection, path_id: str, project_id: str, student: str, question_id: str,
-    before: QuestionSummary | None, change: Change,
-) -> QuestionSummary | None:  # fmt: skip
-    """A summary moved by what a change made; the medians, the students and the last answer are
-    read from the facts' index."""
+Placed = tuple[int, str | None, float | None, float | None]
+"""What does not add up: students, the last answer, the median time and coverage."""
+
+
+def _moved(question_id: str, before: QuestionSummary | None, change: Change,
+           place: Callable[[Figures], Placed]) -> QuestionSummary | None:  # fmt: skip
+    """A summary moved by what a change made; ``place`` gives what does not add up."""
     numbers, points = _delta(change)
     total = (before.figures if before else Figures()) + numbers
     if total.asked <= 0:
         return None
     counts = counts_of(before.key_points if before else ())
     counts.update(points)
-    who = None if student == EVERYONE else student
-    clause = "path_id = ? AND project_id = ? AND question_id = ?" + (
-        "" if who is None else " AND student = ?"
-    )
-    params = (path_id, project_id, question_id, *(() if who is None else (who,)))
-    query = f"SELECT count(DISTINCT student), max(answered_at) FROM answer_facts WHERE {clause}"
-    students, last_at = plain(conn, query, params)[0]
+    students, last_at, median_time, median_coverage = place(total)
     return QuestionSummary(
-        question_id, total, students,
-        middle(conn, "elapsed", total.answered, path_id, project_id, question_id, who),
-        middle(conn, "coverage", total.coverage_count, path_id, project_id, question_id, who),
-        ranked_key_points(counts), datetime.fromisoformat(last_at) if last_at else None,
+        question_id, total, students, median_time, median_coverage, ranked_key_points(counts),
+        datetime.fromisoformat(last_at) if last_at else None,
     )  # fmt: skip
+
+
+def _student_places(conn: sqlite3.Connection, path_id: str, project_id: str,
+                    keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], Placed]:  # fmt: skip
+    """What does not add up for these (student, question) keys: one read per student of their
+    answers to the questions (a few per question), through the facts' key index."""
+    by_student: dict[str, list[str]] = defaultdict(list)
+    for student, qid in keys:
+        by_student[student].append(qid)
+    values: dict[tuple[str, str], tuple[list[float], list[float], list[str]]] = {}
+    for student, qids in by_student.items():
+        query = """SELECT question_id, skipped, elapsed, coverage, answered_at FROM answer_facts
+            WHERE path_id = ? AND project_id = ? AND student = ?
+            AND question_id IN (SELECT value FROM json_each(?))"""
+        for qid, skipped, elapsed, coverage, answered_at in plain(
+            conn, query, (path_id, project_id, student, json.dumps(sorted(qids)))
+        ):
+            times, coverages, dates = values.setdefault((student, qid), ([], [], []))
+            dates.append(answered_at)
+            if not skipped and elapsed is not None:
+                times.append(elapsed)
+            if not skipped and coverage is not None:
+                coverages.append(coverage)
+    return {
+        key: (1, max(dates), median(times) if times else None,
+              median(coverages) if coverages else None)
+        for key, (times, coverages, dates) in values.items()
+    }  # fmt: skip
 
 
 def _summed(question_id: str, facts: list[Fact]) -> QuestionSummary | None:
@@ -175,29 +197,48 @@ def refresh_summaries(
     for fact in _facts(conn, path_id, project_id, again):
         facts[EVERYONE, fact.record.question_id].append(fact)
         facts[fact.record.student, fact.record.question_id].append(fact)
-    before = _stored(
-        conn, path_id, project_id, questions, keys | {(EVERYONE, q) for q in questions}
-    )
+    before, last_of = _stored(conn, path_id, project_id, questions,
+                              keys | {(EVERYONE, q) for q in questions})  # fmt: skip
     after: dict[tuple[str, str], QuestionSummary | None] = {}
     everyone: dict[str, Change] = {qid: ([], []) for qid in questions - again}
+    places = _student_places(conn, path_id, project_id, [k for k in keys if k not in full])
     for key in keys:
         student, qid = key
         if key in full:
             after[key] = _summed(qid, facts.get(key, []))
-            continue
-        after[key] = _moved(conn, path_id, project_id, student, qid, before.get(key), changes[key])
-        if qid not in again:
-            everyone[qid][0].extend(changes[key][0])
-            everyone[qid][1].extend(changes[key][1])
+        else:
+            place = places.get(key, (0, None, None, None))
+            after[key] = _moved(qid, before.get(key), changes[key], lambda _, p=place: p)
+            if qid not in again:
+                everyone[qid][0].extend(changes[key][0])
+                everyone[qid][1].extend(changes[key][1])
+        if after[key] is None:
+            last_of.pop(key, None)
+        else:
+            last_of[key] = _text(after[key].last_at)
+    latest: dict[str, list[str | None]] = defaultdict(list)
+    for (student, qid), last_at in last_of.items():
+        if student != EVERYONE:
+            latest[qid].append(last_at)
     for qid in questions:
         key = (EVERYONE, qid)
         if qid in again:
             after[key] = _summed(qid, facts.get(key, []))
-        else:
-            after[key] = _moved(
-                conn, path_id, project_id, EVERYONE, qid, before.get(key), everyone[qid]
-            )
+            continue
+
+        def place(total: Figures, qid: str = qid) -> Placed:
+            # A question's students and last answer are those of its students' rows.
+            dates = [d for d in latest[qid] if d is not None]
+            return (len(latest[qid]), max(dates) if dates else None,
+                    middle(conn, "elapsed", total.answered, path_id, project_id, qid, None),
+                    middle(conn, "coverage", total.coverage_count, path_id, project_id, qid, None))  # fmt: skip
+
+        after[key] = _moved(qid, before.get(key), everyone[qid], place)
     _write(conn, path_id, project_id, before, after)
+
+
+def _text(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="microseconds") if moment else None
 
 
 def _facts(
@@ -213,19 +254,23 @@ def _facts(
 
 
 def _stored(conn: sqlite3.Connection, path_id: str, project_id: str, questions: Collection[str],
-            keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], QuestionSummary]:  # fmt: skip
+            keys: Collection[tuple[str, str]]) -> tuple[dict[tuple[str, str], QuestionSummary],
+                                                        dict[tuple[str, str], str | None]]:  # fmt: skip
+    """The stored summaries of these keys, and the last answer of every row of the questions."""
     ids = sorted(questions)
     wanted = set(keys)
     found: dict[tuple[str, str], QuestionSummary] = {}
+    last_of: dict[tuple[str, str], str | None] = {}
     columns = ", ".join(("student", "question_id", *_SUMMARY_COLUMNS, *FIGURE_COLUMNS))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         query = f"""SELECT {columns} FROM question_summary WHERE path_id = ? AND project_id = ?
             AND question_id IN ({", ".join("?" for _ in chunk)})"""
         for row in plain(conn, query, (path_id, project_id, *chunk)):
+            last_of[row[0], row[1]] = row[6]
             if (row[0], row[1]) in wanted:
                 found[row[0], row[1]] = summary_from(row[1], row[2:])
-    return found
+    return found, last_of
 
 
 def _write(

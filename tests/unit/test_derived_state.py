@@ -371,6 +371,38 @@ def test_a_rehearsal_costs_one_review_per_save_not_a_replay(
     assert stored["q1"].answers == 6 and stored["q1"].last.answer_id == answer.id
 
 
+def test_an_import_after_the_history_reviews_the_stored_cards_without_a_replay(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A session imported after the student's history (a question answered once or several
+    times in it) moves each state on from its stored card; what lands before the last stored
+    answer is replayed. Either way the rows equal a full replay."""
+    import soutenance.store.memory_state as memory_state
+
+    store = Store(open_memory_database())
+    names = {"Alice": "Alice", "Bob": "Bob"}
+    spec = {"question": "q1", "status": AnswerStatus.ANSWERED, "elapsed": 40.0, "confidence": 2,
+            "covered": [0], "minutes": 0, "marks": None}  # fmt: skip
+    for day in range(3):
+        apply(store, {"op": "new", "student": "Alice", "project": "seo-audit", "day": day,
+                      "answers": [spec, {**spec, "question": "q2"}], "imported": True}, names)  # fmt: skip
+    replays = []
+    original = memory_state.question_memory
+    monkeypatch.setattr(
+        memory_state, "question_memory", lambda group: replays.append(group) or original(group)
+    )
+    later = [spec, {**spec, "elapsed": 200.0, "minutes": 1}, {**spec, "question": "q2"},
+             {**spec, "question": "q2", "status": AnswerStatus.SKIPPED, "minutes": 2}]  # fmt: skip
+    apply(store, {"op": "new", "student": "Alice", "project": "seo-audit", "day": 10,
+                  "answers": later, "imported": True}, names)  # fmt: skip
+    assert replays == []
+    assert_matches_replay(store, names)
+    apply(store, {"op": "new", "student": "Alice", "project": "seo-audit", "day": 1,
+                  "answers": [spec], "imported": True}, names)  # fmt: skip
+    assert [group[0].question_id for group in replays] == ["q1"]  # older than the last: replayed
+    assert_matches_replay(store, names)
+
+
 def test_a_student_merge_and_a_reassigned_session_move_the_stored_rows() -> None:
     store = Store(open_memory_database())
     spec = {"question": "q1", "status": AnswerStatus.ANSWERED, "elapsed": 30.0, "confidence": 3,

@@ -45,3 +45,16 @@ def test_one_duration_rule_for_every_screen_and_export() -> None:
         "59:59",
     ]
     assert formats.duration(-12.4) == "-0:12"
+
+
+def test_numbers_formatted_from_parsed_patterns_read_as_babel_formats_them() -> None:
+    """The patterns are parsed once per language: the text is Babel's own, whatever the value."""
+    from babel.numbers import format_decimal, format_percent
+
+    values = [0, 0.005, 0.125, 0.5, 1.05, -2.25, 3.25, 999.95, 12345.678, -0.0004, 1e7 / 3]
+    for lang in ("fr", "en"):
+        for value in values:
+            assert formats.percent(value, lang) == format_percent(value, locale=lang)
+            assert formats.decimal(value, lang) == format_decimal(value, "#,##0.0", locale=lang)
+            assert formats.decimal(value, lang, 2) == format_decimal(value, "#,##0.00", locale=lang)
+        assert formats.number(-1234567, lang) == format_decimal(-1234567, locale=lang)
