@@ -63,6 +63,7 @@ class SoutenanceApp(Translated, App[None]):
         """What the first frame uses of the settings, before `services.config` is read."""
         self.first_request: Any = None
         """A RehearsalRequest from the command line, started once the app is up."""
+        self.first_frame_drawn = False
         if self.first_look.theme in self.available_themes:
             self.theme = self.first_look.theme
 
@@ -96,8 +97,21 @@ class SoutenanceApp(Translated, App[None]):
 
     def _open_home(self) -> None:
         self.push_screen(HomeScreen())
-        # After the first frame: the settings' validation, the store.
-        self.call_after_refresh(self._say_config_problems)
+        if self.first_frame_drawn:  # after the language question
+            self.call_after_refresh(self._say_config_problems)
+
+    def on_ready(self) -> None:
+        # The first frame is on its way (Textual posts Ready before writing it): once the screen is
+        # refreshed, read and validate the settings (pydantic), then open what was asked for.
+        self.screen.call_after_refresh(self._first_frame_done)
+
+    def _first_frame_done(self) -> None:
+        self.first_frame_drawn = True
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.look_at_start()
+        if not self.services.ask_language:
+            self._say_config_problems()
 
     def _say_config_problems(self) -> None:
         for problem in self.services.config.problems:  # said once, at start, over the home screen

@@ -86,12 +86,14 @@ class HomeScreen(Translated, Screen[None]):
         if target is not None:
             tree.move_cursor(target)
         tree.focus()
-        # After the first frame: opening the store (and reading the student from the settings).
-        self.call_after_refresh(self._look_at_start)
+        if self.app.first_frame_drawn:  # else the app calls look_at_start once it is
+            self.call_after_refresh(self.look_at_start)
 
-    def _look_at_start(self) -> None:
-        self._started = True
-        self._look_for_unfinished()
+    def look_at_start(self) -> None:
+        """Open the store and look for an unfinished session (after the first frame)."""
+        if not self._started:
+            self._started = True
+            self._look_for_unfinished()
 
     async def banks_changed(self) -> None:
         """The banks were reloaded (a file changed on disk): rebuild the tree and the problems
