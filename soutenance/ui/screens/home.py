@@ -132,7 +132,7 @@ class HomeScreen(Translated, Screen[None]):
         self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
-        if self._started:  # at start, once the first frame is drawn (on_mount)
+        if self._started:  # the first look waits for the first frame (look_at_start)
             self._look_for_unfinished(announce=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
