@@ -15,11 +15,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from soutenance import paths
-from soutenance.files import atomic_write_text, read_regular
+from soutenance.config_file import Unreadable, read_settings
+from soutenance.files import atomic_write_text
 from soutenance.voice.settings import VoiceSettings
-
-MAX_BYTES = 1 << 20
-"""Far more than any settings file; a bigger one (or a FIFO) is reported, never read."""
 
 
 @dataclass(frozen=True)
@@ -65,18 +63,11 @@ class Config(BaseModel):
     def load(cls, path: Path | None = None) -> Config:
         path = path or paths.config_path()
         try:
-            data = json.loads(read_regular(path, MAX_BYTES).decode("utf-8"))
-        except FileNotFoundError:
+            data = read_settings(path)
+        except Unreadable as exc:
+            return cls._with_problems([ConfigProblem(path, "", exc.detail)])
+        if not data:
             return cls()
-        except json.JSONDecodeError as exc:
-            return cls._with_problems([ConfigProblem(path, "", f"{exc.lineno}:{exc.colno}")])
-        except (OSError, UnicodeDecodeError) as exc:
-            return cls._with_problems([ConfigProblem(path, "", type(exc).__name__)])
-        if not isinstance(data, dict):
-            return cls._with_problems([ConfigProblem(path, "", json.dumps(data)[:40])])
-        legacy = data.pop("extra", None)  # soutenance 0.1 kept the last project there
-        if isinstance(legacy, dict) and "last_project" not in data:
-            data["last_project"] = legacy.get("last_project")
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

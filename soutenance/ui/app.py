@@ -17,7 +17,7 @@ from soutenance import i18n
 from soutenance.banks.catalog import ProjectEntry
 from soutenance.banks.discovery import bank_files, bank_roots
 from soutenance.clock import Clock, SystemClock
-from soutenance.config import Config
+from soutenance.config_file import FirstLook
 from soutenance.i18n import t
 from soutenance.ui.screens.home import HomeScreen
 from soutenance.ui.screens.problems import ProblemsScreen
@@ -34,7 +34,8 @@ TEXTUAL_COMMANDS = {
 }
 """Textual's own palette commands, by their English title, and our catalog key for each."""
 
-if TYPE_CHECKING:  # opened on first use, not at import
+if TYPE_CHECKING:  # opened or read on first use, not at import
+    from soutenance.config import Config
     from soutenance.store import Store
 
 
@@ -49,14 +50,22 @@ class SoutenanceApp(Translated, App[None]):
     BANK_CHECK_SECONDS = 2.0
     """How often the bank files are looked at (one stat each) for changes made outside the app."""
 
-    def __init__(self, services: Services, first_screen: Screen | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        first_screen: Screen | None = None,
+        first_look: FirstLook | None = None,
+    ) -> None:
         super().__init__()
         self.services = services
         self._first_screen = first_screen
+        self.first_look = first_look or FirstLook()
+        """What the first frame uses of the settings, before `services.config` is read."""
         self.first_request: Any = None
         """A RehearsalRequest from the command line, started once the app is up."""
-        if services.config.theme:
-            self.theme = services.config.theme
+        self.first_frame_drawn = False
+        if self.first_look.theme in self.available_themes:
+            self.theme = self.first_look.theme
 
     def on_mount(self) -> None:
         self.sub_title = t("app.subtitle")
@@ -79,9 +88,30 @@ class SoutenanceApp(Translated, App[None]):
         self.sub_title = t("app.subtitle")
         self._open_home()
 
+    @property
+    def last_project(self) -> str | None:
+        """The reference of the project last started (the home screen selects it)."""
+        if self.services.loaded_config is None:  # the first frame: the file as written
+            return self.first_look.last_project
+        return self.services.config.last_project
+
     def _open_home(self) -> None:
         self.push_screen(HomeScreen())
-        self.call_after_refresh(self._say_config_problems)
+        if self.first_frame_drawn:  # after the language question
+            self.call_after_refresh(self._say_config_problems)
+
+    def on_ready(self) -> None:
+        # The first frame is on its way (Textual posts Ready before writing it): once the screen is
+        # refreshed, read and validate the settings (pydantic), then open what was asked for.
+        self.screen.call_after_refresh(self._first_frame_done)
+
+    def _first_frame_done(self) -> None:
+        self.first_frame_drawn = True
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.look_at_start()
+        if not self.services.ask_language:
+            self._say_config_problems()
 
     def _say_config_problems(self) -> None:
         for problem in self.services.config.problems:  # said once, at start, over the home screen
@@ -112,6 +142,8 @@ class SoutenanceApp(Translated, App[None]):
         return store
 
     def watch_theme(self, theme: str) -> None:
+        if self.services.loaded_config is None and theme == self.first_look.theme:
+            return  # the settings' own theme, set at start: nothing to keep
         if self.services.config.theme != theme:
             self.services.config.theme = theme
             self.services.config.save()
@@ -287,21 +319,33 @@ def make_app(
     `ask_language`: on a first start where nothing names French or English (`--lang`, the
     config, SOUTENANCE_LANG, the locale), ask once and keep the answer in the config.
     """
-    config = config or Config.load()
-    language = i18n.detect_language(lang, config.language)
+    if config is None:
+        from soutenance import paths
+
+        first_look = FirstLook.read(paths.config_path())
+    else:
+        first_look = FirstLook(config.language, config.theme, config.last_project)
+    language = i18n.detect_language(lang, first_look.language)
     i18n.set_language(language)
     services = Services(
         clock=clock or SystemClock(),
-        config=config,
+        loaded_config=config,
+        config_loader=_load_config,
         language=language,
         banks=tuple(banks),
         store=store,
         store_opener=None if store is not None else _open_default_store,
         seed=seed,
-        ask_language=ask_language and not i18n.language_known(lang, config.language),
+        ask_language=ask_language and not i18n.language_known(lang, first_look.language),
     )
     services.reload_catalog()
-    return SoutenanceApp(services, first_screen)
+    return SoutenanceApp(services, first_screen, first_look)
+
+
+def _load_config() -> Config:
+    from soutenance.config import Config
+
+    return Config.load()
 
 
 def _open_default_store() -> Store:

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 from soutenance.banks.catalog import Catalog, build_catalog
 from soutenance.clock import Clock
-from soutenance.config import Config
 
 if TYPE_CHECKING:  # the store (sqlite and its migrations) is imported when first opened
     from textual.message_pump import MessagePump
 
+    from soutenance.config import Config
     from soutenance.store import Store
     from soutenance.usecases.session_recorder import OpenRecorder
 
@@ -21,7 +21,8 @@ if TYPE_CHECKING:  # the store (sqlite and its migrations) is imported when firs
 @dataclass
 class Services:
     clock: Clock
-    config: Config
+    loaded_config: Config | None
+    """The settings, once read and validated (see `config`)."""
     language: str
     banks: Sequence[Path] = ()
     catalog: Catalog | None = None
@@ -33,6 +34,17 @@ class Services:
     """Seeds the live challenge's random picks; None draws afresh each time."""
     open_recorder: OpenRecorder | None = None
     """Makes the recorder of spoken answers (tests feed it a file); None: the default microphone."""
+    config_loader: Callable[[], Config] | None = None
+    """Reads and validates the settings when `config` is first used, after the first frame:
+    validation (pydantic) is not paid before the home screen is drawn."""
+
+    @property
+    def config(self) -> Config:
+        if self.loaded_config is None:
+            if self.config_loader is None:
+                raise RuntimeError("the app was built without settings or a way to read them")
+            self.loaded_config = self.config_loader()
+        return self.loaded_config
 
     def reload_catalog(self) -> Catalog:
         self.catalog = build_catalog(self.banks)

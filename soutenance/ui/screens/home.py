@@ -31,6 +31,7 @@ class HomeScreen(Translated, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.unfinished: list = []
+        self._started = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -57,7 +58,7 @@ class HomeScreen(Translated, Screen[None]):
         grouped = catalog.by_path()
         if not grouped:
             tree.root.add_leaf(Text(t("home.no_projects")), None)
-        last = self.app.services.config.last_project
+        last = self.app.last_project
         for path_name, entries in grouped.items():
             # Only the path of the last project opens expanded: 500 projects stay cheap to start.
             expand = len(grouped) <= 3 or any(entry.ref == last for entry in entries)
@@ -72,7 +73,7 @@ class HomeScreen(Translated, Screen[None]):
 
     def on_mount(self) -> None:
         tree = self.query_one("#projects", Tree)
-        last = self.app.services.config.last_project
+        last = self.app.last_project
         leaves = [
             leaf
             for branch in tree.root.children
@@ -85,7 +86,14 @@ class HomeScreen(Translated, Screen[None]):
         if target is not None:
             tree.move_cursor(target)
         tree.focus()
-        self._look_for_unfinished()
+        if self.app.first_frame_drawn:  # else the app calls look_at_start once it is
+            self.call_after_refresh(self.look_at_start)
+
+    def look_at_start(self) -> None:
+        """Open the store and look for an unfinished session (after the first frame)."""
+        if not self._started:
+            self._started = True
+            self._look_for_unfinished()
 
     async def banks_changed(self) -> None:
         """The banks were reloaded (a file changed on disk): rebuild the tree and the problems
@@ -106,9 +114,11 @@ class HomeScreen(Translated, Screen[None]):
 
     def _look_for_unfinished(self, *, announce: bool = True) -> None:
         """A session killed or quit midway is offered for resuming (said once, at start)."""
+        if announce and (self.app.first_request is not None or self.app.screen is not self):
+            return  # a session (or a screen) asked for is starting: it is not "unfinished"
         student = self.app.services.config.student
-        if not student or (announce and self.app.first_request is not None):
-            return  # a session asked for on the command line is starting: it is not "unfinished"
+        if not student:
+            return
         store = self.app.store
         if store is None:
             return
@@ -122,7 +132,7 @@ class HomeScreen(Translated, Screen[None]):
         self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        if self._started:  # the first look waits for the first frame (look_at_start)
             self._look_for_unfinished(announce=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
