@@ -111,8 +111,11 @@ def test_a_kill_at_any_moment_loses_nothing_and_resumes_exactly(
                     :0
                 ]  # typing goes on while rating; the guarantee is on the first text
             if moment == "ticking":
+                mark = app.mark()
                 app.press("4")
                 until_stored(home, stage_is("key_points"))
+                app.wait_for("cochez ce que votre réponse a couvert", after=mark)
+                time.sleep(SETTLE)  # a loaded machine draws the checklist after the save
                 app.press(" ", "\x1b[B", " ")  # tick the first two key points
                 until_stored(home, lambda s, a: a[0]["covered"] == "[0,1]")
         before_kill, answers_before = stored(home)
