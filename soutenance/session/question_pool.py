@@ -90,16 +90,17 @@ def sample_rejecting(
     k: int,
     blocked_among: Callable[[list[str]], Collection[str]],
     tries: int,
+    batch: int = 0,
 ) -> list[Question] | None:
     """``k`` questions at distinct random positions of ``questions``, skipping those whose id
-    ``blocked_among`` returns (asked about a batch of candidates at a time); None when ``tries``
-    positions were not enough. The picks do not depend on the batches: only the rng's later
-    draws do."""
+    ``blocked_among`` returns (asked about ``batch`` candidates, then twice as many each time);
+    None when ``tries`` positions were not enough. The picks do not depend on the batches: only
+    the rng's later draws do."""
     picked: list[Question] = []
     if k <= 0:
         return picked
     tried: set[int] = set()
-    limit, batch = min(tries, len(questions)), max(8, 4 * k)
+    limit, batch = min(tries, len(questions)), batch or max(8, 4 * k)
     while len(tried) < limit:
         candidates: list[Question] = []
         wanted = min(batch, limit - len(tried))

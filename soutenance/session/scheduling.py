@@ -194,7 +194,10 @@ class _Draw:
         if self._seen is None and (self.taken or self.memory.seen_count()):
             # Random positions of the bank, asking the store which candidates were seen: a few
             # rows' read while unseen questions are not rare, else every seen id is read.
-            picked = sample_rejecting(rng, self.pool.questions, k, self._blocked_among, LAZY_TRIES)
+            free = max(1, self.unseen_at_least())
+            batch = min(LAZY_TRIES, 2 * k * len(self.pool) // free + 8)  # about one read
+            questions = self.pool.questions
+            picked = sample_rejecting(rng, questions, k, self._blocked_among, LAZY_TRIES, batch)
             if picked is not None:
                 return picked
         blocked = self.seen | self.taken if self.taken else self.seen

@@ -199,6 +199,7 @@ class StoredMemory(MemorySource):
         self.db = db
         self.key = (student, path_id, project_id)
         self._seen: set[str] | None = None
+        self._count: int | None = None
 
     def seen_ids(self) -> Collection[str]:
         if self._seen is None:
@@ -211,11 +212,13 @@ class StoredMemory(MemorySource):
     def seen_count(self) -> int:
         if self._seen is not None:
             return len(self._seen)
-        student, path_id, project_id = self.key
-        query = """SELECT json_array_length(question_ids) FROM derived_scopes
-            WHERE path_id = ? AND project_id = ? AND student = ?"""
-        rows = self.db.read(lambda conn: _plain(conn, query, (path_id, project_id, student)))
-        return rows[0][0] if rows else 0
+        if self._count is None:
+            student, path_id, project_id = self.key
+            query = """SELECT json_array_length(question_ids) FROM derived_scopes
+                WHERE path_id = ? AND project_id = ? AND student = ?"""
+            rows = self.db.read(lambda conn: _plain(conn, query, (path_id, project_id, student)))
+            self._count = rows[0][0] if rows else 0
+        return self._count
 
     def seen_among(self, question_ids: Collection[str]) -> Collection[str]:
         if self._seen is not None:
