@@ -1,6 +1,11 @@
 """Drawing questions for a student holding 100,000 answers, and saving an answer, against the goals.
 
-    .venv/bin/python benchmarks/bench_draw.py [--quick] [--repeat 9] [--strict]
+    .venv/bin/python benchmarks/bench_draw.py [--quick] [--repeat 9] [--strict] [--no-before]
+        [--keep FOLDER] [--profile FOCUS]
+
+``--keep FOLDER`` builds the stores in FOLDER and reuses them on the next run (each run's saves
+add a few answers to them); ``--profile FOCUS`` prints where the hostile draw of that focus
+spends its time (cProfile), after the figures.
 
 The draw is what a user waits for between "start" and the first question (an in-app delay), so
 it is timed in-process: the student's stored memory made current (``student_memory``) and
@@ -33,20 +38,54 @@ from history import (
     NOW,
     PATH_ID,
     PROJECT_ID,
+    History,
     build,
     cpu_and_wall,
     machine_speed,
+    make_questions,
     report,
 )
 
 from soutenance.session.model import Answer, AnswerStatus, Session
 from soutenance.session.scheduling import QuestionPool, clear_card_caches, plan_draw
+from soutenance.store import open_store
 from soutenance.store.derived import student_memory
 from soutenance.store.records import student_records
 
 DRAW_GOAL_MS = 20.0
 SAVE_GOAL_MS = 50.0
 FOCUSES = ("mix", "weak", "new", "due", "all")
+
+
+def history_in(root: Path, questions: int, answers: int, students: int, days: int) -> History:
+    """The store built in ``root``, or the one an earlier run with ``--keep`` left there."""
+    if not (root / "soutenance.sqlite3").exists():
+        root.mkdir(parents=True, exist_ok=True)
+        return build(root, questions, answers, students, days=days)
+    store = open_store(root / "soutenance.sqlite3")
+    conn = store.db.conn
+    names = [row[0] for row in conn.execute("SELECT DISTINCT student FROM sessions ORDER BY 1")]
+    held = conn.execute("SELECT count(*) FROM answers").fetchone()[0]
+    return History(store, make_questions(questions), names, held, 0.0, 0.0)
+
+
+def draw_once(store, pool: QuestionPool, student: str, focus: str) -> object:
+    """The timed draw: the student's stored memory made current, then 10 questions planned."""
+    clear_card_caches()
+    memory = student_memory(store, student, PATH_ID, PROJECT_ID)
+    return plan_draw(pool, memory, now=NOW, defense_date=DEFENSE, count=10, focus=focus, seed=1)
+
+
+def profile(history, focus: str) -> None:
+    import cProfile
+    import pstats
+
+    pool = QuestionPool(history.questions)
+    profiler = cProfile.Profile()
+    profiler.runcall(lambda: [draw_once(history.store, pool, history.students[0], focus)
+                              for _ in range(20)])  # fmt: skip
+    print(f"profile of 20 hostile draws, focus={focus}:")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
 
 def draws(history, student: str, repeat: int, *, before: bool) -> bool:
@@ -58,11 +97,7 @@ def draws(history, student: str, repeat: int, *, before: bool) -> bool:
     for focus in FOCUSES:
 
         def stored(focus: str = focus) -> object:
-            clear_card_caches()
-            memory = student_memory(store, student, PATH_ID, PROJECT_ID)
-            return plan_draw(
-                pool, memory, now=NOW, defense_date=DEFENSE, count=10, focus=focus, seed=1
-            )
+            return draw_once(store, pool, student, focus)
 
         within &= report(f"draw 10, focus={focus}", cpu_and_wall(stored, repeat), DRAW_GOAL_MS)
         if before:
@@ -137,26 +172,28 @@ def main() -> int:
         "--no-before", action="store_true", help="skip the replaying draws (slow on hostile data)"
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
+    parser.add_argument("--keep", type=Path, help="build the stores in this folder and reuse them")
+    parser.add_argument("--profile", choices=FOCUSES, help="profile the hostile draw of a focus")
     args = parser.parse_args()
     questions, answers = (5_000, 10_000) if args.quick else (50_000, 100_000)
     repeat = 3 if args.quick else args.repeat
     within = True
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.keep or Path(scratch)
         shapes = (("friendly", 100, 120), ("hostile", 1, 1000))
         for name, students, days in shapes:
-            root = Path(folder) / name
-            root.mkdir()
-            history = build(root, questions, answers, students, days=days)
-            print(f"{name}: {history.answers:,} answers of {students} student(s) on {questions:,} questions; "
-                  f"written in {history.write_seconds:.1f} s, derived rows built in {history.build_seconds:.1f} s")  # fmt: skip
+            history = history_in(folder / f"{name}-{questions}", questions, answers, students, days)
+            built = (f"written in {history.write_seconds:.1f} s, derived rows built in {history.build_seconds:.1f} s"
+                     if history.write_seconds else "the store kept by an earlier run")  # fmt: skip
+            print(f"{name}: {history.answers:,} answers of {students} student(s) on {questions:,} questions; {built}")  # fmt: skip
             within &= draws(history, history.students[0], repeat, before=not args.no_before)
             within &= saves(history, history.students[0], repeat)
+            if name == "hostile" and args.profile:
+                profile(history, args.profile)
             history.store.close()
-        root = Path(folder) / "small-bank"
-        root.mkdir()
-        history = build(root, 40, answers, 1, days=1000)
+        history = history_in(folder / f"small-bank-{answers}", 40, answers, 1, 1000)
         print(f"hostile, small bank: {history.answers:,} answers of one student on 40 questions "
-              f"(derived rows built in {history.build_seconds:.1f} s)")  # fmt: skip
+              f"(derived rows built in {history.build_seconds:.1f} s, 0 when kept)")  # fmt: skip
         within &= draws(history, history.students[0], repeat, before=False)
         within &= saves(history, history.students[0], repeat)
         history.store.close()

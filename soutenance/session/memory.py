@@ -291,6 +291,16 @@ class MemorySource(ABC):
     def seen_ids(self) -> Collection[str]:
         """Every question id answered (reached) at least once, in the bank or not."""
 
+    def seen_count(self) -> int:
+        """How many ids ``seen_ids`` holds."""
+        return len(self.seen_ids())
+
+    def seen_among(self, question_ids: Collection[str]) -> Collection[str]:
+        """Those of ``question_ids`` answered at least once: a few rows' read, where
+        ``seen_ids`` reads them all."""
+        seen = self.seen_ids()
+        return {qid for qid in question_ids if qid in seen}
+
     @abstractmethod
     def get(self, question_ids: Iterable[str]) -> dict[str, QuestionMemory]:
         """The states of those ids that were answered."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Iterable, Iterator, Sequence, Set
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence, Set
 from operator import attrgetter
 
 from soutenance.banks.model import Question
@@ -77,12 +77,43 @@ def sample_excluding(
             listed = [q for q in questions if q.id not in blocked]
         return rng.sample(listed, k)
     # Mostly free: draw positions and skip the blocked ones rather than listing the bank.
-    picked: list[Question] = []
-    tried: set[int] = set()
-    while len(picked) < k:
-        position = rng.randrange(len(questions))
-        if position not in tried:
-            tried.add(position)
-            if questions[position].id not in blocked:
-                picked.append(questions[position])
+    picked = sample_rejecting(
+        rng, questions, k, lambda ids: {qid for qid in ids if qid in blocked}, len(questions)
+    )
+    assert picked is not None  # ``free`` >= k questions are not blocked
     return picked
+
+
+def sample_rejecting(
+    rng: random.Random,
+    questions: Sequence[Question],
+    k: int,
+    blocked_among: Callable[[list[str]], Collection[str]],
+    tries: int,
+    batch: int = 0,
+) -> list[Question] | None:
+    """``k`` questions at distinct random positions of ``questions``, skipping those whose id
+    ``blocked_among`` returns (asked about ``batch`` candidates, then twice as many each time);
+    None when ``tries`` positions were not enough. The picks do not depend on the batches: only
+    the rng's later draws do."""
+    picked: list[Question] = []
+    if k <= 0:
+        return picked
+    tried: set[int] = set()
+    limit, batch = min(tries, len(questions)), batch or max(8, 4 * k)
+    while len(tried) < limit:
+        candidates: list[Question] = []
+        wanted = min(batch, limit - len(tried))
+        while len(candidates) < wanted:
+            position = rng.randrange(len(questions))
+            if position not in tried:
+                tried.add(position)
+                candidates.append(questions[position])
+        blocked = blocked_among([q.id for q in candidates])
+        for question in candidates:
+            if question.id not in blocked:
+                picked.append(question)
+                if len(picked) == k:
+                    return picked
+        batch *= 2
+    return None

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Iterator, Sequence, Set
+from collections.abc import Collection, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -55,7 +55,7 @@ from soutenance.session.memory import (
     recall_card,
     replay,
 )
-from soutenance.session.question_pool import QuestionPool, sample_excluding
+from soutenance.session.question_pool import QuestionPool, sample_excluding, sample_rejecting
 
 __all__ = [
     "CONFIDENCE_SCALE",
@@ -86,6 +86,8 @@ __all__ = [
 ]
 
 Focus = Literal["mix", "weak", "new", "due", "all"]
+LAZY_TRIES = 1024
+"""Random positions tried for unseen questions before reading every seen id instead."""
 NEVER_SEEN = Reason("never_seen", {})
 
 
@@ -181,9 +183,30 @@ class _Draw:
                 break
         return found
 
+    def unseen_at_least(self) -> int:
+        """A lower bound of ``unseen_count`` read without listing the seen ids (answers about
+        questions no longer in the bank are counted as seen)."""
+        if self._seen is not None:
+            return self.unseen_count
+        return max(0, len(self.pool) - self.memory.seen_count() - len(self.taken))
+
     def sample_unseen(self, rng: random.Random, k: int) -> list[Question]:
+        if self._seen is None and (self.taken or self.memory.seen_count()):
+            # Random positions of the bank, asking the store which candidates were seen: a few
+            # rows' read while unseen questions are not rare, else every seen id is read.
+            free = max(1, self.unseen_at_least())
+            batch = min(LAZY_TRIES, 2 * k * len(self.pool) // free + 8)  # about one read
+            questions = self.pool.questions
+            picked = sample_rejecting(rng, questions, k, self._blocked_among, LAZY_TRIES, batch)
+            if picked is not None:
+                return picked
         blocked = self.seen | self.taken if self.taken else self.seen
         return sample_excluding(rng, self.pool, k, blocked, self.unseen_count)
+
+    def _blocked_among(self, question_ids: list[str]) -> Collection[str]:
+        blocked = set(self.memory.seen_among(question_ids))
+        blocked.update(qid for qid in question_ids if qid in self.taken)
+        return blocked
 
     def reasons(self, ids: Sequence[str]) -> list[tuple[Question, Reason]]:
         states = self.memory.get(ids)
@@ -253,8 +276,11 @@ def plan_draw(
 
     # "mix": unseen (within the quota), weak, more unseen, then the least recalled.
     days_left = None if draw.defense_passed else draw.days_left
-    unseen = draw.unseen_count if days_left is not None else 0
+    unseen = draw.unseen_at_least() if days_left is not None else 0
     quota = _new_quota(count, unseen, len(weak_picks), days_left)
+    if quota < count and days_left is not None:
+        # the bound may be too low to draw as many new ones as the date needs: count them
+        quota = _new_quota(count, draw.unseen_count, len(weak_picks), days_left)
     new_picks = [(q, NEVER_SEEN) for q in draw.sample_unseen(rng, count)]
     picks = new_picks[:quota] + weak_picks[: count - min(quota, len(new_picks))]
     picks += new_picks[quota:]

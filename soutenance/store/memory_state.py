@@ -223,6 +223,7 @@ class StoredMemory(MemorySource):
         self.db = db
         self.key = (student, path_id, project_id)
         self._seen: set[str] | None = None
+        self._count: int | None = None
 
     def seen_ids(self) -> Collection[str]:
         if self._seen is None:
@@ -231,6 +232,25 @@ class StoredMemory(MemorySource):
                 self.db.read(lambda conn: read_ids(conn, path_id, project_id, student))
             )
         return self._seen
+
+    def seen_count(self) -> int:
+        if self._seen is not None:
+            return len(self._seen)
+        if self._count is None:
+            student, path_id, project_id = self.key
+            query = """SELECT json_array_length(question_ids) FROM derived_scopes
+                WHERE path_id = ? AND project_id = ? AND student = ?"""
+            rows = self.db.read(lambda conn: _plain(conn, query, (path_id, project_id, student)))
+            self._count = rows[0][0] if rows else 0
+        return self._count
+
+    def seen_among(self, question_ids: Collection[str]) -> Collection[str]:
+        if self._seen is not None:
+            return super().seen_among(question_ids)
+        query = f"""SELECT question_id FROM question_memory
+            WHERE {_KEY} AND question_id IN (SELECT value FROM json_each(?))"""
+        params = (*self.key, json.dumps(list(question_ids)))
+        return {row[0] for row in self.db.read(lambda conn: _plain(conn, query, params))}
 
     def get(self, question_ids: Iterable[str]) -> dict[str, QuestionMemory]:
         ids = list(question_ids)

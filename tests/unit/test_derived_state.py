@@ -170,6 +170,8 @@ def assert_matches_replay(store: Store, names: dict[str, str]) -> None:
             expected = replay_memories(records)
             stored = student_memory(store, name, PATH, project)
             assert set(stored.seen_ids()) == set(expected)
+            assert stored.seen_count() == len(expected)
+            assert stored.seen_among(["q1", "q4", "nowhere"]) == {"q1", "q4"} & set(expected)
             got = stored.get(expected)
             assert {q: s.snapshot() for q, s in got.items()} == {
                 q: s.snapshot() for q, s in expected.items()

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from soutenance.banks.model import Question
 from soutenance.i18n import set_language
+from soutenance.session import scheduling
 from soutenance.session.draw import QuestionFilter
 from soutenance.session.model import Answer, Session
 from soutenance.session.reasons import (
@@ -27,6 +28,7 @@ from soutenance.session.scheduling import (
     CardCache,
     QuestionPool,
     Reason,
+    ReplayedMemory,
     answer_quality,
     as_utc,
     card_cache,
@@ -295,6 +297,70 @@ def test_large_bank_takes_unseen_by_sampling_positions() -> None:
     assert len(set(ids(picks))) == 8
     assert not set(ids(picks)) & {f"q{i:02d}" for i in range(10)}
     assert ids(picks) == ids(plan_draw(questions, history, now=NOW, count=8, focus="new", seed=9))
+
+
+class CountedMemory(ReplayedMemory):
+    """Replayed states that count how the draw reads them."""
+
+    def __init__(self, history) -> None:
+        super().__init__(history)
+        self.full_reads = 0
+
+    def seen_ids(self):
+        self.full_reads += 1
+        return super().seen_ids()
+
+    def seen_count(self) -> int:
+        return len(self._groups)
+
+    def seen_among(self, question_ids):
+        return {qid for qid in question_ids if qid in self._groups}
+
+
+def test_mostly_seen_bank_draws_every_unseen_question_alike_without_reading_every_seen_id() -> None:
+    questions = bank(100)
+    history = [rec(f"q{i:02d}", 2) for i in range(80)]
+    unseen = {f"q{i:02d}" for i in range(80, 100)}
+    drawn: Counter[str] = Counter()
+    firsts: Counter[str] = Counter()
+    for seed in range(1000):
+        memory = CountedMemory(history)
+        picks = ids(plan_draw(questions, memory, now=NOW, count=5, focus="new", seed=seed))
+        assert memory.full_reads == 0
+        assert len(set(picks)) == 5 and set(picks) <= unseen
+        assert picks == ids(plan_draw(questions, history, now=NOW, count=5, focus="new", seed=seed))
+        drawn.update(picks)
+        firsts[picks[0]] += 1
+    # each of the 20 unseen questions is drawn in a quarter of the sessions, first in 1/20
+    assert set(drawn) == set(firsts) == unseen
+    assert all(180 <= n <= 320 for n in drawn.values()), drawn
+    assert all(20 <= n <= 85 for n in firsts.values()), firsts
+
+
+def test_rare_unseen_questions_are_found_by_reading_the_seen_ids(monkeypatch) -> None:
+    questions = bank(300)
+    history = [rec(f"q{i:02d}", 2) for i in range(300) if i not in (7, 123, 250)]
+    monkeypatch.setattr(scheduling, "LAZY_TRIES", 4)
+    for focus in ("new", "mix"):
+        memory = CountedMemory(history)
+        picks = plan_draw(questions, memory, now=NOW, count=10, focus=focus, seed=3)
+        assert memory.full_reads > 0
+        new = {q.id for q, reason in picks if reason.code == "never_seen"}
+        assert new == {"q07", "q123", "q250"}, focus
+
+
+def test_a_near_date_counts_unseen_questions_exactly_when_the_history_has_gone_ones() -> None:
+    # 20 answers about removed questions make the cheap bound (30 - 26 seen) too low.
+    history = [rec(f"gone{i}", 1) for i in range(20)]
+    history += [rec(f"q{i:02d}", 1, covered=()) for i in range(6)]  # six weak questions
+    tomorrow = NOW + timedelta(days=1)
+    memory = CountedMemory(history)
+    picks = plan_draw(bank(30), memory, now=NOW, defense_date=tomorrow, count=6, seed=1)
+    assert all(r.code == "never_seen" for _, r in picks)
+    assert memory.full_reads > 0
+    far = CountedMemory([rec(f"q{i:02d}", 1) for i in range(6)])
+    plan_draw(bank(400), far, now=NOW, defense_date=NOW + timedelta(days=30), count=6, seed=1)
+    assert far.full_reads == 0  # 394 unseen in 30 days: the bound is enough
 
 
 def test_plan_counts_sessions() -> None:
