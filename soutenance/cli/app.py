@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +174,14 @@ COMMANDS = {
 }
 
 
+@dataclass(frozen=True)
+class RootOptions:
+    """What the root command's options leave for every subcommand (`context.obj`)."""
+
+    banks: tuple[Path, ...] = ()
+    lang: str | None = None
+
+
 class RootGroup(LazyGroup):
     """The root group: the language is chosen before click parses, as parse errors print then."""
 
@@ -232,7 +241,7 @@ def cli(context: click.Context, banks: tuple[Path, ...], lang: str | None) -> No
 
     With no command, the app opens on the bundled banks and yours.
     """
-    context.obj = {"banks": banks, "lang": lang}
+    context.obj = RootOptions(banks, lang)
     if context.invoked_subcommand is not None and not context.meta.get(HELP_ASKED):
         say_config_problems()
     if context.invoked_subcommand is None:

@@ -13,6 +13,7 @@ from soutenance.i18n import current_language, t, translate
 
 if TYPE_CHECKING:
     from soutenance.banks.catalog import Catalog, ProjectEntry
+    from soutenance.cli.app import RootOptions
     from soutenance.store import Store
 
 
@@ -34,9 +35,16 @@ def banks_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def root_options(context: click.Context | None = None) -> RootOptions:
+    """The root's options, or the defaults when a command runs without the root (tests)."""
+    from soutenance.cli.app import RootOptions
+
+    found = (context or click.get_current_context()).find_root().obj
+    return found if isinstance(found, RootOptions) else RootOptions()
+
+
 def group_banks(context: click.Context) -> tuple[Path, ...]:
-    root = context.find_root()
-    return tuple((root.obj or {}).get("banks", ()))
+    return root_options(context).banks
 
 
 def load_catalog(banks: tuple[Path, ...]) -> Catalog:

@@ -27,6 +27,7 @@ from soutenance.cli.common import (
     load_catalog,
     open_store_or_exit,
     resolve_project,
+    root_options,
 )
 from soutenance.clock import SystemClock
 from soutenance.config import Config
@@ -83,13 +84,12 @@ class Project:
 
 
 def _setup_language(lang: str | None) -> None:
-    root = click.get_current_context().find_root().obj or {}
     config_language = None
     try:
         config_language = Config.load().language
     except Exception:  # noqa: BLE001 - a broken config never stops a report
         config_language = None
-    i18n.set_language(i18n.detect_language(lang or root.get("lang"), config_language))
+    i18n.set_language(i18n.detect_language(lang or root_options().lang, config_language))
 
 
 def _load_project(catalog: Catalog, entry: ProjectEntry) -> Project:

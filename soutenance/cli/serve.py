@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from soutenance.cli.common import banks_option
+from soutenance.cli.common import banks_option, root_options
 from soutenance.ui.web import (
     app_command,
     beyond_this_machine_warning,
@@ -69,8 +69,7 @@ def serve_command(
     Listens on 127.0.0.1 (this machine only) by default and prints the address to open, with a
     token that only browsers given it know; the websocket accepts only this server's own page.
     """
-    root = click.get_current_context().find_root().obj or {}
-    lang = lang or root.get("lang")
+    lang = lang or root_options().lang
     if no_token:
         click.echo(no_token_warning(host, port), err=True)
     elif not is_loopback(host):

@@ -16,6 +16,7 @@ from soutenance.cli.common import (
     load_catalog,
     open_store_or_exit,
     resolve_project,
+    root_options,
 )
 from soutenance.exports.markdown import session_to_markdown
 from soutenance.exports.session_json import session_to_json_text
@@ -103,8 +104,7 @@ def rehearse_command(
 
     catalog = load_catalog(banks)
     entry = resolve_project(catalog, project)
-    root = click.get_current_context().find_root().obj or {}
-    app = make_app(banks=banks, lang=lang or root.get("lang"))
+    app = make_app(banks=banks, lang=lang or root_options().lang)
     config = app.services.config
     if record is not None:
         from soutenance.voice.settings import remember_recording

@@ -11,14 +11,13 @@ import time
 import click
 
 from soutenance import i18n
-from soutenance.cli.common import counted, megabytes
+from soutenance.cli.common import counted, megabytes, root_options
 from soutenance.config import Config
 
 
 def _use_language(context: click.Context) -> None:
     """Problems are shown in the user's language, as in the app."""
-    root = context.find_root().obj or {}
-    i18n.set_language(i18n.detect_language(root.get("lang"), Config.load().language))
+    i18n.set_language(i18n.detect_language(root_options(context).lang, Config.load().language))
 
 
 @click.group("recordings")
