@@ -144,6 +144,11 @@ def rehearse_command(
     is_flag=True,
     help="A zip with the JSON and the recordings of the answers (needs -o FILE.zip).",
 )
+@click.option(
+    "--with-private",
+    is_flag=True,
+    help="Keep the mentor's private notes and marks (left out by default: exports go to students).",
+)
 def export_command(
     session_id: str | None,
     last: bool,
@@ -152,6 +157,7 @@ def export_command(
     output: Path | None,
     lang: str | None,
     with_audio: bool,
+    with_private: bool,
 ) -> None:
     """Export a session as Markdown (for an email) or JSON (for your mentor to import).
 
@@ -177,9 +183,9 @@ def export_command(
         return
     language = lang or i18n.current_language()
     text = (
-        session_to_markdown(session, lang=language)
+        session_to_markdown(session, lang=language, include_mentor_notes=with_private)
         if fmt == "md"
-        else session_to_json_text(session)
+        else session_to_json_text(session, private=with_private)
     )
     try:
         data = text.encode("utf-8")

@@ -241,3 +241,21 @@ def test_a_bad_file_among_good_ones_fails_alone(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "imported" in result.stdout and "bad.json" in result.stderr
     assert len(read(lambda s: s.list_sessions())) == 1
+
+
+def test_export_leaves_the_mentors_private_notes_out_unless_asked() -> None:
+    session = sample_session("Ana", reviewed=True)
+    with open_store(paths.database_path()) as store:
+        store.save_session(session)
+
+    shared = json.loads(invoke("export", session.id, "--format", "json").stdout)
+    assert shared["carries"] == ["student_work", "mentor_comments"]
+    assert {a["mentor_notes"] for a in shared["session"]["answers"]} == {""}
+    assert all(a["mentor_comment"] for a in shared["session"]["answers"])
+    markdown = invoke("export", session.id).stdout
+    assert "Hesitated at the start." not in markdown
+
+    kept = json.loads(invoke("export", session.id, "--format", "json", "--with-private").stdout)
+    assert kept["carries"] == ["student_work", "mentor_comments", "mentor_private"]
+    assert {a["mentor_notes"] for a in kept["session"]["answers"]} == {"Hesitated at the start."}
+    assert "Hesitated at the start." in invoke("export", session.id, "--with-private").stdout
