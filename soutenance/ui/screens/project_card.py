@@ -44,7 +44,7 @@ class ProjectCardScreen(Translated, Screen[ProjectCard | None]):
     DEFAULT_CSS = """
     #card-form { padding: 0 2; }
     #card-form Input { width: 100%; max-width: 76; }
-    #card-form .card-label { margin-top: 1; }
+    #card-form .card-label { margin-top: 1; width: 1fr; }
     #card-error { color: $error; }
     #card-buttons { height: auto; margin-top: 1; }
     """
