@@ -14,7 +14,6 @@ from soutenance.banks.lint import lint_file
 from soutenance.ui.app import make_app
 from soutenance.ui.screens.bank_browser import BankBrowserScreen, ProjectPicker
 from soutenance.ui.screens.question_form import ConfirmModal, QuestionFormScreen
-from tests.ui.waiting import settled
 
 AUTHORING = Path(__file__).resolve().parent.parent / "fixtures" / "authoring"
 SIZE = (110, 45)
@@ -48,7 +47,7 @@ async def replace_text(pilot, selector: str, text: str) -> None:
     area.select_all()
     await pilot.press("delete")
     area.insert(text)
-    await settled(pilot)
+    await pilot.pause()
 
 
 # --- The form -----------------------------------------------------------------------------------
@@ -64,24 +63,31 @@ async def test_form_checks_fields_as_the_mentor_types_and_refuses_to_save_errors
         banks=[folder], lang="en", first_screen=QuestionFormScreen(path, "delais-reponse")
     )
     async with app.run_test(size=SIZE) as pilot:
-        await settled(pilot)
+        await pilot.pause()
         form = app.screen
         assert isinstance(form, QuestionFormScreen)
-        assert shown(form, "#form-id").startswith("Id: delais-reponse")
+        # The form's checks run in workers: a loaded machine shows their result a little later.
+        await until(pilot, lambda: shown(form, "#form-id").startswith("Id: delais-reponse"))
         assert shown(form, "#error-text") == ""
         await replace_text(pilot, "#form-text", "   ")
-        assert shown(form, "#error-text") == "must not be empty"
+        await until(pilot, lambda: shown(form, "#error-text") == "must not be empty")
         assert form.query_one("#form-text").has_class("-invalid")
         limit = form.query_one("#form-time_limit", Input)
         limit.focus()
         limit.value = ""
         await pilot.press(*"demain")
-        await settled(pilot)
-        assert shown(form, "#error-time_limit").startswith("write seconds (90) or a time like 1:30")
+        await until(
+            pilot,
+            lambda: shown(form, "#error-time_limit").startswith(
+                "write seconds (90) or a time like 1:30"
+            ),
+        )
         await replace_text(pilot, "#form-key_points", "Délais par canal\n" + "x" * 2001)
-        assert shown(form, "#error-key_points") == "line 2: at most 2000 characters"
+        await until(
+            pilot, lambda: shown(form, "#error-key_points") == "line 2: at most 2000 characters"
+        )
         await pilot.press("ctrl+s")
-        await settled(pilot)
+        await pilot.pause()
         assert app.screen is form
         assert "Fix the fields marked in red before saving." in notices(app)
         assert path.read_bytes() == before
@@ -89,7 +95,7 @@ async def test_form_checks_fields_as_the_mentor_types_and_refuses_to_save_errors
         await replace_text(pilot, "#form-text", "Quels délais tenez-vous le soir ?")
         await replace_text(pilot, "#form-key_points", "Délais par canal")
         limit.value = "2m"
-        await settled(pilot)
+        await pilot.pause()
         assert [shown(form, f"#error-{f}") for f in ("text", "key_points", "time_limit")] == [
             "",
             "",
@@ -105,11 +111,11 @@ async def test_form_saves_an_edit_keeping_the_id_and_the_rest_of_the_file(tmp_pa
         banks=[folder], lang="fr", first_screen=QuestionFormScreen(path, "delais-reponse")
     )
     async with app.run_test(size=SIZE) as pilot:
-        await settled(pilot)
+        await pilot.pause()
         form = app.screen
         await replace_text(pilot, "#form-text", "Quels délais de réponse tenez-vous le soir ?")
         form.query_one("#form-difficulty", Select).value = 2
-        await settled(pilot)
+        await pilot.pause()
         await replace_text(pilot, "#form-key_points", "")
         assert (
             shown(form, "#form-warnings")
@@ -119,7 +125,7 @@ async def test_form_saves_an_edit_keeping_the_id_and_the_rest_of_the_file(tmp_pa
             pilot, "#form-key_points", "Délais par canal\nOrganisation des astreintes"
         )
         await pilot.press("ctrl+s")
-        await settled(pilot)
+        await pilot.pause()
         assert not isinstance(app.screen, QuestionFormScreen)
         assert any("`delais-reponse` enregistrée" in n for n in notices(app))
     after = path.read_text(encoding="utf-8")
@@ -138,7 +144,7 @@ async def test_form_adds_a_question_after_confirming_a_near_duplicate(tmp_path: 
     path = folder / "commented.yaml"
     app = make_app(banks=[folder], lang="en", first_screen=QuestionFormScreen(path))
     async with app.run_test(size=SIZE) as pilot:
-        await settled(pilot)
+        await pilot.pause()
         form = app.screen
         await replace_text(
             pilot,
@@ -150,12 +156,12 @@ async def test_form_adds_a_question_after_confirming_a_near_duplicate(tmp_path: 
         await replace_text(pilot, "#form-key_points", "Cellule de crise\nPremier message")
         form.query_one("#form-tags", Input).value = "crise, urgence"
         await pilot.press("ctrl+s")
-        await settled(pilot)
+        await pilot.pause()
         modal = app.screen
         assert isinstance(modal, ConfirmModal)
         assert "premiere-heure" in shown(modal, "#confirm-message")
         await pilot.press("y")
-        await settled(pilot)
+        await pilot.pause()
         assert not isinstance(app.screen, (QuestionFormScreen, ConfirmModal))
     added = question(path, "video-200-000-vues")
     assert added is not None
@@ -170,7 +176,7 @@ async def test_form_keeps_the_edit_when_the_file_changed_on_disk(tmp_path: Path)
         banks=[folder], lang="en", first_screen=QuestionFormScreen(path, "premiere-heure")
     )
     async with app.run_test(size=SIZE) as pilot:
-        await settled(pilot)
+        await pilot.pause()
         form = app.screen
         await replace_text(pilot, "#form-text", "La vidéo a un million de vues. Que faites-vous ?")
         theirs = path.read_text(encoding="utf-8").replace(
@@ -178,7 +184,7 @@ async def test_form_keeps_the_edit_when_the_file_changed_on_disk(tmp_path: Path)
         )
         path.write_text(theirs, encoding="utf-8")
         await pilot.press("ctrl+s")
-        await settled(pilot)
+        await pilot.pause()
         assert app.screen is form
         assert any("changed on disk since you opened it" in n for n in notices(app))
         assert path.read_text(encoding="utf-8") == theirs  # their change is not overwritten
@@ -187,7 +193,7 @@ async def test_form_keeps_the_edit_when_the_file_changed_on_disk(tmp_path: Path)
             == "La vidéo a un million de vues. Que faites-vous ?"
         )
         await pilot.press("ctrl+s")  # again: the edit is applied on top of their version
-        await settled(pilot)
+        await pilot.pause()
         assert app.screen is not form
     saved = question(path, "premiere-heure")
     assert saved.text == "La vidéo a un million de vues. Que faites-vous ?"
@@ -199,17 +205,17 @@ async def test_form_on_a_bundled_bank_offers_to_copy_it_first() -> None:
     before = bundled.read_bytes()
     app = make_app(lang="en", first_screen=QuestionFormScreen(bundled, "frontiere-moderation"))
     async with app.run_test(size=SIZE) as pilot:
-        await settled(pilot)
+        await pilot.pause()
         await replace_text(
             pilot, "#form-key_points", "Critères objectifs de suppression\nCas limites"
         )
         await pilot.press("ctrl+s")
-        await settled(pilot)
+        await pilot.pause()
         modal = app.screen
         assert isinstance(modal, ConfirmModal)
         assert "is a bundled bank" in shown(modal, "#confirm-message")
         await pilot.click("#confirm-yes")
-        await settled(pilot)
+        await pilot.pause()
         assert not isinstance(app.screen, QuestionFormScreen)
     copy = paths.user_banks_dir() / "community-manager" / "gestion-crise.yaml"
     assert question(copy, "frontiere-moderation").key_points == [
@@ -227,19 +233,19 @@ async def test_cancel_asks_before_dropping_changes(tmp_path: Path) -> None:
         first_screen=QuestionFormScreen(folder / "compact.yaml", "premier"),
     )
     async with app.run_test(size=SIZE) as pilot:
-        await settled(pilot)
+        await pilot.pause()
         form = app.screen
         await pilot.press("escape")  # nothing changed: leaves at once
-        await settled(pilot)
+        await pilot.pause()
         assert app.screen is not form
         app.push_screen(QuestionFormScreen(folder / "compact.yaml", "premier"))
-        await settled(pilot)
+        await pilot.pause()
         await replace_text(pilot, "#form-text", "Autre texte ?")
         await pilot.press("escape")
-        await settled(pilot)
+        await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         await pilot.press("n")
-        await settled(pilot)
+        await pilot.pause()
         assert isinstance(app.screen, QuestionFormScreen)
 
 
@@ -261,8 +267,8 @@ def tree_labels(screen) -> list[str]:
 
 async def open_browser(app, pilot, project: str | None = None) -> BankBrowserScreen:
     app.push_screen(BankBrowserScreen(project))
-    await settled(pilot)
-    await settled(pilot)
+    await pilot.pause()
+    await pilot.pause()
     assert isinstance(app.screen, BankBrowserScreen)
     return app.screen
 
@@ -287,7 +293,7 @@ async def test_browser_tree_search_and_footer(tmp_path: Path) -> None:
         assert {"Duplicate", "Move", "New project"} <= bound
         await pilot.press("slash")
         await pilot.press(*"streisand")  # a key point, accents and case ignored
-        await settled(pilot)
+        await pilot.pause()
         questions = [label.strip() for label in tree_labels(browser) if label.startswith("    ")]
         assert questions == [  # the bundled project has the same question, on one line
             "Pourquoi ne pas simplement supprimer les commentaires négatifs",
@@ -295,10 +301,10 @@ async def test_browser_tree_search_and_footer(tmp_path: Path) -> None:
         ]
         search = browser.query_one("#bank-search", Input)
         search.value = "zzzz introuvable"
-        await settled(pilot)
+        await pilot.pause()
         assert tree_labels(browser) == ["No question matches “zzzz introuvable”."]
         search.value = "charte"  # a tag
-        await settled(pilot)
+        await pilot.pause()
         assert any("frontière" in label for label in tree_labels(browser))
 
 
@@ -312,27 +318,27 @@ async def test_browser_edit_duplicate_and_delete(tmp_path: Path) -> None:
         project_node = tree.cursor_node
         assert project_node is not None and project_node.data.question_id is None
         tree.move_cursor(project_node.children[0])
-        await settled(pilot)
+        await pilot.pause()
         assert "Quel est le premier livrable attendu ?" in shown(browser, "#bank-info")
         await pilot.press("d")
-        await settled(pilot)
-        await settled(pilot)
+        await pilot.pause()
+        await pilot.pause()
         ids = [q.id for q in lint_file(path).bank.questions]
         assert ids == ["premier", "premier-livrable-attendu", "second"]
         assert tree.cursor_node.data.question_id == "premier-livrable-attendu"
         await pilot.press("delete")
-        await settled(pilot)
+        await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         await pilot.press("y")
-        await settled(pilot)
-        await settled(pilot)
+        await pilot.pause()
+        await pilot.pause()
         assert [q.id for q in lint_file(path).bank.questions] == ["premier", "second"]
         tree.move_cursor(
             tree.cursor_node.children[1] if tree.cursor_node.children else tree.cursor_node
         )
-        await settled(pilot)
+        await pilot.pause()
         await pilot.press("e")
-        await settled(pilot)
+        await pilot.pause()
         assert isinstance(app.screen, QuestionFormScreen)
         assert app.screen.question_id == "second"
 
@@ -344,14 +350,14 @@ async def test_browser_moves_a_question_to_another_project(tmp_path: Path) -> No
         browser = await open_browser(app, pilot, "community-manager/compact")
         tree = browser.query_one("#bank-tree", Tree)
         tree.move_cursor(tree.cursor_node.children[1])
-        await settled(pilot)
+        await pilot.pause()
         await pilot.press("m")
-        await settled(pilot)
+        await pilot.pause()
         picker = app.screen
         assert isinstance(picker, ProjectPicker)
         picker.dismiss("community-manager/crise-test")
-        await settled(pilot)
-        await settled(pilot)
+        await pilot.pause()
+        await pilot.pause()
         assert any("moved" in n for n in notices(app))
     assert [q.id for q in lint_file(folder / "compact.yaml").bank.questions] == ["premier"]
     assert question(folder / "commented.yaml", "second") is not None
@@ -362,13 +368,13 @@ async def test_browser_creates_a_new_project(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         browser = await open_browser(app, pilot, "community-manager/compact")
         await pilot.press("n")
-        await settled(pilot)
+        await pilot.pause()
         modal = app.screen
         modal.query_one("#np-title", Input).value = "Organisez une veille"
         assert modal.query_one("#np-path", Input).value == "Community Manager"
         await pilot.click("#np-create")
-        await settled(pilot)
-        await settled(pilot)
+        await pilot.pause()
+        await pilot.pause()
         assert app.screen is browser
     created = paths.user_banks_dir() / "community-manager" / "organisez-une-veille.yaml"
     result = lint_file(created)
@@ -392,7 +398,7 @@ async def form_on(path: Path, question_id: str, lang: str = "en"):
         banks=[path.parent], lang=lang, first_screen=QuestionFormScreen(path, question_id)
     )
     async with app.run_test(size=SIZE) as pilot:
-        await settled(pilot)
+        await pilot.pause()
         yield app, pilot, app.screen
 
 
@@ -422,7 +428,7 @@ async def test_form_edits_follow_up_key_points_and_keeps_hints(tmp_path: Path) -
         )
         assert shown(form, "#error-follow_ups") == ""
         await pilot.press("ctrl+s")
-        await settled(pilot)
+        await pilot.pause()
         assert not isinstance(app.screen, QuestionFormScreen)
     first, second = question(path, "choix-canal").follow_ups
     assert [(str(k), k.hints) for k in first.key_points] == [
@@ -456,17 +462,17 @@ async def test_form_checks_follow_up_lines_facts_and_the_generic_wording(tmp_pat
         )
         generic = form.query_one("#form-text_generic", Input)
         generic.value = "Avec {cible} ?"
-        await settled(pilot)
+        await pilot.pause()
         assert shown(form, "#error-text_generic").startswith("No {fact} in this wording")
         await pilot.press("ctrl+s")
-        await settled(pilot)
+        await pilot.pause()
         assert app.screen is form and path.read_bytes() == before
         await replace_text(pilot, "#form-text", "Pour {cible}, quel indicateur d'abord ?")
         generic.value = "Pour votre cible, quel indicateur d'abord ?"
-        await settled(pilot)
+        await pilot.pause()
         assert shown(form, "#error-text") == shown(form, "#error-text_generic") == ""
         await pilot.press("ctrl+s")
-        await settled(pilot)
+        await pilot.pause()
         assert app.screen is not form
     saved = question(path, "mesure-succes")
     assert (
@@ -501,7 +507,7 @@ async def test_browser_shows_hints_follow_up_key_points_and_the_generic_wording(
         browser = await open_browser(app, pilot, "community-manager/campagne-test")
         tree = browser.query_one("#bank-tree", Tree)
         tree.move_cursor(tree.cursor_node.children[0])
-        await settled(pilot)
+        await pilot.pause()
         info = shown(browser, "#bank-info")
         assert "Without the student's figures: Avec le budget dont vous disposez" in info
         assert "• Une source d'audience nommée  hints: Médiamétrie, DataReportal, source" in info
@@ -511,7 +517,7 @@ async def test_browser_shows_hints_follow_up_key_points_and_the_generic_wording(
         )
         assert "      • Le canal conservé et pourquoi  hints: garder, priorité" in info
         browser.query_one("#bank-search", Input).value = "coupé premier"  # a follow-up's key point
-        await settled(pilot)
+        await pilot.pause()
         assert [label.strip() for label in tree_labels(browser) if label.startswith("    ")] == [
             "Avec {budget}, pourquoi avoir choisi Instagram plutôt que TikTok ?"
         ]
@@ -555,7 +561,7 @@ async def test_a_bank_created_edited_or_broken_on_disk_shows_in_the_running_app(
 
     app = make_app(banks=[folder], lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await settled(pilot)
+        await pilot.pause()
         assert not any(title.startswith("Organisez une veille") for title in home_titles(app))
         run("bank", "new", "community-manager/veille", "--title", "Organisez une veille", "--language", "fr",
             "--dir", str(folder))  # fmt: skip
@@ -584,7 +590,7 @@ async def test_a_bank_created_edited_or_broken_on_disk_shows_in_the_running_app(
         )
         await until(pilot, lambda: any("veille.yaml no longer loads" in n for n in notices(app)))
         await pilot.press("escape")
-        await settled(pilot)
+        await pilot.pause()
         banner = str(app.screen.query_one("#problems-banner").render())
         assert "1 bank file(s) not loaded" in banner
         assert not any(title.startswith("Organisez une veille") for title in home_titles(app))
