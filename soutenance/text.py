@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from text_unidecode import unidecode
-
 _COMMON_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")  # U+034F joins, it does not combine
 _BEYOND_THEM = re.compile("[^\x00-\u02ff]")
 
@@ -25,9 +23,16 @@ def fold(text: str) -> str:
     return " ".join(plain.split())
 
 
+def _ascii(text: str) -> str:
+    """The closest ASCII spelling: "Cœur" -> "Coeur". (Its table is read on first use, not at start.)"""
+    from text_unidecode import unidecode
+
+    return unidecode(text)
+
+
 def slugify(text: str, max_length: int = 60) -> str:
     """A lowercase ASCII id from free text: "Gérez l'équipe" -> "gerez-l-equipe", "Cœur" -> "coeur"."""
-    slug = re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", _ascii(text).lower()).strip("-")
     return slug[:max_length].rstrip("-") or "x"
 
 
@@ -58,5 +63,5 @@ def safe_filename(text: str, max_length: int = 60, fallback: str = "x") -> str:
 
     No separator, no "..", no control character, never empty, at most `max_length` characters.
     """
-    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", unidecode(text)).strip("-_")
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", _ascii(text)).strip("-_")
     return cleaned[:max_length].rstrip("-_") or fallback

@@ -25,6 +25,9 @@ from soutenance.ui.services import Services
 from soutenance.ui.translated import Translated
 
 STYLES = Path(__file__).parent / "styles"
+FIRST_FRAME_STYLES = ("app.tcss", "home.tcss")
+"""What the home screen (and the language question) need; the other screens' stylesheets are
+read once the first frame is drawn, so that parsing them is not paid before it."""
 TEXTUAL_COMMANDS = {
     "Theme": "cmd.theme",
     "Quit": "cmd.quit",
@@ -40,7 +43,7 @@ if TYPE_CHECKING:  # opened or read on first use, not at import
 
 
 class SoutenanceApp(Translated, App[None]):
-    CSS_PATH = sorted(STYLES.glob("*.tcss"))
+    CSS_PATH = [STYLES / name for name in FIRST_FRAME_STYLES]
     TITLE = "soutenance"
     BINDINGS = [
         # Everywhere, and in the command palette; left out of the footers so that each screen's own
@@ -75,8 +78,14 @@ class SoutenanceApp(Translated, App[None]):
         self.set_interval(self.BANK_CHECK_SECONDS, self.check_banks)
         if self.services.ask_language:
             self.push_screen(language_choice(self.services.language), self._language_chosen)
-            return
-        self._open_home()
+
+    def get_default_screen(self) -> Screen:
+        # The home screen is the base of the stack, composed with the app: its first frame is drawn
+        # as soon as the app is laid out (a screen pushed from on_mount waits for a second pass).
+        # Its texts are in the chosen language: a language to ask for first keeps a blank base.
+        if self.services.ask_language:
+            return super().get_default_screen()
+        return HomeScreen()
 
     def _language_chosen(self, language: str | None) -> None:
         services = self.services
@@ -96,9 +105,10 @@ class SoutenanceApp(Translated, App[None]):
         return self.services.config.last_project
 
     def _open_home(self) -> None:
+        """The home screen, once the language is chosen (over the blank base: see
+        get_default_screen), then what was asked for."""
         self.push_screen(HomeScreen())
-        if self.first_frame_drawn:  # after the language question
-            self.call_after_refresh(self._say_config_problems)
+        self.call_after_refresh(self._say_config_problems)
 
     def on_ready(self) -> None:
         # The first frame is on its way (Textual posts Ready before writing it): once the screen is
@@ -107,11 +117,19 @@ class SoutenanceApp(Translated, App[None]):
 
     def _first_frame_done(self) -> None:
         self.first_frame_drawn = True
+        self._read_other_styles()
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.look_at_start()
         if not self.services.ask_language:
             self._say_config_problems()
+
+    def _read_other_styles(self) -> None:
+        others = [
+            path for path in sorted(STYLES.glob("*.tcss")) if path.name not in FIRST_FRAME_STYLES
+        ]
+        self.stylesheet.read_all(others)
+        self.refresh_css(animate=False)
 
     def _say_config_problems(self) -> None:
         for problem in self.services.config.problems:  # said once, at start, over the home screen

@@ -56,7 +56,7 @@ def text_of(screen, selector: str) -> str:
 async def start(app, pilot, *, mock: bool = False, count: int = 2, seed: int = 3):
     entry = app.services.catalog.find("community-manager/essai")[0]
     request = RehearsalRequest(entry, student="Camille", count=count, seed=seed, mock=mock)
-    app.switch_screen(build_screen(app, request))
+    app.push_screen(build_screen(app, request))
     await pilot.pause()
     return app.screen
 

@@ -93,7 +93,7 @@ async def wait_for(pilot, condition, seconds: float = 60.0) -> None:
 async def start(app, pilot, count: int = 2):
     entry = app.services.catalog.find("digital-marketer/launch")[0]
     request = RehearsalRequest(entry, student="Sam", count=count, seed=1)
-    app.switch_screen(build_screen(app, request))
+    app.push_screen(build_screen(app, request))
     await pilot.pause()
     return app.screen
 
