@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static, Tree
 
@@ -43,7 +43,8 @@ class HomeScreen(Translated, Screen[None]):
         with Horizontal(id="home"):
             yield self._project_tree()
             with Vertical(id="project-detail"):
-                yield Static(t("home.pick_project"), id="project-info")
+                with VerticalScroll(id="project-info-scroll", can_focus=False):
+                    yield Static(t("home.pick_project"), id="project-info")
                 with Horizontal(id="project-actions"):
                     yield Button(
                         t("home.rehearse"), id="rehearse", variant="primary", disabled=True
@@ -84,7 +85,8 @@ class HomeScreen(Translated, Screen[None]):
             (leaf for leaf in leaves if leaf.data.ref == last), leaves[0] if leaves else None
         )
         if target is not None:
-            tree.move_cursor(target)
+            # Once laid out: moved before, the tree scrolls as if it were one line high.
+            self.call_after_refresh(tree.move_cursor, target)
         tree.focus()
         if self.app.first_frame_drawn:  # else the app calls look_at_start once it is
             self.call_after_refresh(self.look_at_start)
