@@ -188,10 +188,12 @@ async def stall_of(root: Path, screen: str, repeat: int) -> dict[str, tuple[floa
     """In this process: the app on the store of ``root``, the idle loop and ``screen`` measured."""
     from soutenance.store import open_store
     from soutenance.ui.app import make_app
+    from soutenance.ui.launch import tune_collector
 
     store = open_store(root / "soutenance.sqlite3")
     student = "student0"  # benchmarks/history.py: the first of the students (the only, if hostile)
     app = make_app(banks=[root / "banks"], lang="en", store=store)
+    tune_collector()  # as the app's launcher does (soutenance/ui/launch.py)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.5)
         screens = screens_of(app, store, student, root / "export.json")

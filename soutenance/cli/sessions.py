@@ -100,6 +100,7 @@ def rehearse_command(
     The draw uses your history: never-seen questions first, weak ones brought back, and with a
     defense date enough new questions each session to see the whole bank in time."""
     from soutenance.ui.app import make_app
+    from soutenance.ui.launch import run
     from soutenance.ui.start import RehearsalRequest
 
     catalog = load_catalog(banks)
@@ -123,8 +124,7 @@ def rehearse_command(
         defense_date=defense_date.date() if defense_date else None,
     )
     app.first_request = request
-    app.run()
-    sys.exit(app.return_code or 0)
+    sys.exit(run(app))
 
 
 @click.command("export")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -119,9 +118,6 @@ class SoutenanceApp(Translated, App[None]):
     def _first_frame_done(self) -> None:
         self.first_frame_drawn = True
         self._read_other_styles()
-        # What start-up allocated (modules, styles, the catalog) lives as long as the app: leaving
-        # it out of the collector's full passes keeps each of them from stalling the event loop.
-        gc.freeze()
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.look_at_start()
