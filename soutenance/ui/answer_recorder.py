@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 
 from soutenance.i18n import t
 from soutenance.session.run import SessionRun
+from soutenance.voice.levels import Meter, MeterState
 from soutenance.voice.problems import VoiceUnavailable, browser_recording_problem
 from soutenance.voice.settings import VoiceSettings
 
@@ -66,9 +67,8 @@ class AnswerRecorder:
         """Recording is on for this screen (asked for, and possible so far)."""
         return self.recorder is not None and self.recorder.problem is None
 
-    def meter(self):  # noqa: ANN201 - a Meter, for the LevelMeter
-        from soutenance.voice.recorder import Meter, MeterState
-
+    def meter(self) -> Meter:
+        """What the LevelMeter shows (with recording off, no audio module is imported)."""
         return self.recorder.meter() if self.recorder is not None else Meter(MeterState.OFF)
 
     def status(self, item_id: str | None) -> str:

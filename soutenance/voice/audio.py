@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from soutenance.voice.levels import QUIET, SILENCE_DBFS, Level  # noqa: F401 - also said from here
 
 OPUS_RATES = (8000, 12000, 16000, 24000, 48000)
 """The sample rates Opus encodes; the microphone is opened at one of them."""
 ANALYSIS_RATE = 16000
 """What voice activity detection and both recognisers work at."""
-SILENCE_DBFS = -90.0
-
-
-@dataclass(frozen=True, slots=True)
-class Level:
-    """A block's loudness: RMS and peak in dBFS (0 is the loudest a sample can be)."""
-
-    rms_dbfs: float
-    peak_dbfs: float
-
-    @property
-    def clipping(self) -> bool:
-        return self.peak_dbfs > -0.5
-
-
-QUIET = Level(SILENCE_DBFS, SILENCE_DBFS)
 
 
 def dbfs(amplitude: float) -> float:

@@ -21,14 +21,14 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
 
 from soutenance.voice import problems, storage
-from soutenance.voice.audio import QUIET, Level, level_of
+from soutenance.voice.audio import level_of
 from soutenance.voice.delivery import DeliveryFigures, VoiceActivity
+from soutenance.voice.levels import QUIET, Level, Meter, MeterState  # noqa: F401 - also said from here
 from soutenance.voice.problems import VoiceProblem, VoiceUnavailable
 from soutenance.voice.streams import InputStream, MicrophoneStream
 
@@ -37,20 +37,6 @@ BATCH_SECONDS = 0.25
 SYNC_SECONDS = 1.0
 WRITER_NICENESS = 10
 _SET_OGG_PAGE_LATENCY_MS = 0x1302  # libsndfile's sf_command; soundfile has no wrapper for it
-
-
-class MeterState(StrEnum):
-    OFF = "off"
-    RECORDING = "recording"
-    PAUSED = "paused"
-
-
-@dataclass(frozen=True, slots=True)
-class Meter:
-    """What a level meter shows: the state and the last block's level."""
-
-    state: MeterState
-    level: Level = QUIET
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from soutenance.i18n import t
-from soutenance.voice.audio import SILENCE_DBFS
-from soutenance.voice.recorder import Meter, MeterState
+from soutenance.voice.levels import SILENCE_DBFS, Meter, MeterState
 
 FLOOR_DB = -60.0
 AMBER_DB = -12.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -11,8 +13,10 @@ from textual.widgets import Static
 from soutenance.banks.model import format_duration
 from soutenance.i18n import t
 from soutenance.ui.translated import Translated
-from soutenance.voice.playback import Player
 from soutenance.voice.problems import VoiceProblem, VoiceUnavailable
+
+if TYPE_CHECKING:  # numpy and the audio stack are imported when something is played
+    from soutenance.voice.playback import Player
 
 STEP_SECONDS = 5.0
 
