@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static, Tree
+from textual.widgets.tree import TreeNode
 
 from soutenance.banks.catalog import ProjectEntry
 from soutenance.i18n import t
@@ -85,8 +86,8 @@ class HomeScreen(Translated, Screen[None]):
             (leaf for leaf in leaves if leaf.data.ref == last), leaves[0] if leaves else None
         )
         if target is not None:
-            # Once laid out: moved before, the tree scrolls as if it were one line high.
-            self.call_after_refresh(tree.move_cursor, target)
+            tree.move_cursor(target)  # selected at once: a key pressed while drawing acts on it
+            self.call_after_refresh(_scroll_to_top_if_shown, tree, target)
         tree.focus()
         if self.app.first_frame_drawn:  # else the app calls look_at_start once it is
             self.call_after_refresh(self.look_at_start)
@@ -231,6 +232,13 @@ class HomeScreen(Translated, Screen[None]):
                 t("home.rehearse"), self.selected.summary.title, self.action_rehearse
             )
             yield SystemCommand(t("home.mock"), self.selected.summary.title, self.action_mock)
+
+
+def _scroll_to_top_if_shown(tree: Tree[ProjectEntry | None], node: TreeNode) -> None:
+    """Moved before the tree was laid out, its cursor scrolled it as if it were one line high:
+    back to the top (its first path in view) when the cursor fits in the first screenful."""
+    if 0 <= node.line < tree.scrollable_content_region.height:
+        tree.scroll_home(animate=False)
 
 
 def _shown_path(entry: ProjectEntry) -> str:
