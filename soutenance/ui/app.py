@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +67,8 @@ class SoutenanceApp(Translated, App[None]):
         self.first_request: Any = None
         """A RehearsalRequest from the command line, started once the app is up."""
         self.first_frame_drawn = False
+        self.warm_up: Callable[[], object] | None = None
+        """Run in a worker thread once the first frame is drawn (see ui/launch.py)."""
         if self.first_look.theme in self.available_themes:
             self.theme = self.first_look.theme
 
@@ -123,6 +125,8 @@ class SoutenanceApp(Translated, App[None]):
                 screen.look_at_start()
         if not self.services.ask_language:
             self._say_config_problems()
+        if self.warm_up is not None:
+            self.run_worker(self.warm_up, thread=True, group="warm-up", exit_on_error=False)
 
     def _read_other_styles(self) -> None:
         others = [

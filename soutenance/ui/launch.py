@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,11 +20,34 @@ def run_tui(*, banks: Sequence[Path] = (), lang: str | None = None) -> int:
     return run(app)
 
 
+WARM_MODULES = (
+    "soutenance.ui.screens.rehearsal_setup", "soutenance.ui.screens.question",
+    "soutenance.ui.screens.summary", "soutenance.ui.screens.mock", "soutenance.ui.screens.sessions",
+    "soutenance.ui.screens.roster", "soutenance.ui.screens.student", "soutenance.ui.screens.live",
+    "soutenance.ui.screens.review", "soutenance.ui.screens.stats", "soutenance.ui.screens.plan",
+    "soutenance.ui.screens.question_picker", "soutenance.ui.screens.mentor_import",
+    "soutenance.ui.screens.bank_browser",
+)  # fmt: skip
+"""The screens the home screen leads to, the likeliest first: importing one (pydantic, fsrs,
+Babel, the store...) took 230-400 ms of the event loop at its first opening."""
+
+
 def run(app: SoutenanceApp) -> int:
     """Run ``app`` in this process, which it then has to itself; its return code."""
     tune_collector()
+    app.warm_up = import_screens
     app.run()
     return app.return_code or 0
+
+
+def import_screens() -> None:
+    """Import the other screens in the background once the home screen is drawn (a worker
+    thread: the event loop goes on answering keys meanwhile), then freeze them with the rest of
+    start-up. A screen opened before its turn is imported then, as it would have been."""
+    for name in WARM_MODULES:
+        with contextlib.suppress(Exception):  # the screen reports its own problem when opened
+            importlib.import_module(name)
+    gc.freeze()
 
 
 def tune_collector() -> None:
