@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import os
 import subprocess
@@ -38,9 +39,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from history import PATH_ID, PROJECT_ID, bank_yaml, build, machine_speed
-
+PATH_ID, PROJECT_ID = "bench", "grand-projet"  # benchmarks/history.py's, checked in prepare()
+"""Not imported from history.py, which imports the store and the models: a measuring process
+imports only what the app does, so that a first opening pays its own imports."""
 GOAL_MS = 50.0
+FIRST = "first opening: "
 TICK = 0.005
 IDLE_THREADS = threading.active_count() + 2
 """This thread, and the app's (its driver, the headless input)."""
@@ -113,7 +116,7 @@ async def measure(
     }
     for name, make in screens.items():
         worst[name] = (0.0, 0.0)
-        for attempt in range(repeat + 1):  # the first load warms imports and caches: not counted
+        for attempt in range(repeat + 1):  # the first opening (caches, imports): apart
             await settle(pilot)
             start = time.perf_counter()
             screen = make()
@@ -123,6 +126,8 @@ async def measure(
             if attempt:
                 cpu, wall = worst[name]
                 worst[name] = (max(cpu, meter.longest(start)), max(wall, meter.longest_wall(start)))
+            else:
+                worst[FIRST + name] = (meter.longest(start), meter.longest_wall(start))
             if app.screen is screen:
                 app.pop_screen()
     meter.timer.stop()
@@ -130,20 +135,23 @@ async def measure(
 
 
 def screens_of(app, store, student: str, export: Path) -> dict[str, Callable[[], object]]:
-    from soutenance.ui.screens.mentor_import import ImportModal
-    from soutenance.ui.screens.question_picker import QuestionPickerScreen, student_history
-    from soutenance.ui.screens.review import ReviewScreen
-    from soutenance.ui.screens.roster import RosterScreen
-    from soutenance.ui.screens.sessions import SessionsScreen
-    from soutenance.ui.screens.stats import StatsScreen
-    from soutenance.ui.screens.student import StudentScreen
-
+    """Each screen's maker, which imports its module when called (within the measure): a first
+    opening pays what the launcher's warm-up has not imported yet."""
     entry = app.services.catalog.find(f"{PATH_ID}/{PROJECT_ID}")[0]
     questions = list(app.services.catalog.load(entry).questions)
     session_id = store.list_sessions(student, limit=1)[0].id
 
+    def screen(module: str, name: str) -> type:
+        return getattr(importlib.import_module(f"soutenance.ui.screens.{module}"), name)
+
+    def picker() -> object:
+        history = screen("question_picker", "student_history")
+        return screen("question_picker", "QuestionPickerScreen")(
+            questions, lambda: history(store, student, PATH_ID, PROJECT_ID, questions)
+        )
+
     def importing() -> object:
-        modal = ImportModal()
+        modal = screen("mentor_import", "ImportModal")()
 
         def submit() -> None:
             modal.query_one("#import-path").value = str(export)
@@ -153,14 +161,14 @@ def screens_of(app, store, student: str, export: Path) -> dict[str, Callable[[],
         return modal
 
     return {
-        "roster": RosterScreen,
-        "student's page": lambda: StudentScreen(student),
-        "sessions list": lambda: SessionsScreen(student),
-        "review of a session": lambda: ReviewScreen(session_id),
-        "stats (mentor's and student's pages)": lambda: StatsScreen(entry, student),
-        "question picker (history)": lambda: QuestionPickerScreen(
-            questions, lambda: student_history(store, student, PATH_ID, PROJECT_ID, questions)
+        "roster": lambda: screen("roster", "RosterScreen")(),
+        "student's page": lambda: screen("student", "StudentScreen")(student),
+        "sessions list": lambda: screen("sessions", "SessionsScreen")(student),
+        "review of a session": lambda: screen("review", "ReviewScreen")(session_id),
+        "stats (mentor's and student's pages)": lambda: screen("stats", "StatsScreen")(
+            entry, student
         ),
+        "question picker (history)": picker,
         "import of a session": importing,
     }
 
@@ -173,22 +181,34 @@ SCREENS = (
 
 def prepare(root: Path, questions: int, answers: int, students: int, days: int = 120) -> None:
     """The store, the bank and a session to import, in ``root``, for the measuring processes."""
-    history = build(root, questions, answers, students, days=days)
+    import history as histories
+
+    assert (histories.PATH_ID, histories.PROJECT_ID) == (PATH_ID, PROJECT_ID)
+    history = histories.build(root, questions, answers, students, days=days)
     history.store.close()
     from soutenance.exports.session_json import session_to_json_text
     from tests.samples import sample_session
 
     (root / "banks").mkdir()
-    (root / "banks" / "grand-projet.yaml").write_text(bank_yaml(history.questions), "utf-8")
+    (root / "banks" / "grand-projet.yaml").write_text(
+        histories.bank_yaml(history.questions), "utf-8"
+    )
     export = session_to_json_text(sample_session("Noé", questions=10))
     (root / "export.json").write_text(export, encoding="utf-8")
 
 
-async def stall_of(root: Path, screen: str, repeat: int) -> dict[str, tuple[float, float]]:
-    """In this process: the app on the store of ``root``, the idle loop and ``screen`` measured."""
+async def stall_of(
+    root: Path, screen: str, repeat: int, *, cold: bool = False
+) -> dict[str, tuple[float, float]]:
+    """In this process: the app on the store of ``root``, the idle loop and ``screen`` measured
+    (its first opening apart). Unless ``cold``, the screens are imported first, as the launcher
+    does in the background once the home screen is drawn."""
     from soutenance.store import open_store
     from soutenance.ui.app import make_app
-    from soutenance.ui.launch import tune_collector
+    from soutenance.ui.launch import import_screens, tune_collector
+
+    if not cold:
+        import_screens()
 
     store = open_store(root / "soutenance.sqlite3")
     student = "student0"  # benchmarks/history.py: the first of the students (the only, if hostile)
@@ -202,33 +222,42 @@ async def stall_of(root: Path, screen: str, repeat: int) -> dict[str, tuple[floa
     return found
 
 
-def measured(root: Path, screen: str, repeat: int) -> tuple[float, float]:
-    """(stall, wall) of ``screen`` on the data of ``root``, measured in a fresh process."""
+def measured(root: Path, screen: str, repeat: int, cold: bool) -> dict[str, tuple[float, float]]:
+    """(stall, wall) of ``screen`` on the data of ``root``, measured in a fresh process; of its
+    first opening; of the idle loop."""
     run = subprocess.run(
-        [sys.executable, __file__, "--measure", str(root), "--screen", screen, "--repeat", str(repeat)],
+        [sys.executable, __file__, "--measure", str(root), "--screen", screen, "--repeat", str(repeat)]
+        + ["--cold"] * cold,
         capture_output=True, text=True, check=False, env=os.environ | {"SOUTENANCE_HOME": str(root / "home")},
     )  # fmt: skip
     if run.returncode:
         sys.exit(f"measuring {screen!r} failed:\n{run.stderr[-2000:]}")
-    found = json.loads(run.stdout.splitlines()[-1])
-    return tuple(found[screen]), tuple(found["(idle loop)"])
+    return {
+        name: tuple(figures) for name, figures in json.loads(run.stdout.splitlines()[-1]).items()
+    }
 
 
-def stalls(root: Path, repeat: int) -> dict[str, tuple[float, float]]:
-    found: dict[str, tuple[float, float]] = {}
+def stalls(root: Path, repeat: int, cold: bool) -> dict[str, tuple[float, float]]:
+    found: dict[str, tuple[float, float]] = {"(idle loop)": (0.0, 0.0)}
     for screen in SCREENS:
-        found[screen], idle = measured(root, screen, repeat)
-        found["(idle loop)"] = max(found.get("(idle loop)", (0.0, 0.0)), idle)
-    return {"(idle loop)": found.pop("(idle loop)"), **found}
+        figures = measured(root, screen, repeat, cold)
+        found["(idle loop)"] = max(found["(idle loop)"], figures.pop("(idle loop)"))
+        found |= figures
+    return found
 
 
 def compare(found: dict[str, tuple[float, float]], floors: dict[str, tuple[float, float]]) -> bool:
+    """Print each screen's figures; True when every one is within the goal. A first opening is
+    printed beside (its caches are cold), not held to it."""
     within = True
     for name, (stall, wall) in found.items():
+        if name.startswith(FIRST):
+            continue
         idle = name.startswith("(")
         ratio = "" if idle else f"ratio {stall / GOAL_MS:5.2f} of {GOAL_MS:g} ms"
+        first = "" if idle else f"; first opening {found[FIRST + name][0]:6.1f}"
         print(
-            f"  {name:<38} stall {stall:7.1f} ms (wall {wall:7.1f}; one session: {floors[name][0]:6.1f})  {ratio}"
+            f"  {name:<38} stall {stall:7.1f} ms (wall {wall:7.1f}; one session: {floors[name][0]:6.1f}{first})  {ratio}"
         )
         within &= idle or stall <= GOAL_MS
     return within
@@ -241,13 +270,20 @@ def main() -> int:
         "--repeat", type=int, default=3, help="loads of each screen (the worst kept)"
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 when the goal is missed")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="no screen imported beforehand (the launcher imports them once the app is drawn)",
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # one measuring process
     parser.add_argument("--screen", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        found = asyncio.run(stall_of(args.measure, args.screen, args.repeat))
+        found = asyncio.run(stall_of(args.measure, args.screen, args.repeat, cold=args.cold))
         print(json.dumps(found))
         return 0
+    import history as histories
+
     answers = 10_000 if args.quick else 100_000
     within = True
     with tempfile.TemporaryDirectory() as folder:
@@ -259,13 +295,13 @@ def main() -> int:
             print(
                 f"{name}: {answers:,} answers of {students} student(s) on {questions:,} questions"
             )
-            found = stalls(root, args.repeat)
+            found = stalls(root, args.repeat, args.cold)
             (root / "floor").mkdir()
             prepare(root / "floor", questions, 10, 1)  # the floor: the same screens, one session
-            within &= compare(found, stalls(root / "floor", args.repeat))
+            within &= compare(found, stalls(root / "floor", args.repeat, args.cold))
     print(f"goal: {GOAL_MS:g} ms; {'within' if within else 'OVER'}")
     print(
-        f"machine: a 10M-step Python loop takes {machine_speed():.0f} ms here (about 400 ms on a recent laptop)"
+        f"machine: a 10M-step Python loop takes {histories.machine_speed():.0f} ms here (about 400 ms on a recent laptop)"
     )
     return 0 if within or not args.strict else 1
 
