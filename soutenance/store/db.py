@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
+from soutenance.store import checked
 from soutenance.store.migrations import (
     LATEST_VERSION,
     SchemaTooNew,
@@ -215,6 +216,9 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+            if self.path is not None and not self.read_only:
+                # Our own transactions kept it whole; the last connection out applies the log.
+                checked.remember_whole(self.path)
 
 
 def open_database(path: Path | str, *, read_only: bool = False, durable: bool = False) -> Database:
@@ -417,14 +421,19 @@ def _configure(conn: sqlite3.Connection, durable: bool) -> None:
 def _check_damage(
     conn: sqlite3.Connection, path: Path, version: int, tables: dict[str, frozenset[str]]
 ) -> None:
-    """Unreadable pages, or tables that are not those of the database's version."""
-    rows = retry_busy(lambda: conn.execute("PRAGMA quick_check(3)").fetchall())
-    problems = [str(row[0]) for row in rows]
-    if problems != ["ok"]:
-        detail = " ".join(problems).replace("*** in database main ***", "")
-        raise CorruptDatabase(path, " ".join(detail.split()))  # one line
+    """Unreadable pages, or tables that are not those of the database's version. Every page is
+    read unless the file is exactly as it was when last found whole (store/checked.py)."""
+    read_every_page = not checked.unchanged_since_checked(path)
+    if read_every_page:
+        rows = retry_busy(lambda: conn.execute("PRAGMA quick_check(3)").fetchall())
+        problems = [str(row[0]) for row in rows]
+        if problems != ["ok"]:
+            detail = " ".join(problems).replace("*** in database main ***", "")
+            raise CorruptDatabase(path, " ".join(detail.split()))  # one line
     if problem := schema_problem(tables, version):
         raise CorruptDatabase(path, problem)
+    if read_every_page:
+        checked.remember_whole(path)
 
 
 def table_columns(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
