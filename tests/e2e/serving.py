@@ -282,14 +282,16 @@ async def open_tab(
         await tab.close()
 
 
-async def rehearse_to_summary(tab: Tab, name: str = "Camille") -> None:
-    """A whole (short) rehearsal in the English app, ending on its summary, where exports are."""
+async def rehearse_to_summary(tab: Tab, name: str | None = "Camille") -> None:
+    """A whole (short) rehearsal in the English app, ending on its summary, where exports are.
+    ``name`` None: the name the setup proposes (the last student of the shared data dir)."""
     await tab.wait_for("Rehearse")
     await tab.press("r")
     await tab.wait_for("Your first name")
-    mark = tab.mark()
-    await tab.press(name)
-    await tab.wait_for(name, after=mark)
+    if name is not None:  # an empty field has the focus
+        mark = tab.mark()
+        await tab.press(name)
+        await tab.wait_for(name, after=mark)
     await tab.press("\x13")  # ctrl+s: start
     await tab.wait_for("Answering")
     await tab.press("t")  # finish now: asked first, the default goes on

@@ -538,7 +538,10 @@ def home_titles(app) -> list[str]:
     from soutenance.ui.screens.home import HomeScreen
 
     home = next(screen for screen in app.screen_stack if isinstance(screen, HomeScreen))
-    tree = home.query_one("#projects", Tree)
+    found = home.query("#projects")  # none while the home screen recomposes (banks reloaded)
+    if not found:
+        return []
+    tree = found.first(Tree)
     return [str(leaf.label) for branch in tree.root.children for leaf in branch.children]
 
 
