@@ -21,8 +21,9 @@ from soutenance.banks.model import KeyPoint
 from soutenance.session.model import Answer, FollowUpAnswer, Session, Stage
 from soutenance.voice import storage
 from soutenance.voice.answer import AnswerVoice, transcribe_answer
+from soutenance.voice.levels import Meter, MeterState
 from soutenance.voice.problems import VoiceProblem, VoiceUnavailable
-from soutenance.voice.recorder import Meter, MeterState, Recorder
+from soutenance.voice.recorder import Recorder
 from soutenance.voice.settings import VoiceSettings
 from soutenance.voice.transcription import DownloadProgress, Progress, Recogniser, recogniser_for
 

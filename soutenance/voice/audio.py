@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from soutenance.voice.levels import QUIET, SILENCE_DBFS, Level  # noqa: F401 - also said from here
+from soutenance.voice.levels import QUIET, SILENCE_DBFS, Level
 
 OPUS_RATES = (8000, 12000, 16000, 24000, 48000)
 """The sample rates Opus encodes; the microphone is opened at one of them."""

@@ -28,7 +28,7 @@ import numpy as np
 from soutenance.voice import problems, storage
 from soutenance.voice.audio import level_of
 from soutenance.voice.delivery import DeliveryFigures, VoiceActivity
-from soutenance.voice.levels import QUIET, Level, Meter, MeterState  # noqa: F401 - also said from here
+from soutenance.voice.levels import QUIET, Meter, MeterState
 from soutenance.voice.problems import VoiceProblem, VoiceUnavailable
 from soutenance.voice.streams import InputStream, MicrophoneStream
 

@@ -24,8 +24,9 @@ from soutenance.ui.widgets.level_meter import LevelMeter
 from soutenance.ui.widgets.playback_bar import PlaybackBar
 from soutenance.ui.widgets.voice_view import SuggestedPoints, TranscriptView, VoiceFigures
 from soutenance.voice import storage
+from soutenance.voice.levels import MeterState
 from soutenance.voice.problems import VoiceProblem, VoiceUnavailable
-from soutenance.voice.recorder import MeterState, Recorder
+from soutenance.voice.recorder import Recorder
 from soutenance.voice.settings import TranscriptionSettings, VoiceSettings
 from soutenance.voice.streams import FileStream
 from tests.voice.conftest import Speech

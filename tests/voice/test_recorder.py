@@ -11,7 +11,8 @@ import soundfile
 from soutenance import paths
 from soutenance.voice.audio import read_samples
 from soutenance.voice.delivery import analyse_recording
-from soutenance.voice.recorder import MeterState, Recorder
+from soutenance.voice.levels import MeterState
+from soutenance.voice.recorder import Recorder
 from soutenance.voice.streams import FileStream
 from tests.voice.conftest import ENGLISH, FRENCH, RATE
 

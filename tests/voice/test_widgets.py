@@ -9,9 +9,9 @@ from textual.app import App, ComposeResult
 from soutenance import i18n
 from soutenance.ui.widgets.level_meter import LevelMeter
 from soutenance.ui.widgets.playback_bar import PlaybackBar
-from soutenance.voice.audio import Level
+from soutenance.voice.levels import Level, Meter, MeterState
 from soutenance.voice.playback import FakeOutput, Player
-from soutenance.voice.recorder import Meter, MeterState, Recorder
+from soutenance.voice.recorder import Recorder
 from soutenance.voice.streams import FileStream
 from tests.voice.conftest import FRENCH
 
